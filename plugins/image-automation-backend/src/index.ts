@@ -1,0 +1,6 @@
+/**
+ * The image automation backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { imageAutomationPlugin as default } from './plugin';

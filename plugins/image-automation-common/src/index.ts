@@ -1,0 +1,7 @@
+/**
+ * Pure, isomorphic building blocks shared by the image automation plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './api';

@@ -1,0 +1,1 @@
+export { EntityImageAutomationCard } from './EntityImageAutomationCard';

