@@ -4,4 +4,6 @@
  *
  * @packageDocumentation
  */
-export {};
+export * from './rewriting';
+export * from './registry';
+export { runCli } from './cli/main';

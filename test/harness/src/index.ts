@@ -1,0 +1,6 @@
+/**
+ * Real services that tests start on 127.0.0.1 with free ports and stop again.
+ *
+ * @packageDocumentation
+ */
+export {};
