@@ -5,3 +5,4 @@
  */
 export * from './annotations';
 export * from './api';
+export * from './permissions';
