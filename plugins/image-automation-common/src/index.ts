@@ -6,3 +6,5 @@
 export * from './annotations';
 export * from './api';
 export * from './permissions';
+export * from './imageRef';
+export * from './tags';

@@ -1,0 +1,7 @@
+export type { ImageReference } from './ImageReference';
+export { InvalidImageReferenceError } from './ImageReference';
+export {
+  parseImageReference,
+  NAME_TOTAL_LENGTH_MAX,
+} from './parseImageReference';
+export { formatImageReference, repositoryOf } from './formatImageReference';

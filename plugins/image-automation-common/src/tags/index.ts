@@ -1,0 +1,1 @@
+export { OCI_TAG_PATTERN, isValidTag, describeInvalidTag } from './ociTag';
