@@ -34,7 +34,8 @@ _ia_provision_node() {
 
 _ia_provision_yarn() {
   local registry
-  registry="$(npm config get registry)"
+  # --workspaces=false: inside a workspace folder npm refuses `config get`.
+  registry="$(npm config get registry --workspaces=false)"
   # corepack answers HTTP 400 when the registry URL ends with a slash.
   export COREPACK_NPM_REGISTRY="${registry%/}"
   export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
@@ -46,16 +47,18 @@ _ia_provision_yarn() {
   export PATH="$_ia_tools/bin:$PATH"
 }
 
-_ia_install_dependencies() {
-  # Install when node_modules is missing or older than the lockfile or any manifest.
-  local stamp="$_ia_root/node_modules/.yarn-state.yml"
-  if [ -f "$stamp" ] && [ -z "$(find "$_ia_root/yarn.lock" "$_ia_root/package.json" \
-      "$_ia_root/packages" "$_ia_root/plugins" -maxdepth 2 -name 'package.json' -newer "$stamp" -o \
-      -maxdepth 0 -name yarn.lock -newer "$stamp" 2>/dev/null)" ]; then
+ia_install_dependencies() {
+  # Yarn writes node_modules/.yarn-state.yml on every install: reinstall when
+  # the lockfile or any workspace manifest is newer than it.
+  local state="$_ia_root/node_modules/.yarn-state.yml"
+  if [ -f "$state" ] && [ -z "$(find "$_ia_root/yarn.lock" "$_ia_root/package.json" \
+      "$_ia_root"/packages/*/package.json "$_ia_root"/plugins/*/package.json \
+      "$_ia_root"/test/*/package.json -newer "$state" 2>/dev/null)" ]; then
     return 0
   fi
   echo "bootstrap: yarn install" >&2
-  (cd "$_ia_root" && yarn install --immutable-cache 2>/dev/null || cd "$_ia_root" && yarn install) >&2
+  # CI must build exactly the committed lockfile; people may be mid-change.
+  (cd "$_ia_root" && yarn install ${CI:+--immutable}) >&2
 }
 
 _ia_provision_node && _ia_provision_yarn

@@ -27,6 +27,8 @@ async function main() {
     },
     date: new Date().toISOString(),
   };
+  // Benchmarks only ever run from source, never from a production build.
+  // eslint-disable-next-line no-restricted-syntax
   const file = resolve(__dirname, '../results.json');
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`\n${JSON.stringify(results, null, 2)}\nwritten to ${file}\n`);
