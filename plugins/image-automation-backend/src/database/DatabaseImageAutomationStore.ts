@@ -1,0 +1,377 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import {
+  EntityDiscovery,
+  EntityRecord,
+  HistoryEvent,
+  ImageAutomationStore,
+  ImageRecord,
+  RepositoryRecord,
+  WriteBackRecord,
+} from './ImageAutomationStore';
+
+const migrationsDir = resolvePackagePath(
+  '@image-automation/plugin-image-automation-backend',
+  'migrations',
+);
+
+/** Rows per statement: stays under SQLite's bound-parameter limit. */
+const BATCH_SIZE = 50;
+
+type Row = Record<string, any>;
+
+function chunks<T>(items: T[], size = BATCH_SIZE): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}
+
+// knex returns bigint columns as strings on PostgreSQL.
+function num(value: unknown): number | undefined {
+  return value === null || value === undefined ? undefined : Number(value);
+}
+function str(value: unknown): string | undefined {
+  return value === null || value === undefined ? undefined : String(value);
+}
+function json<T>(value: unknown): T | undefined {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : undefined;
+}
+
+/** The knex implementation of the store, on SQLite or PostgreSQL. */
+export class DatabaseImageAutomationStore implements ImageAutomationStore {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseImageAutomationStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip && !options.skipMigrations) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseImageAutomationStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async saveDiscoveredEntities(entities: EntityDiscovery[]): Promise<void> {
+    const rows = entities.map(e => ({
+      entity_ref: e.entityRef,
+      title: e.title ?? null,
+      owner: e.owner ?? null,
+      system: e.system ?? null,
+      mode: e.mode,
+      git_repository: e.gitRepository ?? null,
+      spec: e.spec ? JSON.stringify(e.spec) : null,
+      config_problems: JSON.stringify(e.configProblems),
+      interval_ms: e.intervalMs ?? null,
+      last_seen_at: e.lastSeenAt,
+    }));
+    for (const batch of chunks(rows)) {
+      await this.db('ia_entities')
+        .insert(batch.map(row => ({ ...row, next_due_at: 0 })))
+        .onConflict('entity_ref')
+        .merge(Object.keys(batch[0]).filter(k => k !== 'entity_ref'));
+    }
+  }
+
+  async removeEntitiesNotSeenSince(seenAt: number): Promise<string[]> {
+    const gone = await this.db('ia_entities')
+      .where('last_seen_at', '<', seenAt)
+      .pluck('entity_ref');
+    for (const batch of chunks(gone)) {
+      await this.db.transaction(async tx => {
+        await tx('ia_images').whereIn('entity_ref', batch).delete();
+        await tx('ia_write_backs').whereIn('entity_ref', batch).delete();
+        await tx('ia_entities').whereIn('entity_ref', batch).delete();
+      });
+    }
+    return gone;
+  }
+
+  async getEntity(entityRef: string): Promise<EntityRecord | undefined> {
+    const row = await this.db('ia_entities').where({ entity_ref: entityRef }).first();
+    return row ? toEntity(row) : undefined;
+  }
+
+  async listEntities(filter?: { entityRefs?: string[] }): Promise<EntityRecord[]> {
+    return (await this.selectIn('ia_entities', filter?.entityRefs)).map(toEntity);
+  }
+
+  async listDueEntities(now: number): Promise<EntityRecord[]> {
+    const rows = await this.db('ia_entities')
+      .where('next_due_at', '<=', now)
+      .orWhereNotNull('refresh_requested_at');
+    return rows.map(toEntity);
+  }
+
+  async markChecked(
+    entityRefs: string[],
+    checkedAt: number,
+    nextDueAt: (ref: string) => number,
+  ): Promise<void> {
+    // Group by due time so a cycle over thousands of entities with the same
+    // interval costs a handful of statements.
+    const byDue = new Map<number, string[]>();
+    for (const ref of entityRefs) {
+      const due = nextDueAt(ref);
+      byDue.set(due, [...(byDue.get(due) ?? []), ref]);
+    }
+    for (const [due, refs] of byDue) {
+      for (const batch of chunks(refs, 500)) {
+        await this.db('ia_entities')
+          .whereIn('entity_ref', batch)
+          .update({
+            last_checked_at: checkedAt,
+            next_due_at: due,
+            // A refresh asked for while this check ran stays asked for.
+            refresh_requested_at: this.db.raw(
+              'CASE WHEN refresh_requested_at > ? THEN refresh_requested_at ELSE NULL END',
+              [checkedAt],
+            ),
+          });
+      }
+    }
+  }
+
+  async requestRefresh(entityRef: string, at: number): Promise<void> {
+    await this.db('ia_entities')
+      .where({ entity_ref: entityRef })
+      .update({ refresh_requested_at: at });
+  }
+
+  async listImages(filter?: { entityRefs?: string[] }): Promise<ImageRecord[]> {
+    return (await this.selectIn('ia_images', filter?.entityRefs)).map(toImage);
+  }
+
+  async replaceImages(entityRefs: string[], images: ImageRecord[]): Promise<void> {
+    const rows = images.map(fromImage);
+    const keep = new Set(images.map(i => `${i.entityRef}\u0000${i.imageName}`));
+    const existing = await this.selectIn('ia_images', entityRefs, [
+      'entity_ref',
+      'image_name',
+    ]);
+    const stale = existing.filter(r => !keep.has(`${r.entity_ref}\u0000${r.image_name}`));
+    await this.db.transaction(async tx => {
+      for (const row of stale) {
+        await tx('ia_images')
+          .where({ entity_ref: row.entity_ref, image_name: row.image_name })
+          .delete();
+      }
+      for (const batch of chunks(rows)) {
+        await tx('ia_images')
+          .insert(batch)
+          .onConflict(['entity_ref', 'image_name'])
+          .merge();
+      }
+    });
+  }
+
+  async getRepositories(repositories: string[]): Promise<Map<string, RepositoryRecord>> {
+    const rows = await this.selectIn('ia_repositories', repositories, undefined, 'repository');
+    return new Map(rows.map(row => [row.repository, toRepository(row)]));
+  }
+
+  async saveRepositories(records: RepositoryRecord[]): Promise<void> {
+    const rows = records.map(r => ({
+      repository: r.repository,
+      tags: r.tags ? JSON.stringify(r.tags) : null,
+      tag_count: r.tags ? Object.keys(r.tags).length : 0,
+      last_scan_at: r.lastScanAt ?? null,
+      last_success_at: r.lastSuccessAt ?? null,
+      last_error_kind: r.lastErrorKind ?? null,
+      last_error_message: r.lastErrorMessage ?? null,
+      consecutive_failures: r.consecutiveFailures,
+      backoff_until: r.backoffUntil ?? null,
+    }));
+    for (const batch of chunks(rows)) {
+      await this.db('ia_repositories').insert(batch).onConflict('repository').merge();
+    }
+  }
+
+  async getWriteBack(entityRef: string): Promise<WriteBackRecord | undefined> {
+    const row = await this.db('ia_write_backs').where({ entity_ref: entityRef }).first();
+    return row ? toWriteBack(row) : undefined;
+  }
+
+  async listWriteBacks(filter?: { entityRefs?: string[] }): Promise<WriteBackRecord[]> {
+    return (await this.selectIn('ia_write_backs', filter?.entityRefs)).map(toWriteBack);
+  }
+
+  async saveWriteBack(record: WriteBackRecord): Promise<void> {
+    await this.db('ia_write_backs')
+      .insert({
+        entity_ref: record.entityRef,
+        git_repository: record.gitRepository,
+        branch: record.branch,
+        pr_number: record.prNumber ?? null,
+        pr_url: record.prUrl ?? null,
+        pr_state: record.prState ?? null,
+        target_tags: record.targetTags ? JSON.stringify(record.targetTags) : null,
+        last_commit_sha: record.lastCommitSha ?? null,
+        error_kind: record.errorKind ?? null,
+        error_message: record.errorMessage ?? null,
+        updated_at: record.updatedAt,
+      })
+      .onConflict('entity_ref')
+      .merge();
+  }
+
+  async acquireLease(key: string, owner: string, now: number, until: number): Promise<boolean> {
+    const inserted = await this.db('ia_leases')
+      .insert({ lease_key: key, owner, until })
+      .onConflict('lease_key')
+      .ignore()
+      .returning('lease_key');
+    if (Array.isArray(inserted) && inserted.length > 0) return true;
+    const updated = await this.db('ia_leases')
+      .where({ lease_key: key })
+      .where(q => q.where('until', '<', now).orWhere({ owner }))
+      .update({ owner, until });
+    return updated === 1;
+  }
+
+  async releaseLease(key: string, owner: string): Promise<void> {
+    await this.db('ia_leases').where({ lease_key: key, owner }).delete();
+  }
+
+  async appendHistory(events: HistoryEvent[]): Promise<void> {
+    const rows = events.map(e => ({
+      entity_ref: e.entityRef,
+      image_name: e.imageName ?? null,
+      event: e.event,
+      from_tag: e.fromTag ?? null,
+      to_tag: e.toTag ?? null,
+      pr_number: e.prNumber ?? null,
+      commit_sha: e.commitSha ?? null,
+      detail: e.detail ?? null,
+      created_at: e.createdAt,
+    }));
+    for (const batch of chunks(rows)) {
+      await this.db('ia_history').insert(batch);
+    }
+  }
+
+  async listHistory(entityRef: string, limit = 100): Promise<HistoryEvent[]> {
+    const rows = await this.db('ia_history')
+      .where({ entity_ref: entityRef })
+      .orderBy('id', 'desc')
+      .limit(limit);
+    return rows.map(row => ({
+      entityRef: row.entity_ref,
+      imageName: str(row.image_name),
+      event: row.event,
+      fromTag: str(row.from_tag),
+      toTag: str(row.to_tag),
+      prNumber: num(row.pr_number),
+      commitSha: str(row.commit_sha),
+      detail: str(row.detail),
+      createdAt: Number(row.created_at),
+    }));
+  }
+
+  /** All rows, or the rows whose key is in `keys`, in batches. */
+  private async selectIn(
+    table: string,
+    keys: string[] | undefined,
+    columns: string[] = ['*'],
+    keyColumn = 'entity_ref',
+  ): Promise<Row[]> {
+    if (!keys) return this.db(table).select(columns);
+    const rows: Row[] = [];
+    for (const batch of chunks(keys, 500)) {
+      rows.push(...(await this.db(table).select(columns).whereIn(keyColumn, batch)));
+    }
+    return rows;
+  }
+}
+
+function toEntity(row: Row): EntityRecord {
+  return {
+    entityRef: row.entity_ref,
+    title: str(row.title),
+    owner: str(row.owner),
+    system: str(row.system),
+    mode: row.mode,
+    gitRepository: str(row.git_repository),
+    spec: json(row.spec),
+    configProblems: json(row.config_problems) ?? [],
+    intervalMs: num(row.interval_ms),
+    nextDueAt: Number(row.next_due_at),
+    refreshRequestedAt: num(row.refresh_requested_at),
+    lastCheckedAt: num(row.last_checked_at),
+    lastSeenAt: Number(row.last_seen_at),
+  };
+}
+
+function fromImage(i: ImageRecord): Row {
+  return {
+    entity_ref: i.entityRef,
+    image_name: i.imageName,
+    repository: i.repository,
+    image: i.image,
+    policy: i.policy,
+    state: i.state,
+    current_tag: i.currentTag ?? null,
+    current_file: i.currentFile ?? null,
+    current_line: i.currentLine ?? null,
+    latest_tag: i.latestTag ?? null,
+    versions_behind: i.versionsBehind ?? null,
+    pending_since: i.pendingSince ?? null,
+    message: i.message ?? null,
+    error_kind: i.errorKind ?? null,
+    error_message: i.errorMessage ?? null,
+    updated_at: i.updatedAt,
+  };
+}
+
+function toImage(row: Row): ImageRecord {
+  return {
+    entityRef: row.entity_ref,
+    imageName: row.image_name,
+    repository: row.repository,
+    image: row.image,
+    policy: row.policy,
+    state: row.state,
+    currentTag: str(row.current_tag),
+    currentFile: str(row.current_file),
+    currentLine: num(row.current_line),
+    latestTag: str(row.latest_tag),
+    versionsBehind: num(row.versions_behind),
+    pendingSince: num(row.pending_since),
+    message: str(row.message),
+    errorKind: str(row.error_kind),
+    errorMessage: str(row.error_message),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function toRepository(row: Row): RepositoryRecord {
+  return {
+    repository: row.repository,
+    tags: json(row.tags),
+    lastScanAt: num(row.last_scan_at),
+    lastSuccessAt: num(row.last_success_at),
+    lastErrorKind: str(row.last_error_kind),
+    lastErrorMessage: str(row.last_error_message),
+    consecutiveFailures: Number(row.consecutive_failures),
+    backoffUntil: num(row.backoff_until),
+  };
+}
+
+function toWriteBack(row: Row): WriteBackRecord {
+  return {
+    entityRef: row.entity_ref,
+    gitRepository: row.git_repository,
+    branch: row.branch,
+    prNumber: num(row.pr_number),
+    prUrl: str(row.pr_url),
+    prState: row.pr_state ?? undefined,
+    targetTags: json(row.target_tags),
+    lastCommitSha: str(row.last_commit_sha),
+    errorKind: str(row.error_kind),
+    errorMessage: str(row.error_message),
+    updatedAt: Number(row.updated_at),
+  };
+}
