@@ -1,8 +1,27 @@
-import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { hasImageAutomationAnnotations } from '@image-automation/plugin-image-automation-common';
+import UpdateIcon from '@material-ui/icons/Update';
+import { ImageAutomationClient, imageAutomationApiRef } from './api';
+import { rootRouteRef } from './routes';
 
-/** The entity card for the new frontend system. @alpha */
+/** The backend client. @alpha */
+export const imageAutomationApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: imageAutomationApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new ImageAutomationClient(deps),
+    }),
+});
+
+/** The entity card, shown only on entities with image automation annotations. @alpha */
 export const imageAutomationEntityCard = EntityCardBlueprint.make({
   name: 'image-automation',
   params: {
@@ -14,8 +33,32 @@ export const imageAutomationEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/** The portal-wide overview page, with its navigation item. @alpha */
+export const imageAutomationPage = PageBlueprint.make({
+  params: {
+    path: '/image-automation',
+    routeRef: rootRouteRef,
+    title: 'Image automation',
+    icon: <UpdateIcon fontSize="inherit" />,
+    loader: async () => {
+      const [{ Content }, m] = await Promise.all([
+        import('@backstage/core-components'),
+        import('./components/ImageAutomationPage'),
+      ]);
+      return (
+        <Content>
+          <m.ImageAutomationOverview />
+        </Content>
+      );
+    },
+  },
+});
+
 /** The image automation plugin for the new frontend system. @alpha */
 export default createFrontendPlugin({
   pluginId: 'image-automation',
-  extensions: [imageAutomationEntityCard],
+  title: 'Image automation',
+  icon: <UpdateIcon fontSize="inherit" />,
+  extensions: [imageAutomationApi, imageAutomationEntityCard, imageAutomationPage],
+  routes: { root: rootRouteRef },
 });

@@ -7,5 +7,9 @@
 export {
   imageAutomationPlugin,
   EntityImageAutomationCard,
+  ImageAutomationPage,
   isImageAutomationAvailable,
 } from './plugin';
+export { rootRouteRef } from './routes';
+export { imageAutomationApiRef, ImageAutomationClient } from './api';
+export type { ImageAutomationApi, OverviewQuery } from './api';

@@ -1,13 +1,27 @@
 import {
+  createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { hasImageAutomationAnnotations } from '@image-automation/plugin-image-automation-common';
+import { ImageAutomationClient, imageAutomationApiRef } from './api';
+import { rootRouteRef } from './routes';
 
 /** The legacy frontend system plugin. @public */
 export const imageAutomationPlugin = createPlugin({
   id: 'image-automation',
+  apis: [
+    createApiFactory({
+      api: imageAutomationApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new ImageAutomationClient(deps),
+    }),
+  ],
+  routes: { root: rootRouteRef },
 });
 
 /** The entity card, for entity pages of the legacy frontend system. @public */
@@ -20,6 +34,18 @@ export const EntityImageAutomationCard = imageAutomationPlugin.provide(
           m => m.EntityImageAutomationCard,
         ),
     },
+  }),
+);
+
+/** The portal-wide overview page, for the legacy frontend system's routes. @public */
+export const ImageAutomationPage = imageAutomationPlugin.provide(
+  createRoutableExtension({
+    name: 'ImageAutomationPage',
+    component: () =>
+      import('./components/ImageAutomationPage').then(
+        m => m.ImageAutomationPage,
+      ),
+    mountPoint: rootRouteRef,
   }),
 );
 

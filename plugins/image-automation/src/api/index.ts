@@ -1,0 +1,3 @@
+export { imageAutomationApiRef } from './ImageAutomationApi';
+export type { ImageAutomationApi, OverviewQuery } from './ImageAutomationApi';
+export { ImageAutomationClient } from './ImageAutomationClient';

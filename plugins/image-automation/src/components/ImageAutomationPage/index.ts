@@ -1,0 +1,2 @@
+export { ImageAutomationOverview } from './ImageAutomationOverview';
+export { ImageAutomationPage } from './ImageAutomationPage';

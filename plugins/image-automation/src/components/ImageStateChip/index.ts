@@ -1,0 +1,2 @@
+export { ImageStateChip } from './ImageStateChip';
+export { STATE_LABELS } from './stateLabels';

@@ -1,0 +1,1 @@
+export { formatAbsoluteTime, formatAge, formatRelativeTime } from './relativeTime';

@@ -1,0 +1,47 @@
+/*
+ * Times as people read them ("3 hours ago"), computed against an explicit
+ * `now` so the output is deterministic in tests.
+ */
+
+const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+  ['second', 1],
+];
+
+const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/** "5 minutes ago", "yesterday", "in 2 hours" (clock skew). */
+export function formatRelativeTime(iso: string, now: number = Date.now()): string {
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size || unit === 'second') {
+      return relativeFormat.format(Math.trunc(seconds / size), unit);
+    }
+  }
+  return relativeFormat.format(0, 'second');
+}
+
+/** "3 days", "5 hours": how long something has been waiting since `iso`. */
+export function formatAge(iso: string, now: number = Date.now()): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  for (const [unit, size] of UNITS) {
+    if (seconds >= size) {
+      const count = Math.floor(seconds / size);
+      return `${count} ${unit}${count === 1 ? '' : 's'}`;
+    }
+  }
+  return 'just now';
+}
+
+/** The full local date and time, for hover text. */
+export function formatAbsoluteTime(iso: string): string {
+  return new Date(iso).toLocaleString('en', {
+    dateStyle: 'medium',
+    timeStyle: 'long',
+  });
+}
