@@ -1,0 +1,120 @@
+import type { TagPolicy } from '@image-automation/plugin-image-automation-common';
+import semver from 'semver';
+
+/** What the registry holds for one image repository. */
+export interface ListedTags {
+  /** Tag → when this plugin first saw it (epoch ms). */
+  firstSeen: Record<string, number>;
+}
+
+export interface DecisionInput {
+  policy: TagPolicy;
+  tags: ListedTags;
+  /** The tag Git holds now; undefined when it could not be read. */
+  currentTag?: string;
+  allowDowngrade: boolean;
+  minimumAgeMs?: number;
+  now: number;
+}
+
+/** The decision for one image; pure, so every safety rule is unit-tested. */
+export interface Decision {
+  /** The tag Git should hold: the newest allowed, matured tag. */
+  latestTag?: string;
+  /** True when `latestTag` differs from the tag in Git and should be written. */
+  updateDue: boolean;
+  /** Allowed tags ordered above the tag in Git. */
+  versionsBehind?: number;
+  /** When the proposed tag was first seen. */
+  pendingSince?: number;
+  /** Why a newer tag is held back, or why nothing is proposed. */
+  message?: string;
+  /** No tag satisfies the policy at all. */
+  noAllowedTag?: { tagsListed: number; policy: string };
+}
+
+/**
+ * Chooses the tag Git should hold for one image, safely:
+ * - only tags the policy allows, newest first;
+ * - a tag younger than `minimumAgeMs` (since first seen) is held back;
+ * - never a tag the policy orders below the one in Git, unless
+ *   `allowDowngrade`: a deleted tag or a registry that briefly lists fewer
+ *   tags must not roll a service back.
+ */
+export function decideImageUpdate(input: DecisionInput): Decision {
+  const { policy, tags, currentTag, now } = input;
+  const evaluation = policy.evaluate(Object.keys(tags.firstSeen));
+  const candidates = evaluation.candidates;
+  if (candidates.length === 0) {
+    return {
+      updateDue: false,
+      noAllowedTag: { tagsListed: Object.keys(tags.firstSeen).length, policy: policy.describe() },
+    };
+  }
+
+  const minimumAge = input.minimumAgeMs ?? 0;
+  const matured = candidates.find(tag => tags.firstSeen[tag] + minimumAge <= now);
+  const heldBack = candidates[0] !== matured ? candidates[0] : undefined;
+  const heldBackMessage = heldBack
+    ? `${heldBack} is held back until ${new Date(
+        tags.firstSeen[heldBack] + minimumAge,
+      ).toISOString()} (minimum age ${formatAge(minimumAge)})`
+    : undefined;
+
+  if (!matured) {
+    return { updateDue: false, message: heldBackMessage };
+  }
+
+  const behind =
+    currentTag === undefined ? undefined : countAbove(policy, candidates, currentTag);
+  const decision: Decision = {
+    latestTag: matured,
+    updateDue: false,
+    versionsBehind: behind,
+    message: heldBackMessage,
+  };
+  if (currentTag === undefined || currentTag === matured) return decision;
+
+  const order = compareTags(policy, matured, currentTag);
+  if (order !== undefined && order <= 0 && !input.allowDowngrade) {
+    return {
+      ...decision,
+      latestTag: currentTag,
+      versionsBehind: 0,
+      message: `Git holds ${currentTag}, which the policy orders at or above ${matured}, the newest allowed tag the registry lists; not downgrading (set allowDowngrade to allow it)`,
+    };
+  }
+  return {
+    ...decision,
+    updateDue: true,
+    pendingSince: tags.firstSeen[matured],
+    versionsBehind: Math.max(behind ?? 1, 1),
+  };
+}
+
+/** Allowed tags ordered strictly above `current`. */
+function countAbove(policy: TagPolicy, candidates: string[], current: string): number {
+  const index = candidates.indexOf(current);
+  if (index >= 0) return index;
+  return candidates.filter(tag => (compareTags(policy, tag, current) ?? 1) > 0).length;
+}
+
+/**
+ * The policy's order of two tags. A semver policy's range is a filter, not an
+ * order: a tag in Git outside the range (say 2.0.0 under `<2.0.0`) is still
+ * ordered by semver, so the range can never cause a downgrade.
+ */
+function compareTags(policy: TagPolicy, a: string, b: string): number | undefined {
+  const byPolicy = policy.compare(a, b);
+  if (byPolicy !== undefined || !policy.spec.semver) return byPolicy;
+  const va = semver.valid(semver.clean(a, { loose: true }) ?? '');
+  const vb = semver.valid(semver.clean(b, { loose: true }) ?? '');
+  return va && vb ? semver.compare(va, vb) : undefined;
+}
+
+function formatAge(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 120) return `${minutes}m`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours}h` : `${Math.round(hours / 24)}d`;
+}
