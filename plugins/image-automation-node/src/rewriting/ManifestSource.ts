@@ -1,0 +1,147 @@
+import { Alias, Composer, Document, Parser, Scalar } from 'yaml';
+import { ManifestRewriteError } from './ManifestRewriteError';
+import { MAX_MANIFEST_BYTES } from './limits';
+
+/** A comment token of the file: where it starts and its text (from `#`, no line break). */
+export interface SourceComment {
+  offset: number;
+  text: string;
+}
+
+/**
+ * One manifest file parsed for rewriting: the composed documents (each node
+ * keeps its source token, so scalars can be spliced at their exact offsets),
+ * every real comment of the file (from the CST, so `#` lines inside block
+ * scalars are never mistaken for comments), and a line index.
+ */
+export class ManifestSource {
+  private constructor(
+    readonly path: string,
+    readonly content: string,
+    readonly documents: Document.Parsed[],
+    readonly comments: Map<number, SourceComment>,
+    private readonly lineStarts: number[],
+  ) {}
+
+  static parse(path: string, content: string): ManifestSource {
+    assertManifestSize(path, content);
+    const tokens = Array.from(new Parser().parse(content));
+    const comments = new Map<number, SourceComment>();
+    for (const token of tokens) collectComments(token, comments);
+    const documents = Array.from(
+      new Composer({ keepSourceTokens: true }).compose(tokens),
+    );
+    const source = new ManifestSource(
+      path,
+      content,
+      documents,
+      comments,
+      indexLines(content),
+    );
+    for (const doc of documents) {
+      const error = doc.errors[0];
+      if (error) {
+        throw new ManifestRewriteError(
+          `${path}:${source.lineOf(error.pos[0])}: invalid YAML: ${error.message.split('\n')[0]}; ` +
+            'fix the file before image automation can update it',
+        );
+      }
+    }
+    return source;
+  }
+
+  /** 1-based line of a character offset. */
+  lineOf(offset: number): number {
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low + 1;
+  }
+
+  /** The comment at the end of a flow scalar's or alias's line, if any (kyaml's LineComment). */
+  lineCommentOf(node: Scalar | Alias): SourceComment | undefined {
+    const token = node.srcToken;
+    if (!token || !('end' in token) || !token.end) return undefined;
+    for (const t of token.end) {
+      if (t.type === 'space') continue;
+      if (t.type === 'comment') return { offset: t.offset, text: t.source };
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * The one-line comment directly above a scalar that starts its own line
+   * (a list item `- value`, or a value on the line after its key); kyaml's
+   * HeadComment of that scalar. For `key: value` the comment above belongs
+   * to the key, not the value, so there is none. A comment block of several
+   * lines is not a marker either: kyaml reads it as one text that is not JSON.
+   */
+  headCommentOf(offset: number): SourceComment | undefined {
+    const line = this.lineOf(offset) - 1;
+    const before = this.content.slice(this.lineStarts[line], offset);
+    if (!/^[ \t]*(?:[-?:][ \t]+)*$/.test(before)) return undefined;
+    if (line === 0) return undefined;
+    const above = this.commentOnlyLine(line - 1);
+    if (!above) return undefined;
+    if (line >= 2 && this.commentOnlyLine(line - 2)) return undefined;
+    return above;
+  }
+
+  /** The comment filling line `index` (0-based), if the line holds nothing else. */
+  private commentOnlyLine(index: number): SourceComment | undefined {
+    const start = this.lineStarts[index];
+    const end =
+      index + 1 < this.lineStarts.length
+        ? this.lineStarts[index + 1]
+        : this.content.length;
+    const text = this.content.slice(start, end);
+    const indent = /^[ \t]*/.exec(text)![0].length;
+    const comment = this.comments.get(start + indent);
+    if (!comment) return undefined;
+    const rest = text.slice(indent + comment.text.length);
+    return /^[ \t\r\n]*$/.test(rest) ? comment : undefined;
+  }
+}
+
+/** Refuses files over MAX_MANIFEST_BYTES before any parsing. */
+export function assertManifestSize(path: string, content: string) {
+  const bytes = Buffer.byteLength(content, 'utf8');
+  if (bytes > MAX_MANIFEST_BYTES) {
+    throw new ManifestRewriteError(
+      `${path}: the file is ${bytes} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit for manifests; ` +
+        'split it or leave it out of image-automation/files',
+    );
+  }
+}
+
+function indexLines(content: string): number[] {
+  const starts = [0];
+  for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) {
+    starts.push(i + 1);
+  }
+  return starts;
+}
+
+/** Walks a CST token tree and records every comment token by offset. */
+function collectComments(token: unknown, into: Map<number, SourceComment>) {
+  if (Array.isArray(token)) {
+    for (const t of token) collectComments(t, into);
+    return;
+  }
+  if (typeof token !== 'object' || token === null) return;
+  const t = token as { type?: string; offset?: number; source?: string };
+  if (t.type === 'comment' && typeof t.offset === 'number') {
+    into.set(t.offset, { offset: t.offset, text: t.source ?? '' });
+    return;
+  }
+  for (const [key, value] of Object.entries(token)) {
+    if (key !== 'source' && typeof value === 'object') {
+      collectComments(value, into);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { ManifestSource, assertManifestSize } from './ManifestSource';
+import { locateImageFields } from './locateImageFields';
+import { newValueFor, parseNewImages } from './newImageValues';
+import { currentValue, renderScalar } from './scalarText';
+import { FoundImage, ImageTarget, ManifestChange, RewriteResult } from './types';
+
+/**
+ * Sets the images of one manifest file. Pure: content in, content out.
+ *
+ * Only the targeted scalars change: each new value is spliced into the
+ * original text at the scalar's source range, in the scalar's own quoting
+ * style, so comments, indentation, key order, line endings and document
+ * separators stay byte for byte as they were (Flux re-serialises the file).
+ *
+ * @param images - policy name → new image reference (`ghcr.io/acme/api:1.2.3`, optionally `@sha256:…`)
+ * @param options.targets - the policies (and structured container targets) this file is for
+ * @throws ManifestRewriteError when the file or a new value cannot be handled safely
+ */
+export function rewriteManifest(
+  file: { path: string; content: string },
+  images: Record<string, string>,
+  options: { targets?: ImageTarget[] } = {},
+): RewriteResult {
+  const newImages = parseNewImages(images);
+  const targets = (options.targets ?? []).filter(t => newImages.has(t.policy));
+  const targetPolicies = new Set((options.targets ?? []).map(t => t.policy));
+  if (!targets.length && !file.content.includes('$imagepolicy')) {
+    // Flux screens files the same way: without a marker there is nothing to parse for.
+    assertManifestSize(file.path, file.content);
+    return { content: file.content, changes: [], found: [], warnings: [] };
+  }
+
+  const source = ManifestSource.parse(file.path, file.content);
+  const { slots, warnings } = locateImageFields(source, {
+    isKnownPolicy: policy => newImages.has(policy) || targetPolicies.has(policy),
+    targets,
+  });
+
+  const found: FoundImage[] = [];
+  const changes: ManifestChange[] = [];
+  const edits = new Map<number, { end: number; text: string }>();
+  for (const slot of slots) {
+    const oldValue = currentValue(slot.scalar);
+    found.push({ ...slot.location, policy: slot.policy, field: slot.field, value: oldValue });
+    const image = newImages.get(slot.policy);
+    if (!image) continue;
+    const where = `${slot.location.file}:${slot.location.line}`;
+    const newValue = newValueFor(slot.field, image, oldValue, where);
+    if (newValue === oldValue) continue;
+    const token = slot.scalar.srcToken as { offset: number; source: string };
+    if (edits.has(token.offset)) continue;
+    edits.set(token.offset, {
+      end: token.offset + token.source.length,
+      text: renderScalar(slot.scalar, newValue, where, w => warnings.push(w)),
+    });
+    changes.push({
+      ...slot.location,
+      policy: slot.policy,
+      field: slot.field,
+      oldValue,
+      newValue,
+      image: image.given,
+    });
+  }
+
+  let content = file.content;
+  const starts = [...edits.keys()].sort((a, b) => b - a);
+  for (const start of starts) {
+    const edit = edits.get(start)!;
+    content = content.slice(0, start) + edit.text + content.slice(edit.end);
+  }
+  changes.sort((a, b) => a.line - b.line);
+  found.sort((a, b) => a.line - b.line);
+  return { content, changes, found, warnings };
+}
