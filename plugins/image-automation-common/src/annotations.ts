@@ -16,6 +16,12 @@ export const ANNOTATIONS = {
   mode: 'image-automation/mode',
   config: 'image-automation/config',
   repo: 'image-automation/repo',
+  /** Duration (`2h`, `PT2H`) a new tag must have been seen before it is proposed. */
+  minimumAge: 'image-automation/minimum-age',
+  /** `true` lets the policy propose a tag it orders below the one in Git. */
+  allowDowngrade: 'image-automation/allow-downgrade',
+  /** Duration between checks of this entity (the backend enforces a floor). */
+  interval: 'image-automation/interval',
 } as const;
 
 /** @public */
