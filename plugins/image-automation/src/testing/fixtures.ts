@@ -53,7 +53,9 @@ export function automation(
 }
 
 export function overviewEntry(
-  overrides: Partial<OverviewEntry> & { counts?: Partial<Record<ImageState, number>> },
+  overrides: Omit<Partial<OverviewEntry>, 'counts'> & {
+    counts?: Partial<Record<ImageState, number>>;
+  },
 ): OverviewEntry {
   const { counts, ...rest } = overrides;
   return {
