@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export * from './registry';
+export * from './github';
