@@ -8,3 +8,4 @@ export * from './api';
 export * from './permissions';
 export * from './imageRef';
 export * from './tags';
+export * from './policies';

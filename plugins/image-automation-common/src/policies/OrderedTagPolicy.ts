@@ -1,0 +1,153 @@
+import { describeInvalidTag, isValidTag } from '../tags/ociTag';
+import { ImagePolicySpec } from './ImagePolicySpec';
+import { TagFilter } from './TagFilter';
+import { Rejection, TagOrdering, compareBytes } from './TagOrdering';
+import { ExcludedTag, PolicyEvaluation, TagPolicy } from './TagPolicy';
+import { isSignatureTag } from './signatureTags';
+
+const SIGNATURE_TAG = Rejection.because('signature/attestation tag');
+
+/**
+ * A policy as a pipeline every tag goes through, in this order: OCI tag
+ * grammar, signature/attestation tags, the filter (and extraction), then the
+ * policy kind's ordering. The first step that refuses a tag gives its reason.
+ */
+export class OrderedTagPolicy<K> implements TagPolicy {
+  constructor(
+    readonly spec: ImagePolicySpec,
+    private readonly ordering: TagOrdering<K>,
+    private readonly filter: TagFilter | undefined,
+  ) {
+    this.filterMismatch = Rejection.because(
+      `does not match filter ${filter?.pattern}`,
+    );
+  }
+
+  private readonly filterMismatch: Rejection;
+
+  describe(): string {
+    if (!this.filter) return this.ordering.description;
+    const extract = this.spec.filterTags?.extract;
+    return `${this.ordering.description}, tags filtered by ${
+      this.filter.pattern
+    }${extract ? ` extracting ${extract}` : ''}`;
+  }
+
+  compare(a: string, b: string): number | undefined {
+    const first = this.assess(a);
+    const second = this.assess(b);
+    if (first instanceof Rejection || second instanceof Rejection)
+      return undefined;
+    return this.compareAllowed(a, first, b, second);
+  }
+
+  evaluate(tags: readonly string[]): PolicyEvaluation {
+    const allowedTags: string[] = [];
+    const allowedKeys: K[] = [];
+    const excluded: ExcludedTag[] = [];
+    let best = -1;
+    for (const tag of tags) {
+      const key = this.assess(tag);
+      if (key instanceof Rejection) {
+        excluded.push({ tag, reason: key.reason! });
+        continue;
+      }
+      const index = allowedTags.push(tag) - 1;
+      allowedKeys.push(key);
+      if (
+        best === -1 ||
+        this.compareAllowed(tag, key, allowedTags[best], allowedKeys[best]) > 0
+      ) {
+        best = index;
+      }
+    }
+    const evaluation = { excluded } as PolicyEvaluation;
+    if (best !== -1) evaluation.latest = allowedTags[best];
+    // Sorting every allowed tag costs more than choosing the latest one, and
+    // most callers only want the latest: the ranking is computed on first read.
+    defineLazily(evaluation, 'candidates', () =>
+      this.rank(allowedTags, allowedKeys),
+    );
+    return evaluation;
+  }
+
+  private rank(tags: string[], keys: K[]): string[] {
+    if (this.ordering.keysAreValues && !this.filter?.extracts) {
+      // Byte order of the tags themselves: the engine's native string sort
+      // is several times faster than any comparator.
+      const ascending = tags.slice().sort();
+      const ranked =
+        this.ordering.tieBreak === 1 ? ascending.reverse() : ascending;
+      return ranked.filter(
+        (tag, index) => index === 0 || tag !== ranked[index - 1],
+      );
+    }
+    const entries = tags.map((tag, index) => ({ tag, key: keys[index] }));
+    entries.sort((x, y) => this.compareAllowed(y.tag, y.key, x.tag, x.key));
+    const ranked: string[] = [];
+    for (const { tag } of entries) {
+      // Equal tags sort next to each other; a tag listed twice is ranked once.
+      if (ranked[ranked.length - 1] !== tag) ranked.push(tag);
+    }
+    return ranked;
+  }
+
+  private compareAllowed(a: string, aKey: K, b: string, bKey: K): number {
+    return (
+      this.ordering.compareKeys(aKey, bKey) ||
+      this.ordering.tieBreak * compareBytes(a, b)
+    );
+  }
+
+  /** The tag's sort key, or why the policy does not allow it (the reason is always set). */
+  private assess(tag: string): K | Rejection {
+    if (!isValidTag(tag)) {
+      return Rejection.because(
+        `not a valid OCI tag: ${describeInvalidTag(tag)}`,
+      );
+    }
+    if (isSignatureTag(tag)) return SIGNATURE_TAG;
+    let value = tag;
+    if (this.filter) {
+      const filtered = this.filter.apply(tag);
+      if (filtered === undefined) return this.filterMismatch;
+      value = filtered;
+    }
+    const key = this.ordering.keyOf(value);
+    if (!(key instanceof Rejection) || key.reason !== undefined) return key;
+    return Rejection.because(
+      this.filter?.extracts
+        ? `extracted value ${JSON.stringify(value)} is not ${key.unreadableAs}`
+        : `not ${key.unreadableAs}`,
+    );
+  }
+}
+
+function defineLazily<T extends object, P extends keyof T>(
+  target: T,
+  property: P,
+  compute: () => T[P],
+) {
+  Object.defineProperty(target, property, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = compute();
+      Object.defineProperty(target, property, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+      return value;
+    },
+    set(value: T[P]) {
+      Object.defineProperty(target, property, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    },
+  });
+}

@@ -1,0 +1,34 @@
+import { ImagePolicySpec } from './ImagePolicySpec';
+
+/** A tag the policy did not allow, and why, in plain words. @public */
+export interface ExcludedTag {
+  tag: string;
+  reason: string;
+}
+
+/** @public */
+export interface PolicyEvaluation {
+  /** The original tag string chosen (never the extracted value). */
+  latest?: string;
+  /** Every allowed tag, best first, so a tag's index is how many versions behind it is. */
+  candidates: string[];
+  excluded: ExcludedTag[];
+}
+
+/**
+ * A validated policy, ready to choose among tags. Pure: the same tags in any
+ * order give the same evaluation.
+ * @public
+ */
+export interface TagPolicy {
+  readonly spec: ImagePolicySpec;
+  evaluate(tags: readonly string[]): PolicyEvaluation;
+  /**
+   * Negative if `a` is ordered before (worse than) `b`, positive if after
+   * (better), 0 if equal; undefined if either tag is not allowed by the
+   * policy or its filter.
+   */
+  compare(a: string, b: string): number | undefined;
+  /** Plain words for the card, e.g. `semver >=1.4.0 <2.0.0`. */
+  describe(): string;
+}

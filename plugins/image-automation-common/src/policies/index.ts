@@ -1,0 +1,5 @@
+export type { SortOrder, ImagePolicySpec } from './ImagePolicySpec';
+export { InvalidPolicyError } from './ImagePolicySpec';
+export type { ExcludedTag, PolicyEvaluation, TagPolicy } from './TagPolicy';
+export { createTagPolicy } from './createTagPolicy';
+export { validatePolicySpec } from './validatePolicySpec';
