@@ -151,7 +151,7 @@ function structuredTargetSlots(
     if (container.aliased || isAlias(image)) {
       throw new ManifestRewriteError(
         `${path}: container ${JSON.stringify(container.name)} takes its image through a YAML alias; ` +
-          'mark the anchored value with # {"$imagepolicy": "' + target.policy + '"} instead',
+          `mark the anchored value with # {"$imagepolicy": "${target.policy}"} instead`,
       );
     }
     if (!isScalar(image) || typeof image.value !== 'string') {

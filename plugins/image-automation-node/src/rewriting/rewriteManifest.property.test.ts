@@ -11,8 +11,9 @@ type Style = 'plain' | 'single' | 'double';
 const OLD = 'ghcr.io/acme/app:1.0.0';
 const NEW = 'ghcr.io/acme/app:2.0.0';
 
+const QUOTES: Record<Style, string> = { plain: '', single: "'", double: '"' };
 const quote = (value: string, style: Style) =>
-  style === 'single' ? `'${value}'` : style === 'double' ? `"${value}"` : value;
+  `${QUOTES[style]}${value}${QUOTES[style]}`;
 
 const keyArb = fc.stringMatching(/^[a-z][a-zA-Z0-9_-]{0,8}$/);
 const valueArb = fc.stringMatching(/^[a-z][a-z0-9._/-]{0,14}$/);
@@ -84,10 +85,12 @@ function render(entries: Entry[], layout: Layout, marked: number, value: string)
 }
 
 function countLeaves(entries: Entry[]): number {
-  return entries.reduce(
-    (n, e) => n + (e.kind === 'scalar' ? 1 : e.kind === 'map' ? countLeaves(e.entries) : 0),
-    0,
-  );
+  let leaves = 0;
+  for (const e of entries) {
+    if (e.kind === 'scalar') leaves += 1;
+    else if (e.kind === 'map') leaves += countLeaves(e.entries);
+  }
+  return leaves;
 }
 
 describe('rewriteManifest byte preservation (property)', () => {
