@@ -1,11 +1,129 @@
-import { notImplemented } from './notImplemented';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  ImagePolicySpec,
+  InvalidPolicyError,
+  createTagPolicy,
+} from '@image-automation/plugin-image-automation-common';
 import { CliVerb } from './types';
 
+const USAGE = 'policy --policy JSON [--tags-file F]';
+const EXAMPLE =
+  '{"semver":{"range":">=1.4.0 <2.0.0"},"filterTags":{"pattern":"^v(?P<v>.*)$","extract":"$v"}}';
+
+/**
+ * `image-automation policy`: the policy engine on the command line, for
+ * trying a policy against a registry's tags before putting it in the catalog.
+ */
 export const policyVerb: CliVerb = {
   name: 'policy',
-  usage: 'policy --policy JSON [--tags-file F]',
+  usage: USAGE,
   summary:
     'reads tags (one a line, from F or stdin) and prints the tag the policy chooses',
   exitCodes: '0 chosen, 1 none matches, 2 invalid policy',
-  run: notImplemented('policy'),
+  run: async (args, io) => {
+    const fail = (message: string) => {
+      io.stderr(`image-automation policy: ${message}\n`);
+      return 2;
+    };
+    let values: { policy?: string; 'tags-file'?: string };
+    try {
+      ({ values } = parseArgs({
+        args,
+        options: {
+          policy: { type: 'string' },
+          'tags-file': { type: 'string' },
+        },
+        strict: true,
+        allowPositionals: false,
+      }));
+    } catch (error) {
+      return fail(
+        `${(error as Error).message} (usage: image-automation ${USAGE})`,
+      );
+    }
+    if (values.policy === undefined) {
+      return fail(`--policy is required, e.g. --policy '${EXAMPLE}'`);
+    }
+
+    let spec: unknown;
+    try {
+      spec = JSON.parse(values.policy);
+    } catch (error) {
+      return fail(
+        `--policy is not valid JSON (${
+          (error as Error).message
+        }); expected e.g. ${EXAMPLE}`,
+      );
+    }
+    let policy;
+    try {
+      policy = createTagPolicy(spec as ImagePolicySpec);
+    } catch (error) {
+      if (error instanceof InvalidPolicyError) return fail(error.message);
+      throw error;
+    }
+
+    let text: string;
+    const tagsFile = values['tags-file'];
+    if (tagsFile !== undefined) {
+      try {
+        text = await readFile(resolve(io.cwd, tagsFile), 'utf8');
+      } catch (error) {
+        const reason =
+          (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        return fail(
+          `cannot read --tags-file ${JSON.stringify(
+            tagsFile,
+          )} (${describeFsError(reason)})`,
+        );
+      }
+    } else {
+      text = await io.readStdin();
+    }
+
+    const tags = readTagLines(text);
+    const evaluation = policy.evaluate(tags);
+    if (evaluation.latest === undefined) {
+      const example = evaluation.excluded[0];
+      const why = example
+        ? `; e.g. ${JSON.stringify(example.tag)}: ${example.reason}`
+        : '';
+      io.stderr(
+        `image-automation policy: no tag satisfies ${policy.describe()} ` +
+          `(${tags.length} tag${
+            tags.length === 1 ? '' : 's'
+          } read, 0 allowed${why})\n`,
+      );
+      return 1;
+    }
+    io.stdout(`${evaluation.latest}\n`);
+    return 0;
+  },
 };
+
+/**
+ * One tag a line; blank lines and the `\r` of CRLF files are ignored. Other
+ * whitespace is kept, so a malformed line is reported as an invalid tag
+ * rather than silently repaired.
+ */
+function readTagLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map(line => (line.endsWith('\r') ? line.slice(0, -1) : line))
+    .filter(line => line.trim().length > 0);
+}
+
+function describeFsError(code: string): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    default:
+      return code;
+  }
+}
