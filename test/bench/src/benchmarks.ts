@@ -1,4 +1,5 @@
 import { Benchmark } from './types';
+import { rewriteBenchmark } from './rewrite.bench';
 
 /** Every benchmark, in the order `yarn bench` runs them. */
-export const benchmarks: Benchmark[] = [];
+export const benchmarks: Benchmark[] = [rewriteBenchmark];

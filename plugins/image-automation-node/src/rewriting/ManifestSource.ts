@@ -1,4 +1,7 @@
-import { Alias, Composer, Document, Parser, Scalar } from 'yaml';
+import { Alias, CST, Composer, Document, Parser, Scalar } from 'yaml';
+
+type CstToken = CST.Token | CST.SourceToken;
+type CstCollectionItem = CST.CollectionItem;
 import { ManifestRewriteError } from './ManifestRewriteError';
 import { MAX_MANIFEST_BYTES } from './limits';
 
@@ -127,21 +130,29 @@ function indexLines(content: string): number[] {
   return starts;
 }
 
-/** Walks a CST token tree and records every comment token by offset. */
-function collectComments(token: unknown, into: Map<number, SourceComment>) {
-  if (Array.isArray(token)) {
-    for (const t of token) collectComments(t, into);
+/**
+ * Records every comment token of a CST tree by offset. Follows only the
+ * fields of the yaml package's token types that can hold comments, which is
+ * several times faster than walking every property.
+ */
+function collectComments(token: CstToken, into: Map<number, SourceComment>) {
+  if (token.type === 'comment') {
+    into.set(token.offset, { offset: token.offset, text: token.source });
     return;
   }
-  if (typeof token !== 'object' || token === null) return;
-  const t = token as { type?: string; offset?: number; source?: string };
-  if (t.type === 'comment' && typeof t.offset === 'number') {
-    into.set(t.offset, { offset: t.offset, text: t.source ?? '' });
-    return;
+  const t = token as Partial<
+    Record<'start' | 'end' | 'props' | 'sep', CstToken[] | CstToken>
+  > & { value?: CstToken; items?: CstCollectionItem[] };
+  for (const list of [t.start, t.end, t.props, t.sep]) {
+    if (Array.isArray(list)) for (const child of list) collectComments(child, into);
   }
-  for (const [key, value] of Object.entries(token)) {
-    if (key !== 'source' && typeof value === 'object') {
-      collectComments(value, into);
+  if (t.value) collectComments(t.value, into);
+  if (t.items) {
+    for (const item of t.items) {
+      for (const child of item.start) collectComments(child, into);
+      if (item.key) collectComments(item.key, into);
+      if (item.sep) for (const child of item.sep) collectComments(child, into);
+      if (item.value) collectComments(item.value, into);
     }
   }
 }

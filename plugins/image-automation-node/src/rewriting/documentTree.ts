@@ -39,25 +39,33 @@ export function scalarString(node: unknown): string | undefined {
 /**
  * Calls `visit` for every scalar that is a value (map values, list items, a
  * root scalar), never for keys: Flux's setters only set values. Aliases are
- * not followed; their anchors are visited where they are written.
+ * not followed; their anchors are visited where they are written. `path`
+ * is only valid during the call.
  */
 export function forEachValueScalar(
   doc: Document.Parsed,
   visit: (scalar: Scalar, path: NodePath, parent: Node | undefined) => void,
   onAlias?: (alias: Alias, path: NodePath) => void,
 ) {
-  const walk = (node: unknown, path: NodePath, parent: Node | undefined) => {
+  // One mutable path, pushed and popped: visitors read it, never keep it.
+  const path: Array<string | number> = [];
+  const walk = (node: unknown, parent: Node | undefined) => {
     if (isScalar(node)) visit(node, path, parent);
     else if (isMap(node)) {
       for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : '?';
-        walk(pair.value, [...path, key], node);
+        path.push(isScalar(pair.key) ? String(pair.key.value) : '?');
+        walk(pair.value, node);
+        path.pop();
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, index) => walk(item, [...path, index], node));
+      for (let index = 0; index < node.items.length; index++) {
+        path.push(index);
+        walk(node.items[index], node);
+        path.pop();
+      }
     } else if (isAlias(node)) onAlias?.(node, path);
   };
-  walk(doc.contents, [], undefined);
+  walk(doc.contents, undefined);
 }
 
 /**

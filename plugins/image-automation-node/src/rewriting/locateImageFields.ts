@@ -41,7 +41,8 @@ export function locateImageFields(
   const markedPolicies = new Set<string>();
 
   documents.forEach((doc, documentIndex) => {
-    assertAliasBudget(path, doc);
+    const [start, , end] = doc.range;
+    if (source.content.slice(start, end).includes('*')) assertAliasBudget(path, doc);
     const identity = documentIdentity(doc);
     const locate = (scalar: Scalar, container?: string): ManifestLocation => ({
       file: path,
@@ -82,7 +83,9 @@ export function locateImageFields(
         if (comment && readSetterName(comment.text)) {
           usedComments.add(comment.offset);
           warnings.push(
-            `${path}:${line}: the marker at ${nodePath.join('.')} sits on an alias (*${alias.source}); ` +
+            `${path}:${line}: the marker at ${nodePath.join(
+              '.',
+            )} sits on an alias (*${alias.source}); ` +
               'put it on the anchored value instead; left unchanged',
           );
         }
