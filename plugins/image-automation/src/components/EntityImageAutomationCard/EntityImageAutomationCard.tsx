@@ -138,17 +138,19 @@ const MODE_TEXT: Record<EntityImageAutomation['mode'], string> = {
 
 function Subheader(props: { result: EntityImageAutomation }) {
   const { result } = props;
+  // One inline element: the card lays its subheader out as flex items, which
+  // would drop the spaces between separate text nodes.
   return (
-    <>
+    <span>
       {MODE_TEXT[result.mode]}
-      {result.repository && <> to {result.repository}</>}
+      {result.repository && ` to ${result.repository}`}
       {result.lastCheckedAt && (
         <>
           {' · checked '}
           <Timestamp iso={result.lastCheckedAt} />
         </>
       )}
-    </>
+    </span>
   );
 }
 

@@ -1,0 +1,4 @@
+export { ensureAppBuild } from './appBuild';
+export { startDemoBackend } from './demoBackend';
+export type { DemoBackend } from './demoBackend';
+export { freePort } from './freePort';
