@@ -8,8 +8,8 @@ export interface SemanticVersion {
   major: number;
   minor: number;
   patch: number;
-  /** Empty for a release. */
-  prerelease: readonly string[];
+  /** Dot-separated identifiers, `''` for a release; split only when two prereleases are compared. */
+  prerelease: string;
 }
 
 const MAX_NUMBER_DIGITS = 15;
@@ -30,18 +30,34 @@ function isIdentifierChar(code: number): boolean {
 /**
  * Reads a tag as a strict semantic version (`MAJOR.MINOR.PATCH[-pre][+build]`,
  * no leading zeros) with one optional `v` in front, which is what Flux
- * accepts (fluxcd/pkg/version.ParseVersion). Hand-written rather than a
- * regex: this runs for every tag of every scan.
+ * accepts (fluxcd/pkg/version.ParseVersion).
  */
 export function parseSemanticVersion(
   text: string,
 ): SemanticVersion | undefined {
+  const version: SemanticVersion = {
+    major: 0,
+    minor: 0,
+    patch: 0,
+    prerelease: '',
+  };
+  return readSemanticVersion(text, version) ? version : undefined;
+}
+
+/**
+ * {@link parseSemanticVersion} into an object the caller owns, so that a scan
+ * over many tags allocates nothing for the tags it refuses. Hand-written
+ * rather than a regex: this runs for every tag of every scan.
+ */
+export function readSemanticVersion(
+  text: string,
+  into: SemanticVersion,
+): boolean {
   const length = text.length;
   let i = text.charCodeAt(0) === 118 /* v */ ? 1 : 0;
-  const numbers = [0, 0, 0];
   for (let part = 0; part < 3; part++) {
     if (part > 0) {
-      if (text.charCodeAt(i) !== 46 /* . */) return undefined;
+      if (text.charCodeAt(i) !== 46 /* . */) return false;
       i++;
     }
     const start = i;
@@ -51,63 +67,58 @@ export function parseSemanticVersion(
       i++;
     }
     const digits = i - start;
-    if (digits === 0 || digits > MAX_NUMBER_DIGITS) return undefined;
-    if (digits > 1 && text.charCodeAt(start) === 48) return undefined;
-    numbers[part] = value;
+    if (digits === 0 || digits > MAX_NUMBER_DIGITS) return false;
+    if (digits > 1 && text.charCodeAt(start) === 48) return false;
+    if (part === 0) into.major = value;
+    else if (part === 1) into.minor = value;
+    else into.patch = value;
   }
-  let prerelease: string[] = [];
+  into.prerelease = '';
   if (i < length && text.charCodeAt(i) === 45 /* - */) {
-    const end = findBuildStart(text, i + 1);
-    const identifiers = readIdentifiers(text, i + 1, end, true);
-    if (!identifiers) return undefined;
-    prerelease = identifiers;
+    const end = skipIdentifiers(text, i + 1, true);
+    if (end === -1) return false;
+    into.prerelease = text.slice(i + 1, end);
     i = end;
   }
   if (i < length && text.charCodeAt(i) === 43 /* + */) {
-    if (!readIdentifiers(text, i + 1, length, false)) return undefined;
-    i = length;
+    i = skipIdentifiers(text, i + 1, false);
+    if (i === -1) return false;
   }
-  if (i !== length) return undefined;
-  return {
-    major: numbers[0],
-    minor: numbers[1],
-    patch: numbers[2],
-    prerelease,
-  };
+  return i === length;
 }
 
-function findBuildStart(text: string, from: number): number {
-  const plus = text.indexOf('+', from);
-  return plus === -1 ? text.length : plus;
-}
-
-/** Dot-separated non-empty identifiers; prerelease numbers may not have leading zeros. */
-function readIdentifiers(
+/**
+ * Skips dot-separated non-empty identifiers from `start`; returns where they
+ * end, or -1 when malformed. Prerelease numbers may not have leading zeros.
+ */
+function skipIdentifiers(
   text: string,
   start: number,
-  end: number,
   isPrerelease: boolean,
-): string[] | undefined {
-  if (start >= end) return undefined;
-  const identifiers = text.slice(start, end).split('.');
-  for (const identifier of identifiers) {
-    if (identifier.length === 0) return undefined;
+): number {
+  let i = start;
+  for (;;) {
+    const identifierStart = i;
     let numeric = true;
-    for (let k = 0; k < identifier.length; k++) {
-      const code = identifier.charCodeAt(k);
-      if (!isIdentifierChar(code)) return undefined;
+    while (i < text.length) {
+      const code = text.charCodeAt(i);
+      if (!isIdentifierChar(code)) break;
       if (!isDigit(code)) numeric = false;
+      i++;
     }
+    const identifierLength = i - identifierStart;
+    if (identifierLength === 0) return -1;
     if (
       isPrerelease &&
       numeric &&
-      identifier.length > 1 &&
-      identifier.charCodeAt(0) === 48
+      identifierLength > 1 &&
+      text.charCodeAt(identifierStart) === 48
     ) {
-      return undefined;
+      return -1;
     }
+    if (text.charCodeAt(i) !== 46 /* . */) return i;
+    i++;
   }
-  return identifiers;
 }
 
 function isNumericIdentifier(identifier: string): boolean {
@@ -118,7 +129,9 @@ function isNumericIdentifier(identifier: string): boolean {
 }
 
 /** Semver §11 precedence of two prerelease identifier lists (both non-empty). */
-function comparePrerelease(a: readonly string[], b: readonly string[]): number {
+function comparePrerelease(aText: string, bText: string): number {
+  const a = aText.split('.');
+  const b = bText.split('.');
   const shared = Math.min(a.length, b.length);
   for (let k = 0; k < shared; k++) {
     const x = a[k];
@@ -146,10 +159,8 @@ export function compareSemanticVersions(
   if (a.major !== b.major) return a.major < b.major ? -1 : 1;
   if (a.minor !== b.minor) return a.minor < b.minor ? -1 : 1;
   if (a.patch !== b.patch) return a.patch < b.patch ? -1 : 1;
-  const aPre = a.prerelease.length > 0;
-  const bPre = b.prerelease.length > 0;
-  if (!aPre && !bPre) return 0;
-  if (!aPre) return 1;
-  if (!bPre) return -1;
+  if (a.prerelease === b.prerelease) return 0;
+  if (a.prerelease === '') return 1;
+  if (b.prerelease === '') return -1;
   return comparePrerelease(a.prerelease, b.prerelease);
 }

@@ -65,7 +65,7 @@ export function parseSemverRange(source: string): SemverRange {
     .split('||')
     .map(alternative => parseAlternative(alternative, fail));
   const namesPrerelease = alternatives.some(group =>
-    group.some(comparator => comparator.version.prerelease.length > 0),
+    group.some(comparator => comparator.version.prerelease !== ''),
   );
   return {
     source,
@@ -166,7 +166,7 @@ function readPartialVersion(
       )} is not a version (at most MAJOR.MINOR.PATCH, each a number or x)`,
     );
   }
-  let prerelease: string[] = [];
+  let prerelease = '';
   if (text[pos] === '-') {
     const match = /^[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*/.exec(
       text.slice(pos + 1, pos + 1 + MAX_RANGE_LENGTH),
@@ -177,8 +177,8 @@ function readPartialVersion(
           text.slice(start, pos + 1),
         )} must start a prerelease such as "-rc.1"`,
       );
-    prerelease = match![0].split('.');
-    if (prerelease.some(id => /^0[0-9]+$/.test(id))) {
+    prerelease = match![0];
+    if (prerelease.split('.').some(id => /^0[0-9]+$/.test(id))) {
       fail(`the prerelease "${match![0]}" has a number with a leading zero`);
     }
     pos += 1 + match![0].length;
@@ -219,8 +219,8 @@ function readPartialVersion(
 /** One comparator, exactly as Masterminds/semver v3 checks it. */
 function satisfies(v: SemanticVersion, c: Comparator): boolean {
   const con = c.version;
-  const vIsPrerelease = v.prerelease.length > 0;
-  const conNamesPrerelease = con.prerelease.length > 0;
+  const vIsPrerelease = v.prerelease !== '';
+  const conNamesPrerelease = con.prerelease !== '';
   // The prerelease rule; Masterminds skips it only for a plain `!=`.
   if (
     vIsPrerelease &&
@@ -266,7 +266,7 @@ function notEqual(v: SemanticVersion, c: Comparator, cmp: number): boolean {
     if (con.patch !== v.patch && !c.patchDirty) return true;
     if (c.patchDirty) {
       // Only a different prerelease makes it unequal.
-      return v.prerelease.join('.') !== con.prerelease.join('.');
+      return v.prerelease !== con.prerelease;
     }
   }
   return cmp !== 0;

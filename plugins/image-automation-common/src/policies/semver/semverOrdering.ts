@@ -2,7 +2,7 @@ import { Rejection, TagOrdering } from '../TagOrdering';
 import {
   SemanticVersion,
   compareSemanticVersions,
-  parseSemanticVersion,
+  readSemanticVersion,
 } from './SemanticVersion';
 import { parseSemverRange } from './SemverRange';
 
@@ -17,13 +17,20 @@ export function semverOrdering(range: string): TagOrdering<SemanticVersion> {
     'prerelease not allowed by the range',
   );
   const unreadable = Rejection.unreadableAs('a semantic version');
+  // Refused tags are the common case: read each into one scratch object and
+  // copy only the versions the range allows.
+  const scratch: SemanticVersion = {
+    major: 0,
+    minor: 0,
+    patch: 0,
+    prerelease: '',
+  };
   return {
     description: `semver ${range}`,
     keyOf(value) {
-      const version = parseSemanticVersion(value);
-      if (!version) return unreadable;
-      if (parsed.test(version)) return version;
-      return version.prerelease.length > 0 && !parsed.namesPrerelease
+      if (!readSemanticVersion(value, scratch)) return unreadable;
+      if (parsed.test(scratch)) return { ...scratch };
+      return scratch.prerelease !== '' && !parsed.namesPrerelease
         ? prereleaseRefused
         : notSatisfied;
     },
