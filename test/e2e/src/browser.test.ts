@@ -119,7 +119,7 @@ describe('the demo portal in Chromium', () => {
       .getByText(/How far behind|Error: /)
       .first()
       .waitFor();
-    expect(await page.getByLabel('State').inputValue()).toBe('');
+    expect(await page.getByLabel('State', { exact: true }).inputValue()).toBe('');
     await page.screenshot({
       path: join(artifacts, 'overview.png'),
       fullPage: true,
