@@ -9,3 +9,4 @@ export * from './permissions';
 export * from './imageRef';
 export * from './tags';
 export * from './policies';
+export * from './config';
