@@ -36,9 +36,13 @@ export class OrderedTagPolicy<K> implements TagPolicy {
   compare(a: string, b: string): number | undefined {
     const first = this.assess(a);
     const second = this.assess(b);
-    if (first instanceof Rejection || second instanceof Rejection)
+    if (first instanceof Rejection || second instanceof Rejection) {
       return undefined;
-    return this.compareAllowed(a, first, b, second);
+    }
+    // Tags the policy ranks alike (v1.0.0 and 1.0.0) compare equal here, so
+    // callers never propose a change between them; only the ranking in
+    // evaluate breaks such ties, to stay independent of input order.
+    return this.ordering.compareKeys(first, second);
   }
 
   evaluate(tags: readonly string[]): PolicyEvaluation {

@@ -25,8 +25,9 @@ export interface TagPolicy {
   evaluate(tags: readonly string[]): PolicyEvaluation;
   /**
    * Negative if `a` is ordered before (worse than) `b`, positive if after
-   * (better), 0 if equal; undefined if either tag is not allowed by the
-   * policy or its filter.
+   * (better), 0 if the policy ranks them alike (`v1.0.0` and `1.0.0`, `1`
+   * and `01`, tags extracting the same value); undefined if either tag is
+   * not allowed by the policy or its filter.
    */
   compare(a: string, b: string): number | undefined;
   /** Plain words for the card, e.g. `semver >=1.4.0 <2.0.0`. */

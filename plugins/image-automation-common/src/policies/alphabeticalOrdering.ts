@@ -12,6 +12,6 @@ export function alphabeticalOrdering(order: SortOrder): TagOrdering<string> {
     keyOf: value => value,
     tieBreak: sign,
     keysAreValues: true,
-    compareKeys: (a, b) => sign * compareBytes(a, b),
+    compareKeys: (a, b) => (a === b ? 0 : sign * compareBytes(a, b)),
   };
 }

@@ -321,7 +321,7 @@ describe('compare', () => {
   it.each([
     ['1.0.0', '1.1.0', -1],
     ['1.1.0', '1.0.0', 1],
-    ['v1.0.0', '1.0.0', 1],
+    ['v1.0.0', '1.0.0', 0],
     ['1.0.0', '1.0.0', 0],
     ['1.0.0', '2.0.0', undefined],
     ['latest', '1.0.0', undefined],
@@ -336,6 +336,7 @@ describe('compare', () => {
     const { candidates } = numerical.evaluate(['3', '1', '2', 'x']);
     expect(candidates).toEqual(['1', '2', '3']);
     expect(numerical.compare('1', '2')).toBeGreaterThan(0);
+    expect(numerical.compare('1', '01')).toBe(0);
     expect(numerical.compare('x', '2')).toBeUndefined();
   });
 });

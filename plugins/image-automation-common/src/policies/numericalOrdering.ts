@@ -25,6 +25,6 @@ export function numericalOrdering(order: SortOrder): TagOrdering<number> {
       return Number.isFinite(number) ? number : tooLarge;
     },
     tieBreak: sign,
-    compareKeys: (a, b) => sign * Math.sign(a - b),
+    compareKeys: (a, b) => (a === b ? 0 : sign * Math.sign(a - b)),
   };
 }
