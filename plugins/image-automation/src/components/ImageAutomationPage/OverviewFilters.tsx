@@ -40,6 +40,7 @@ export function OverviewFilters(props: {
           value={value.owner}
           onChange={pick('owner')}
           SelectProps={{ native: true }}
+          InputLabelProps={{ shrink: true }}
         >
           <option value="mine">Owned by me or my groups</option>
           <option value="all">All owners</option>
@@ -54,6 +55,7 @@ export function OverviewFilters(props: {
           value={value.state ?? ''}
           onChange={pick('state')}
           SelectProps={{ native: true }}
+          InputLabelProps={{ shrink: true }}
         >
           <option value="">Any state</option>
           {IMAGE_STATES.map(state => (
@@ -72,6 +74,7 @@ export function OverviewFilters(props: {
           value={value.registry ?? ''}
           onChange={pick('registry')}
           SelectProps={{ native: true }}
+          InputLabelProps={{ shrink: true }}
         >
           <option value="">Any registry</option>
           {registries.map(registry => (
