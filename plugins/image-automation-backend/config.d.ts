@@ -1,4 +1,76 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
-  /** Configuration of the image automation plugin. */
-  imageAutomation?: {};
+  /** Image automation: keeps image tags in Git at the newest tag their policy allows. */
+  imageAutomation?: {
+    /**
+     * Set to false to serve the API and card without running cycles.
+     * @default true
+     */
+    enabled?: boolean;
+
+    /**
+     * How often the automation cycle runs, cluster-wide (one replica at a
+     * time). Default: every 5 minutes, timing out after 10. Frequencies under
+     * one minute are raised to one minute: a registry repository is scanned
+     * at most once a minute.
+     */
+    schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+
+    /**
+     * The registries that may be contacted, with their credentials. Public
+     * registries (docker.io, ghcr.io, quay.io, registry.gitlab.com, gcr.io,
+     * *.pkg.dev, mcr.microsoft.com) are allowed without an entry; any other
+     * host, and any host on a loopback, private or link-local address, only
+     * with an entry here.
+     */
+    registries?: Array<{
+      /** Registry host with optional port, e.g. `ghcr.io` or `registry.internal:5000`. */
+      host: string;
+      /**
+       * Registry kind; guessed from the host when unset. `ecr`, `gar` and
+       * `acr` use credential providers loaded only when configured.
+       */
+      type?: 'generic' | 'dockerhub' | 'ghcr' | 'quay' | 'harbor' | 'gitlab' | 'ecr' | 'gar' | 'acr';
+      /**
+       * A bearer token or personal access token for the registry.
+       * @visibility secret
+       */
+      token?: string;
+      /** User for basic auth or the token service. */
+      username?: string;
+      /**
+       * Password for basic auth or the token service.
+       * @visibility secret
+       */
+      password?: string;
+      /** Plain HTTP instead of HTTPS (only for registries inside your network). */
+      insecure?: boolean;
+      /** Requests in flight to this host at most. @default 8 */
+      concurrency?: number;
+      /**
+       * Extra hosts whose token service may receive this registry's
+       * credentials, besides the registry itself and its type's known token
+       * hosts. Credentials are never sent to any other realm.
+       */
+      tokenRealmHosts?: string[];
+      /** AWS region, for `type: ecr`. */
+      region?: string;
+      /** AWS account id, for `type: ecr`. */
+      accountId?: string;
+    }>;
+
+    /** Defaults for writing updates back to Git. */
+    git?: {
+      /**
+       * How updates reach Git when an entity does not say: `pull-request`
+       * (one branch and pull request per entity), `push` (commit to the base
+       * branch) or `observe` (only report).
+       * @default pull-request
+       */
+      mode?: 'pull-request' | 'push' | 'observe';
+      /** Labels added to every pull request. */
+      labels?: string[];
+    };
+  };
 }

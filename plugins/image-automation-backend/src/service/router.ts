@@ -1,19 +1,155 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-import { HealthResponse } from '@image-automation/plugin-image-automation-common';
+import {
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  EntityImageAutomation,
+  HealthResponse,
+  IMAGE_STATES,
+  OverviewResponse,
+  imageAutomationRefreshPermission,
+} from '@image-automation/plugin-image-automation-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod';
+import { ImageAutomationStore } from '../database/ImageAutomationStore';
+import { AutomationEngine } from '../engine/AutomationEngine';
+import { entityResponseOf, overviewEntryOf, registryOf } from './responses';
 
 export interface RouterOptions {
   logger: LoggerService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  store: ImageAutomationStore;
+  engine: AutomationEngine;
 }
 
-/** Turns HTTP requests into calls on the plugin's services. */
-export async function createRouter(_options: RouterOptions): Promise<express.Router> {
+const entityParams = z.object({
+  kind: z.string().min(1).max(255),
+  namespace: z.string().min(1).max(255),
+  name: z.string().min(1).max(255),
+});
+
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform(v => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+
+const overviewQuery = z.object({
+  owner: list,
+  state: list.pipe(z.array(z.enum(IMAGE_STATES as [string, ...string[]]))),
+  registry: list,
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new InputError(
+      result.error.issues.map(i => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '),
+    );
+  }
+  return result.data;
+}
+
+/** Turns HTTP requests into calls on the store and the engine (SPEC §7). */
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { httpAuth, permissions, catalog, store, engine } = options;
   const router = Router();
   router.use(express.json());
 
   router.get('/health', (_req, res) => {
     const body: HealthResponse = { status: 'ok' };
+    res.json(body);
+  });
+
+  /**
+   * The entity as the caller may see it: the catalog enforces read
+   * permission, and an unreadable entity looks exactly like a missing one.
+   */
+  async function readableEntityRef(req: express.Request): Promise<string> {
+    const params = parse(entityParams, req.params);
+    const entityRef = stringifyEntityRef(params);
+    const credentials = await httpAuth.credentials(req);
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    return entityRef;
+  }
+
+  async function entityResponse(entityRef: string): Promise<EntityImageAutomation> {
+    const entity = await store.getEntity(entityRef);
+    if (!entity) {
+      throw new NotFoundError(
+        `${entityRef} has not been checked for image automation yet: it needs image-automation/image or image-automation/config annotations, and is picked up by the next cycle`,
+      );
+    }
+    const images = await store.listImages({ entityRefs: [entityRef] });
+    const repositories = await store.getRepositories([...new Set(images.map(i => i.repository))]);
+    const lastScans = new Map([...repositories].map(([key, r]) => [key, r.lastScanAt]));
+    return entityResponseOf(entity, images, lastScans, await store.getWriteBack(entityRef));
+  }
+
+  router.get('/entities/:kind/:namespace/:name', async (req, res) => {
+    res.json(await entityResponse(await readableEntityRef(req)));
+  });
+
+  router.post('/entities/:kind/:namespace/:name/refresh', async (req, res) => {
+    const entityRef = await readableEntityRef(req);
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize(
+      [{ permission: imageAutomationRefreshPermission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`You may not check the images of ${entityRef} now`);
+    }
+    if (!(await engine.refreshEntity(entityRef))) {
+      throw new NotFoundError(`${entityRef} asks for no image automation`);
+    }
+    res.json(await entityResponse(entityRef));
+  });
+
+  router.get('/overview', async (req, res) => {
+    const query = parse(overviewQuery, req.query);
+    const credentials = await httpAuth.credentials(req);
+    const [entities, images, writeBacks] = await Promise.all([
+      store.listEntities(),
+      store.listImages(),
+      store.listWriteBacks(),
+    ]);
+    const imagesByEntity = new Map<string, typeof images>();
+    for (const image of images) {
+      imagesByEntity.set(image.entityRef, [...(imagesByEntity.get(image.entityRef) ?? []), image]);
+    }
+    const writeBackByEntity = new Map(writeBacks.map(w => [w.entityRef, w]));
+    const owners = new Set(query.owner.map(o => o.toLocaleLowerCase('en-US')));
+    const candidates = entities
+      .filter(e => !owners.size || (e.owner && owners.has(e.owner.toLocaleLowerCase('en-US'))))
+      .map(e => ({ entity: e, images: imagesByEntity.get(e.entityRef) ?? [] }))
+      .filter(({ images: own }) => !query.state.length || own.some(i => query.state.includes(i.state)))
+      .filter(({ images: own }) => !query.registry.length || own.some(i => query.registry.includes(registryOf(i.repository))));
+
+    // Nobody sees the images of an entity they may not read.
+    const readable = await catalog.getEntitiesByRefs(
+      { entityRefs: candidates.map(c => c.entity.entityRef), fields: ['kind', 'metadata.name', 'metadata.namespace'] },
+      { credentials },
+    );
+    const visible = candidates.filter((_, index) => readable.items[index]);
+    const body: OverviewResponse = {
+      items: visible
+        .slice(query.offset, query.offset + query.limit)
+        .map(({ entity, images: own }) => overviewEntryOf(entity, own, writeBackByEntity.get(entity.entityRef))),
+      totalItems: visible.length,
+      offset: query.offset,
+      limit: query.limit,
+    };
     res.json(body);
   });
 

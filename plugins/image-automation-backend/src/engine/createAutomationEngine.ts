@@ -1,0 +1,63 @@
+import {
+  AuthService,
+  DatabaseService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { MetricsService } from '@backstage/backend-plugin-api/alpha';
+import { Config } from '@backstage/config';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  RegistryClient,
+  RegistryClientOptions,
+  RegistryCredentialsProvider,
+} from '@image-automation/plugin-image-automation-node';
+import { readPluginConfig } from '../config/readPluginConfig';
+import { DatabaseImageAutomationStore } from '../database/DatabaseImageAutomationStore';
+import { CatalogDiscovery } from '../discovery/CatalogDiscovery';
+import { ImageAutomationMetrics } from '../metrics';
+import { RepositoryScanner } from '../scanning/RepositoryScanner';
+import { GitManifestReader } from '../scm/GitManifestReader';
+import { GithubClients } from '../scm/GithubClients';
+import { AutomationEngine } from './AutomationEngine';
+import { WriteBackHandler } from './WriteBackHandler';
+
+/**
+ * Builds the engine and everything it needs from config and core services;
+ * the plugin and the tests assemble it the same way.
+ */
+export async function createAutomationEngine(options: {
+  config: Config;
+  logger: LoggerService;
+  database: DatabaseService;
+  catalog: CatalogService;
+  auth: AuthService;
+  metrics: MetricsService;
+  providers?: RegistryCredentialsProvider[];
+  registryOptions?: Omit<RegistryClientOptions, 'registries' | 'providers'>;
+  createWriteBack?: (deps: { clients: GithubClients; store: DatabaseImageAutomationStore }) => WriteBackHandler;
+  now?: () => number;
+}) {
+  const { config, logger } = options;
+  const now = options.now ?? Date.now;
+  const settings = readPluginConfig(config, logger);
+  const store = await DatabaseImageAutomationStore.create({ database: options.database });
+  const metrics = ImageAutomationMetrics.create(options.metrics);
+  const registry = RegistryClient.fromConfig(config, {
+    ...options.registryOptions,
+    providers: options.providers ?? [],
+  });
+  const clients = GithubClients.fromConfig(config, { logger });
+  const gitReader = new GitManifestReader(clients);
+  const engine = new AutomationEngine({
+    discovery: new CatalogDiscovery({ catalog: options.catalog, auth: options.auth, logger, gitReader }),
+    scanner: new RepositoryScanner({ registry, store, logger, metrics, now }),
+    gitReader,
+    store,
+    logger,
+    metrics,
+    defaultIntervalMs: settings.defaultIntervalMs,
+    writeBack: options.createWriteBack?.({ clients, store }),
+    now,
+  });
+  return { settings, store, registry, engine, metrics };
+}

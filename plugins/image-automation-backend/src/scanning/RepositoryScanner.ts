@@ -1,0 +1,107 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import type { ImageReference } from '@image-automation/plugin-image-automation-common';
+import { RegistryClient } from '@image-automation/plugin-image-automation-node';
+import { ImageAutomationStore, RepositoryRecord } from '../database/ImageAutomationStore';
+import { ImageAutomationMetrics } from '../metrics';
+
+/** Scans of one repository closer together than this reuse the stored tags. */
+export const MIN_SCAN_INTERVAL_MS = 60_000;
+const MAX_BACKOFF_MS = 60 * 60_000;
+
+export interface ScanOutcome {
+  record: RepositoryRecord;
+  /** False when the stored tags were reused (recent scan or backoff). */
+  scanned: boolean;
+}
+
+/**
+ * Lists the tags of each image repository once per cycle, however many
+ * entities use it, and keeps when each tag was first seen (for minimumAge).
+ * A failing repository keeps its last known tags and backs off
+ * exponentially, so one broken registry neither blocks the others nor gets
+ * hammered.
+ */
+export class RepositoryScanner {
+  constructor(
+    private readonly options: {
+      registry: RegistryClient;
+      store: ImageAutomationStore;
+      logger: LoggerService;
+      metrics: ImageAutomationMetrics;
+      now: () => number;
+    },
+  ) {}
+
+  async scan(images: Map<string, ImageReference>): Promise<Map<string, ScanOutcome>> {
+    const { store, now } = this.options;
+    const stored = await store.getRepositories([...images.keys()]);
+    const outcomes = new Map<string, ScanOutcome>();
+    const started = now();
+    await Promise.all(
+      [...images].map(async ([key, image]) => {
+        const previous = stored.get(key);
+        if (previous && !this.isDue(previous, started)) {
+          outcomes.set(key, { record: previous, scanned: false });
+          return;
+        }
+        outcomes.set(key, { record: await this.scanOne(key, image, previous), scanned: true });
+      }),
+    );
+    await store.saveRepositories(
+      [...outcomes.values()].filter(o => o.scanned).map(o => o.record),
+    );
+    return outcomes;
+  }
+
+  private isDue(record: RepositoryRecord, now: number): boolean {
+    if (record.backoffUntil && record.backoffUntil > now) return false;
+    return !record.lastScanAt || now - record.lastScanAt >= MIN_SCAN_INTERVAL_MS;
+  }
+
+  private async scanOne(
+    key: string,
+    image: ImageReference,
+    previous: RepositoryRecord | undefined,
+  ): Promise<RepositoryRecord> {
+    const { registry, logger, metrics, now } = this.options;
+    const started = now();
+    try {
+      const { tags } = await registry.listTags(image);
+      const scannedAt = now();
+      metrics.recordScan(image.registry, scannedAt - started, tags.length);
+      const firstSeen: Record<string, number> = {};
+      for (const tag of tags) firstSeen[tag] = previous?.tags?.[tag] ?? scannedAt;
+      return {
+        repository: key,
+        tags: firstSeen,
+        lastScanAt: scannedAt,
+        lastSuccessAt: scannedAt,
+        consecutiveFailures: 0,
+      };
+    } catch (error) {
+      const failedAt = now();
+      const kind = (error as { kind?: string }).kind ?? 'unexpected';
+      const failures = (previous?.consecutiveFailures ?? 0) + 1;
+      metrics.recordScanError(image.registry, kind);
+      logger.warn(`Scanning ${key} failed (${kind}): ${(error as Error).message}`, {
+        repository: key,
+        errorKind: kind,
+      });
+      return {
+        repository: key,
+        // The last known tags stay: decisions keep working, and downgrade
+        // protection keeps a short list from rolling anything back.
+        tags: previous?.tags,
+        lastScanAt: failedAt,
+        lastSuccessAt: previous?.lastSuccessAt,
+        lastErrorKind: `registry-${kind}`,
+        lastErrorMessage: (error as Error).message,
+        consecutiveFailures: failures,
+        backoffUntil:
+          failures > 1
+            ? failedAt + Math.min(MIN_SCAN_INTERVAL_MS * 2 ** (failures - 1), MAX_BACKOFF_MS)
+            : undefined,
+      };
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import { MAX_MANIFEST_BYTES } from '@image-automation/plugin-image-automation-node';
+import { GitError, toGitError } from './GitError';
+import { GithubClients, GithubRepository } from './GithubClients';
+
+/** A file at the base branch head. */
+export interface GitFile {
+  path: string;
+  content: string;
+  /** Git blob sha: equal content, equal sha, so parses can be cached by it. */
+  blobSha: string;
+}
+
+/** A file of a Git tree. */
+export interface TreeEntry {
+  sha: string;
+  size: number;
+  /** `100644`, or `100755` for executables: kept when a file is rewritten. */
+  mode: string;
+}
+
+/** One repository at the head of a branch: the commit and its file listing. */
+export interface BranchHead {
+  repository: GithubRepository;
+  branch: string;
+  /** The commit the files are read at (the write-back's parent). */
+  headSha: string;
+  /** The root tree of that commit. */
+  treeSha: string;
+  /** Path → blob sha, size and file mode, for every file of the tree. */
+  entries: Map<string, TreeEntry>;
+}
+
+/** Some files of a branch head. */
+export interface GitSnapshot extends BranchHead {
+  files: Map<string, GitFile>;
+  /** Requested paths that do not exist at that commit. */
+  missing: string[];
+}
+
+/** Blob contents kept in memory, by sha; content-addressed, so never stale. */
+const BLOB_CACHE_LIMIT = 5_000;
+
+/**
+ * Reads manifest files at the head of a branch through the GitHub API, without
+ * a clone: ref → commit → recursive tree → only the blobs not already cached.
+ */
+export class GitManifestReader {
+  private readonly blobs = new Map<string, string>();
+
+  constructor(private readonly clients: GithubClients) {}
+
+  /** Reads `paths` at the head of `baseBranch` (default: the repository's default branch). */
+  async read(repositoryUrl: string, paths: string[], baseBranch?: string): Promise<GitSnapshot> {
+    return this.readFiles(await this.openBranch(repositoryUrl, baseBranch), paths);
+  }
+
+  /** Resolves a branch head and lists its files: three requests, no blobs. */
+  async openBranch(repositoryUrl: string, baseBranch?: string): Promise<BranchHead> {
+    const repository = await this.clients.forRepository(repositoryUrl);
+    const { octokit, owner, repo, fullName } = repository;
+    const branch = baseBranch ?? (await this.defaultBranch(repository));
+    let headSha: string;
+    try {
+      const ref = await octokit.git.getRef({ owner, repo, ref: `heads/${branch}` });
+      headSha = ref.data.object.sha;
+    } catch (error) {
+      throw toGitError(error, fullName, `find branch ${branch}`);
+    }
+    const treeSha = await this.commitTree(repository, headSha);
+    const entries = await this.blobShas(repository, treeSha, branch);
+    return { repository, branch, headSha, treeSha, entries };
+  }
+
+  /** Reads files of a branch head; blobs already seen come from memory. */
+  async readFiles(head: BranchHead, paths: string[]): Promise<GitSnapshot> {
+    const { repository, branch, entries } = head;
+    const files = new Map<string, GitFile>();
+    const missing: string[] = [];
+    for (const path of paths) {
+      const entry = entries.get(path);
+      if (!entry) {
+        missing.push(path);
+        continue;
+      }
+      if (entry.mode === '120000') {
+        // A link's target may lie outside the repository: never followed.
+        throw new GitError(
+          'git-bad-repository',
+          `${path} in ${repository.fullName}@${branch} is a symbolic link; list the file it points to instead`,
+        );
+      }
+      if (entry.size > MAX_MANIFEST_BYTES) {
+        // Refused before download: a 50 MiB file must not reach memory.
+        throw new GitError(
+          'git-bad-repository',
+          `${path} in ${repository.fullName}@${branch} is ${entry.size} bytes; manifests over ${MAX_MANIFEST_BYTES} bytes are refused`,
+        );
+      }
+      files.set(path, { path, blobSha: entry.sha, content: await this.blob(repository, entry.sha, path) });
+    }
+    return { ...head, files, missing };
+  }
+
+  async defaultBranch({ octokit, owner, repo, fullName }: GithubRepository): Promise<string> {
+    try {
+      return (await octokit.repos.get({ owner, repo })).data.default_branch;
+    } catch (error) {
+      throw toGitError(error, fullName, 'read the repository');
+    }
+  }
+
+  private async commitTree({ octokit, owner, repo, fullName }: GithubRepository, sha: string) {
+    try {
+      return (await octokit.git.getCommit({ owner, repo, commit_sha: sha })).data.tree.sha;
+    } catch (error) {
+      throw toGitError(error, fullName, `read commit ${sha}`);
+    }
+  }
+
+  private async blobShas(
+    { octokit, owner, repo, fullName }: GithubRepository,
+    treeSha: string,
+    branch: string,
+  ): Promise<Map<string, TreeEntry>> {
+    try {
+      const tree = await octokit.git.getTree({ owner, repo, tree_sha: treeSha, recursive: 'true' });
+      if (tree.data.truncated) {
+        throw new GitError(
+          'git-bad-repository',
+          `the tree of ${fullName}@${branch} is too large for one GitHub API listing`,
+        );
+      }
+      return new Map(
+        tree.data.tree
+          .filter(entry => entry.type === 'blob' && entry.path && entry.sha)
+          .map(entry => [
+            entry.path!,
+            { sha: entry.sha!, size: entry.size ?? 0, mode: entry.mode ?? '100644' },
+          ]),
+      );
+    } catch (error) {
+      throw toGitError(error, fullName, `list the files of ${branch}`);
+    }
+  }
+
+  private async blob({ octokit, owner, repo, fullName }: GithubRepository, sha: string, path: string) {
+    const cached = this.blobs.get(sha);
+    if (cached !== undefined) return cached;
+    let content: string;
+    try {
+      const blob = await octokit.git.getBlob({ owner, repo, file_sha: sha });
+      content = Buffer.from(blob.data.content, blob.data.encoding as BufferEncoding).toString('utf8');
+    } catch (error) {
+      throw toGitError(error, fullName, `read ${path}`);
+    }
+    if (this.blobs.size >= BLOB_CACHE_LIMIT) {
+      this.blobs.delete(this.blobs.keys().next().value!);
+    }
+    this.blobs.set(sha, content);
+    return content;
+  }
+}
