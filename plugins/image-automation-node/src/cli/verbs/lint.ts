@@ -1,11 +1,282 @@
-import { notImplemented } from './notImplemented';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import {
+  ConfigProblem,
+  EntityLike,
+  describeConfigProblem,
+  hasAutomationAnnotations,
+  parseAutomationConfigFile,
+  parseEntityAnnotations,
+} from '@image-automation/plugin-image-automation-common';
 import { CliVerb } from './types';
 
+const USAGE = 'lint FILE…';
+
+/** Catalog files are small; a generous cap keeps an alias bomb from expanding. */
+const MAX_ALIAS_COUNT = 1000;
+
+/** A file that could not be linted: unreadable or not YAML (exit 2). */
+class UnreadableFileError extends Error {}
+
+/** What linting one catalog file found. */
+interface FileReport {
+  entities: number;
+  entitiesWithProblems: number;
+  problems: number;
+  /** One line each: `file: key: message (example: …)`, and notes. */
+  lines: string[];
+}
+
+/**
+ * `image-automation lint FILE…`: the backend's own validation of the
+ * `image-automation/*` annotations, run on catalog-info files before they
+ * are committed. Problems go to stdout, one `file: key: message (example:
+ * …)` line each, then a summary line; files that cannot be read or parsed
+ * go to stderr and make the exit code 2.
+ */
 export const lintVerb: CliVerb = {
   name: 'lint',
-  usage: 'lint FILE…',
+  usage: USAGE,
   summary:
-    "validates catalog-info files' image-automation annotations and config",
-  exitCodes: '0 valid, 1 errors (file: key: message)',
-  run: notImplemented('lint'),
+    "validates catalog-info files' image-automation annotations and config; problems on stdout",
+  exitCodes:
+    '0 valid, 1 errors (file: key: message), 2 unreadable file or invalid YAML',
+  run: async (args, io) => {
+    const fail = (message: string) => {
+      io.stderr(`image-automation lint: ${message}\n`);
+      return 2;
+    };
+    const option = args.find(arg => arg.startsWith('-'));
+    if (option)
+      return fail(
+        `unknown option ${option} (usage: image-automation ${USAGE})`,
+      );
+    if (args.length === 0) {
+      return fail(
+        `name at least one catalog-info file (usage: image-automation ${USAGE})`,
+      );
+    }
+
+    let unreadable = false;
+    const total = { entities: 0, entitiesWithProblems: 0, problems: 0 };
+    for (const file of args) {
+      let report: FileReport;
+      try {
+        report = await lintFile(file, io.cwd);
+      } catch (error) {
+        if (!(error instanceof UnreadableFileError)) throw error;
+        io.stderr(`image-automation lint: ${error.message}\n`);
+        unreadable = true;
+        continue;
+      }
+      for (const line of report.lines) io.stdout(`${line}\n`);
+      total.entities += report.entities;
+      total.entitiesWithProblems += report.entitiesWithProblems;
+      total.problems += report.problems;
+    }
+
+    io.stdout(`${summarise(total)}\n`);
+    if (unreadable) return 2;
+    return total.problems > 0 ? 1 : 0;
+  },
 };
+
+function summarise(total: {
+  entities: number;
+  entitiesWithProblems: number;
+  problems: number;
+}): string {
+  const checked = `${total.entities} ${plural(
+    total.entities,
+    'entity',
+    'entities',
+  )} checked`;
+  if (total.problems === 0) {
+    return total.entities === 0
+      ? `${checked} (no entity has image-automation annotations)`
+      : `${checked}, all valid`;
+  }
+  return (
+    `${checked}, ${total.problems} ${plural(
+      total.problems,
+      'problem',
+      'problems',
+    )} in ` +
+    `${total.entitiesWithProblems} ${plural(
+      total.entitiesWithProblems,
+      'entity',
+      'entities',
+    )}`
+  );
+}
+
+function plural(count: number, one: string, many: string): string {
+  return count === 1 ? one : many;
+}
+
+/** Lints every entity of one (multi-document) catalog file. */
+async function lintFile(file: string, cwd: string): Promise<FileReport> {
+  const path = resolve(cwd, file);
+  const text = await readText(path, file);
+  const entities = readEntities(text, file);
+  // With several automated entities in one file, each line says which one.
+  const label = (entity: EntityLike) =>
+    entities.length > 1 ? ` [${entityRef(entity)}]` : '';
+
+  const report: FileReport = {
+    entities: entities.length,
+    entitiesWithProblems: 0,
+    problems: 0,
+    lines: [],
+  };
+  for (const { entity, document } of entities) {
+    const problems = isEntity(entity)
+      ? await lintEntity(
+          entity,
+          dirname(path),
+          file,
+          report.lines,
+          label(entity),
+        )
+      : [
+          {
+            key: `document ${document}`,
+            message:
+              'has image-automation annotations but is not a catalog entity (kind and metadata.name must be strings)',
+          },
+        ];
+    report.problems += problems.length;
+    if (problems.length > 0) report.entitiesWithProblems += 1;
+    const suffix = isEntity(entity) ? label(entity) : '';
+    for (const problem of problems) {
+      report.lines.push(`${file}: ${describeConfigProblem(problem)}${suffix}`);
+    }
+  }
+  return report;
+}
+
+/**
+ * The entity's problems, with those of a config file it names when that
+ * file is present beside the catalog file (the directory is taken as the
+ * repository root); otherwise a note says the backend will read it.
+ */
+async function lintEntity(
+  entity: EntityLike,
+  directory: string,
+  file: string,
+  notes: string[],
+  label: string,
+): Promise<ConfigProblem[]> {
+  const parsed = parseEntityAnnotations(entity);
+  if (!parsed.configFile) return parsed.problems;
+
+  const configPath = resolve(directory, parsed.configFile);
+  let text: string;
+  try {
+    text = await readFile(configPath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new UnreadableFileError(
+        `cannot read ${parsed.configFile}, named by ${file} (${describeFsError(
+          error,
+        )})`,
+      );
+    }
+    notes.push(
+      `${file}: image-automation/config: note: ${parsed.configFile} is not beside ${file}; ` +
+        `the backend reads it from the repository (not checked here)${label}`,
+    );
+    return parsed.problems;
+  }
+  return [
+    ...parsed.problems,
+    ...parseAutomationConfigFile(text, entity, parsed.configFile).problems,
+  ];
+}
+
+async function readText(path: string, file: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UnreadableFileError(
+      `cannot read ${file} (${describeFsError(error)})`,
+    );
+  }
+}
+
+/** The documents that carry image-automation annotations, with their 1-based position. */
+function readEntities(
+  text: string,
+  file: string,
+): Array<{ entity: unknown; document: number }> {
+  const documents = parseAllDocuments(text, { uniqueKeys: true });
+  if (!Array.isArray(documents)) return []; // an empty stream
+  const found: Array<{ entity: unknown; document: number }> = [];
+  documents.forEach((document, index) => {
+    const error = document.errors[0];
+    if (error) {
+      throw new UnreadableFileError(
+        `${file} is not valid YAML: ${error.message
+          .split('\n')[0]
+          .replace(/:$/, '')}`,
+      );
+    }
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (cause) {
+      throw new UnreadableFileError(
+        `${file} cannot be read as YAML: ${(cause as Error).message}`,
+      );
+    }
+    if (hasAnnotationsOfOurs(value))
+      found.push({ entity: value, document: index + 1 });
+  });
+  return found;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function hasAnnotationsOfOurs(value: unknown): boolean {
+  if (!isMapping(value) || !isMapping(value.metadata)) return false;
+  const annotations = value.metadata.annotations;
+  if (!isMapping(annotations)) return false;
+  return hasAutomationAnnotations({
+    kind: '',
+    metadata: { name: '', annotations: annotations as Record<string, string> },
+  });
+}
+
+function isEntity(value: unknown): value is EntityLike {
+  return (
+    isMapping(value) &&
+    typeof value.kind === 'string' &&
+    isMapping(value.metadata) &&
+    typeof value.metadata.name === 'string' &&
+    (value.metadata.namespace === undefined ||
+      typeof value.metadata.namespace === 'string')
+  );
+}
+
+function entityRef(entity: EntityLike): string {
+  return `${entity.kind.toLowerCase()}:${
+    entity.metadata.namespace ?? 'default'
+  }/${entity.metadata.name}`;
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    default:
+      return code ?? (error as Error).message;
+  }
+}
