@@ -186,8 +186,9 @@ function toSpec(
 /**
  * The entity's annotations that are strings. The catalog only stores strings,
  * but the CLI reads raw YAML, where `true` or `2` unquoted is not one; those
- * are reported, collected in `unreadable` and otherwise treated as absent. Unknown `image-automation/` keys are
- * reported with the key they were likely meant to be.
+ * are reported, collected in `unreadable` and otherwise treated as absent.
+ * Unknown `image-automation/` keys are reported with the key they were
+ * likely meant to be.
  */
 function readOwnAnnotations(
   entity: EntityLike,
