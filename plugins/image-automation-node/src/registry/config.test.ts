@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { readRegistriesConfig } from './config';
 
-const read = (registries: unknown) =>
+const read = (registries: Array<Record<string, string | number | boolean>>) =>
   readRegistriesConfig(new ConfigReader({ imageAutomation: { registries } }));
 
 describe('readRegistriesConfig', () => {
