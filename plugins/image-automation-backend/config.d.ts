@@ -60,15 +60,12 @@ export interface Config {
       accountId?: string;
     }>;
 
-    /** Defaults for writing updates back to Git. */
+    /**
+     * Writing updates back to Git. Credentials come from Backstage's
+     * `integrations.github` (token or GitHub App; GitHub Enterprise through
+     * `apiBaseUrl`). Each entity chooses its mode with image-automation/mode.
+     */
     git?: {
-      /**
-       * How updates reach Git when an entity does not say: `pull-request`
-       * (one branch and pull request per entity), `push` (commit to the base
-       * branch) or `observe` (only report).
-       * @default pull-request
-       */
-      mode?: 'pull-request' | 'push' | 'observe';
       /** Labels added to every pull request. */
       labels?: string[];
     };

@@ -13,7 +13,6 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATIONS,
   AutomationSpec,
-  ConfigProblem,
   ParsedAnnotations,
   parseAutomationConfigFile,
   parseEntityAnnotations,
@@ -104,7 +103,7 @@ export class CatalogDiscovery {
   /** The full form in a file of the entity's repository, cached by blob sha. */
   private async readConfigFile(entity: Entity, parsed: ParsedAnnotations): Promise<ParsedAnnotations> {
     const path = parsed.configFile!;
-    const repository = parsed.spec?.repository ?? repositoryOf(entity, parsed.problems);
+    const repository = parsed.repository;
     const problem = (message: string): ParsedAnnotations => ({
       problems: [...parsed.problems, { key: ANNOTATIONS.config, message }],
     });
@@ -127,17 +126,6 @@ export class CatalogDiscovery {
       return problem(`names ${path}, which could not be read: ${(error as Error).message}`);
     }
   }
-}
-
-function repositoryOf(entity: Entity, _problems: ConfigProblem[]): string | undefined {
-  const annotations = entity.metadata.annotations ?? {};
-  return (
-    annotations[ANNOTATIONS.repo] ??
-    annotations['backstage.io/source-location']?.replace(/^url:/, '') ??
-    (annotations['github.com/project-slug']
-      ? `https://github.com/${annotations['github.com/project-slug']}`
-      : undefined)
-  );
 }
 
 function relationTarget(entity: Entity, type: string): string | undefined {

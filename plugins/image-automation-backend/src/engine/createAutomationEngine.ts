@@ -5,6 +5,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { Config } from '@backstage/config';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   RegistryClient,
@@ -19,7 +21,7 @@ import { RepositoryScanner } from '../scanning/RepositoryScanner';
 import { GitManifestReader } from '../scm/GitManifestReader';
 import { GithubClients } from '../scm/GithubClients';
 import { AutomationEngine } from './AutomationEngine';
-import { WriteBackHandler } from './WriteBackHandler';
+import { GithubWriteBack } from '../writeback/GithubWriteBack';
 
 /**
  * Builds the engine and everything it needs from config and core services;
@@ -34,7 +36,8 @@ export async function createAutomationEngine(options: {
   metrics: MetricsService;
   providers?: RegistryCredentialsProvider[];
   registryOptions?: Omit<RegistryClientOptions, 'registries' | 'providers'>;
-  createWriteBack?: (deps: { clients: GithubClients; store: DatabaseImageAutomationStore }) => WriteBackHandler;
+  /** Identifies this replica in write-back leases. */
+  instanceId?: string;
   now?: () => number;
 }) {
   const { config, logger } = options;
@@ -56,7 +59,16 @@ export async function createAutomationEngine(options: {
     logger,
     metrics,
     defaultIntervalMs: settings.defaultIntervalMs,
-    writeBack: options.createWriteBack?.({ clients, store }),
+    writeBack: new GithubWriteBack({
+      gitReader,
+      store,
+      logger,
+      metrics,
+      instanceId: options.instanceId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      labels: settings.labels,
+      appBaseUrl: config.getOptionalString('app.baseUrl'),
+      now,
+    }),
     now,
   });
   return { settings, store, registry, engine, metrics };
