@@ -84,23 +84,31 @@ export const registryBenchmark: Benchmark = {
       // warm the registry's and the OS's caches so neither side pays for them
       await bareScan(open.url, repositories);
 
-      seconds = Date.now();
-      const bareTags = await bareScan(open.url, repositories);
-      const bareMs = Date.now() - seconds;
-
+      // Alternate the two clients and keep each one's best run: the machine
+      // is shared, and a single run mostly measures the neighbours.
       const entry = {
         type: 'generic' as const,
         insecure: true,
         tokenRealmHosts: [],
       };
-      const plain = new RegistryClient({
-        registries: [{ ...entry, host: open.host }],
-      });
-      seconds = Date.now();
-      const plainTags = await clientScan(plain, open.host, repositories);
-      const plainMs = Date.now() - seconds;
-      const plainRequests = plain.stats().requests;
-      await plain.close();
+      let bareMs = Infinity;
+      let plainMs = Infinity;
+      let bareTags = 0;
+      let plainTags = 0;
+      let plainRequests = 0;
+      for (let round = 0; round < 2; round++) {
+        seconds = Date.now();
+        bareTags = await bareScan(open.url, repositories);
+        bareMs = Math.min(bareMs, Date.now() - seconds);
+        const plain = new RegistryClient({
+          registries: [{ ...entry, host: open.host }],
+        });
+        seconds = Date.now();
+        plainTags = await clientScan(plain, open.host, repositories);
+        plainMs = Math.min(plainMs, Date.now() - seconds);
+        plainRequests = plain.stats().requests;
+        await plain.close();
+      }
 
       const tokened = new RegistryClient({
         registries: [
