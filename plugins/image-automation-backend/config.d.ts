@@ -11,9 +11,9 @@ export interface Config {
 
     /**
      * How often the automation cycle runs, cluster-wide (one replica at a
-     * time). Default: every 5 minutes, timing out after 10. Frequencies under
-     * one minute are raised to one minute: a registry repository is scanned
-     * at most once a minute.
+     * time). Default: every 5 minutes, timing out after 10. Whatever the
+     * frequency, each registry repository is scanned at most once a minute;
+     * a shorter frequency only re-reads Git and pull requests sooner.
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
 

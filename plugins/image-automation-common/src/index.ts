@@ -10,3 +10,4 @@ export * from './imageRef';
 export * from './tags';
 export * from './policies';
 export * from './config';
+export * from './decisions';

@@ -31,14 +31,14 @@ export function readPluginConfig(config: Config, logger: LoggerService): PluginC
       }
     : { ...DEFAULT_SCHEDULE };
 
-  // A floor on the interval, so nobody hammers a registry.
-  let frequencyMs = frequencyToMs(schedule.frequency);
+  // The floor that keeps anyone from hammering a registry is per repository
+  // (RepositoryScanner): a faster cycle re-reads Git and pull requests, but
+  // scans no repository more than once a minute.
+  const frequencyMs = frequencyToMs(schedule.frequency);
   if (frequencyMs !== undefined && frequencyMs < MIN_SCAN_INTERVAL_MS) {
     logger.warn(
-      `imageAutomation.schedule.frequency is ${frequencyMs} ms; registries are scanned at most once a minute, so the cycle runs every minute`,
+      `imageAutomation.schedule.frequency is ${frequencyMs} ms; each registry repository is still scanned at most once a minute`,
     );
-    schedule.frequency = { minutes: 1 };
-    frequencyMs = MIN_SCAN_INTERVAL_MS;
   }
   return {
     schedule,

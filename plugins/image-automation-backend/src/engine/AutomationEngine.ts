@@ -3,10 +3,11 @@ import {
   ImageReference,
   TagPolicy,
   createTagPolicy,
+  decideImageUpdate,
   parseImageReference,
   repositoryOf,
 } from '@image-automation/plugin-image-automation-common';
-import { decideImageUpdate } from '../decisions/decideImageUpdate';
+
 import {
   EntityRecord,
   HistoryEvent,

@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  EcrCredentialsProvider,
   RegistryClient,
+  readRegistriesConfig,
   RegistryClientOptions,
   RegistryCredentialsProvider,
 } from '@image-automation/plugin-image-automation-node';
@@ -45,10 +47,12 @@ export async function createAutomationEngine(options: {
   const settings = readPluginConfig(config, logger);
   const store = await DatabaseImageAutomationStore.create({ database: options.database });
   const metrics = ImageAutomationMetrics.create(options.metrics);
-  const registry = RegistryClient.fromConfig(config, {
-    ...options.registryOptions,
-    providers: options.providers ?? [],
-  });
+  const providers = [...(options.providers ?? [])];
+  // ECR's AWS modules load only when a registry entry asks for them.
+  if (readRegistriesConfig(config).some(entry => entry.type === 'ecr')) {
+    providers.push(EcrCredentialsProvider.fromConfig(config));
+  }
+  const registry = RegistryClient.fromConfig(config, { ...options.registryOptions, providers });
   const clients = GithubClients.fromConfig(config, { logger });
   const gitReader = new GitManifestReader(clients);
   const engine = new AutomationEngine({

@@ -1,4 +1,4 @@
-import { createTagPolicy } from '@image-automation/plugin-image-automation-common';
+import { createTagPolicy } from '../policies';
 import { decideImageUpdate } from './decideImageUpdate';
 
 const HOUR = 3_600_000;

@@ -1,12 +1,14 @@
-import type { TagPolicy } from '@image-automation/plugin-image-automation-common';
+import type { TagPolicy } from '../policies';
 import semver from 'semver';
 
 /** What the registry holds for one image repository. */
+/** @public */
 export interface ListedTags {
   /** Tag → when this plugin first saw it (epoch ms). */
   firstSeen: Record<string, number>;
 }
 
+/** @public */
 export interface DecisionInput {
   policy: TagPolicy;
   tags: ListedTags;

@@ -1,0 +1,2 @@
+export { decideImageUpdate } from './decideImageUpdate';
+export type { Decision, DecisionInput, ListedTags } from './decideImageUpdate';
