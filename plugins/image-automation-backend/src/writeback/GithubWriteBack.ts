@@ -207,8 +207,9 @@ export class GithubWriteBack implements WriteBackHandler {
         this.options.metrics.recordWriteBack('pushed');
         return { ...record, targetTags: request.targetTags, lastCommitSha: sha };
       } catch (error) {
-        const status = (error as { status?: number }).status;
-        if (status !== 422 || attempt >= PUSH_ATTEMPTS) throw error;
+        const { status, message } = error as { status?: number; message?: string };
+        const baseMoved = status === 422 && /fast.forward/i.test(message ?? '');
+        if (!baseMoved || attempt >= PUSH_ATTEMPTS) throw error;
         this.options.logger.info(`${base.branch} of ${base.repository.fullName} moved while pushing for ${entity.entityRef}; retrying on the new head`);
         head = await this.options.gitReader.openBranch(entity.gitRepository!, base.branch);
       }
