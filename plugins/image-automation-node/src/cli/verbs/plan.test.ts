@@ -1,0 +1,465 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  StartedRegistry,
+  startRegistry,
+} from '@internal/image-automation-test-harness';
+import { planVerb } from './plan';
+import { CliIo } from './types';
+
+jest.setTimeout(60_000);
+
+const REPO_ROOT = resolve(__dirname, '../../../../..');
+
+function captureIo(cwd: string): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    cwd,
+    stdout: (text: string) => {
+      io.out += text;
+    },
+    stderr: (text: string) => {
+      io.err += text;
+    },
+    readStdin: async () => '',
+  };
+  return io;
+}
+
+/** A deployment whose image line carries a setter marker for `api`. */
+const apiDeployment = (host: string, tag: string) =>
+  [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: api',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: api',
+    `          image: ${host}/acme/api:${tag} # {"$imagepolicy": "api"}`,
+    '          ports:',
+    '            - containerPort: 8080',
+    '',
+  ].join('\n');
+
+/** Two containers and no marker: only the structured target finds `worker`. */
+const workerDeployment = (host: string, tag: string) =>
+  [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: worker',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: worker',
+    `          image: "${host}/acme/worker:${tag}"`,
+    '        - name: proxy',
+    '          image: envoyproxy/envoy:v1.30.1',
+    '',
+  ].join('\n');
+
+function catalogInfo(annotations: Record<string, string>, name = 'payments') {
+  const lines = Object.entries(annotations).map(([key, value]) =>
+    value.includes('\n')
+      ? `    ${key}: |\n${value.replace(/^/gm, '      ').trimEnd()}`
+      : `    ${key}: ${JSON.stringify(value)}`,
+  );
+  return [
+    'apiVersion: backstage.io/v1alpha1',
+    'kind: Component',
+    'metadata:',
+    `  name: ${name}`,
+    '  annotations:',
+    '    github.com/project-slug: acme/payments',
+    ...lines,
+    'spec: { type: service, lifecycle: production, owner: team-a }',
+    '',
+  ].join('\n');
+}
+
+const fullForm = (host: string, extra = '') =>
+  [
+    'images:',
+    '  - name: api',
+    `    image: ${host}/acme/api`,
+    '    policy: { semver: { range: "^1.0.0" } }',
+    '    files: [deploy/api.yaml]',
+    extra,
+    '  - name: worker',
+    `    image: ${host}/acme/worker`,
+    '    policy: { semver: { range: "~1.0.0" } }',
+    '    files: [deploy/worker.yaml]',
+    '    container: worker',
+    '',
+  ]
+    .filter(line => line !== '')
+    .join('\n');
+
+describe('image-automation plan (real registry)', () => {
+  let registry: StartedRegistry;
+  let dir: string;
+
+  beforeAll(async () => {
+    registry = await startRegistry({ auth: 'none' });
+    // 2.0.0 and latest are outside ^1.0.0; 1.1.0 is between.
+    await registry.pushTags('acme/api', [
+      '1.0.0',
+      '1.1.0',
+      '1.2.0',
+      '2.0.0',
+      'latest',
+    ]);
+    await registry.pushTags('acme/worker', [
+      '0.9.0',
+      '1.0.0',
+      '1.0.1',
+      '1.1.0',
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'plan-verb-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function write(files: Record<string, string>) {
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(dirname(join(dir, name)), { recursive: true });
+      await writeFile(join(dir, name), text);
+    }
+  }
+
+  /** The checkout in `repo/`, the entity and app-config beside it. */
+  async function setUp(
+    options: {
+      apiTag?: string;
+      workerTag?: string;
+      annotations?: Record<string, string>;
+      registries?: string;
+    } = {},
+  ) {
+    const host = registry.host;
+    await write({
+      'repo/deploy/api.yaml': apiDeployment(host, options.apiTag ?? '1.0.0'),
+      'repo/deploy/worker.yaml': workerDeployment(
+        host,
+        options.workerTag ?? '1.0.0',
+      ),
+      'catalog-info.yaml': catalogInfo(
+        options.annotations ?? { 'image-automation/config': fullForm(host) },
+      ),
+      'app-config.yaml': `imageAutomation:\n  registries:\n${
+        options.registries ?? `    - host: ${host}\n      insecure: true\n`
+      }`,
+    });
+  }
+
+  async function plan(extra: string[] = []) {
+    const io = captureIo(dir);
+    const code = await planVerb.run(
+      [
+        '--entity',
+        'catalog-info.yaml',
+        '--dir',
+        'repo',
+        '--config',
+        'app-config.yaml',
+        ...extra,
+      ],
+      io,
+    );
+    return { code, out: io.out, err: io.err };
+  }
+
+  it('prints the diff a pull request would make: only the image lines change', async () => {
+    await setUp();
+    const before = await readFile(join(dir, 'repo/deploy/api.yaml'), 'utf8');
+    const host = registry.host;
+    const result = await plan();
+    expect(result.err).toBe(
+      `api: 1.0.0 -> 1.2.0 (semver ^1.0.0)\nworker: 1.0.0 -> 1.0.1 (semver ~1.0.0)\n`,
+    );
+    expect(result.out).toBe(
+      [
+        'diff --git a/deploy/api.yaml b/deploy/api.yaml',
+        '--- a/deploy/api.yaml',
+        '+++ b/deploy/api.yaml',
+        '@@ -7,6 +7,6 @@',
+        '     spec:',
+        '       containers:',
+        '         - name: api',
+        `-          image: ${host}/acme/api:1.0.0 # {"$imagepolicy": "api"}`,
+        `+          image: ${host}/acme/api:1.2.0 # {"$imagepolicy": "api"}`,
+        '           ports:',
+        '             - containerPort: 8080',
+        'diff --git a/deploy/worker.yaml b/deploy/worker.yaml',
+        '--- a/deploy/worker.yaml',
+        '+++ b/deploy/worker.yaml',
+        '@@ -7,6 +7,6 @@',
+        '     spec:',
+        '       containers:',
+        '         - name: worker',
+        `-          image: "${host}/acme/worker:1.0.0"`,
+        `+          image: "${host}/acme/worker:1.0.1"`,
+        '         - name: proxy',
+        '           image: envoyproxy/envoy:v1.30.1',
+        '',
+      ].join('\n'),
+    );
+    expect(result.code).toBe(0);
+    // Nothing is written.
+    expect(await readFile(join(dir, 'repo/deploy/api.yaml'), 'utf8')).toBe(
+      before,
+    );
+  });
+
+  it('prints nothing on stdout and "no change" when the files are up to date', async () => {
+    await setUp({ apiTag: '1.2.0', workerTag: '1.0.1' });
+    expect(await plan()).toEqual({
+      code: 0,
+      out: '',
+      err: 'api: up to date at 1.2.0\nworker: up to date at 1.0.1\nno change\n',
+    });
+  });
+
+  it('never proposes a downgrade when the files hold a tag newer than any listed', async () => {
+    await setUp({ apiTag: '1.3.0', workerTag: '1.0.1' });
+    const result = await plan();
+    expect(result.code).toBe(0);
+    expect(result.out).toBe('');
+    expect(result.err.split('\n')).toEqual([
+      'api: up to date at 1.3.0',
+      'api: note: Git holds 1.3.0, which the policy orders at or above 1.2.0, the newest allowed tag the registry lists; not downgrading (set allowDowngrade to allow it)',
+      'worker: up to date at 1.0.1',
+      'no change',
+      '',
+    ]);
+  });
+
+  it('proposes the downgrade when allowDowngrade is set, and notes a minimumAge it cannot apply', async () => {
+    await setUp({
+      apiTag: '1.3.0',
+      workerTag: '1.0.1',
+      annotations: {
+        'image-automation/config': fullForm(
+          registry.host,
+          '    allowDowngrade: true\n    minimumAge: 2h',
+        ),
+      },
+    });
+    const result = await plan();
+    expect(result.code).toBe(0);
+    expect(result.err.split('\n').slice(0, 2)).toEqual([
+      'api: 1.3.0 -> 1.2.0 (semver ^1.0.0)',
+      'api: note: minimumAge 2h is not applied: a plan has no first-seen times of tags (the backend stores them), so the backend may hold a new tag back for that long',
+    ]);
+    expect(result.out).toContain(
+      `+          image: ${registry.host}/acme/api:1.2.0 #`,
+    );
+  });
+
+  it('refuses a registry host that is not in the allowlist, naming it and imageAutomation.registries', async () => {
+    await setUp({ registries: '    - host: ghcr.io\n' });
+    const result = await plan();
+    expect(result.code).toBe(1);
+    expect(result.out).toBe('');
+    const lines = result.err.trimEnd().split('\n');
+    expect(lines).toEqual([
+      `api: error: refusing to contact ${registry.host}: it is not in imageAutomation.registries nor a known public registry; add "- host: ${registry.host}" under imageAutomation.registries if this registry is trusted`,
+      `worker: error: refusing to contact ${registry.host}: it is not in imageAutomation.registries nor a known public registry; add "- host: ${registry.host}" under imageAutomation.registries if this registry is trusted`,
+    ]);
+  });
+
+  it('reports a bad policy with its annotation key and exits 1', async () => {
+    await setUp({
+      annotations: {
+        'image-automation/image': `${registry.host}/acme/api`,
+        'image-automation/policy': 'semver: not-a-range',
+        'image-automation/files': 'deploy/api.yaml',
+      },
+    });
+    const result = await plan();
+    expect(result.code).toBe(1);
+    expect(result.out).toBe('');
+    const lines = result.err.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^image-automation\/policy: .*not-a-range/);
+    expect(lines[lines.length - 1]).toBe(
+      'image-automation plan: component:default/payments has no usable image; fix the problems above',
+    );
+  });
+
+  it('plans the shorthand form, whose marker names the entity', async () => {
+    await setUp({
+      annotations: {
+        'image-automation/image': `${registry.host}/acme/api`,
+        'image-automation/policy': 'semver: ^1.0.0',
+        'image-automation/files': 'deploy/api.yaml',
+      },
+    });
+    await write({
+      'repo/deploy/api.yaml': apiDeployment(registry.host, '1.1.0')
+        .replace('"api"}', '"payments:tag"}')
+        .replace(`${registry.host}/acme/api:1.1.0`, '1.1.0'),
+    });
+    const result = await plan();
+    expect(result.err).toBe('payments: 1.1.0 -> 1.2.0 (semver ^1.0.0)\n');
+    expect(result.out).toContain(
+      '-          image: 1.1.0 # {"$imagepolicy": "payments:tag"}\n',
+    );
+    expect(result.out).toContain(
+      '+          image: 1.2.0 # {"$imagepolicy": "payments:tag"}\n',
+    );
+    expect(result.code).toBe(0);
+  });
+
+  it('reads a config file named by the annotation relative to --dir', async () => {
+    await setUp({
+      annotations: {
+        'image-automation/config': './.backstage/image-automation.yaml',
+      },
+    });
+    await write({
+      'repo/.backstage/image-automation.yaml': fullForm(registry.host),
+    });
+    const result = await plan();
+    expect(result.code).toBe(0);
+    expect(result.err).toBe(
+      'api: 1.0.0 -> 1.2.0 (semver ^1.0.0)\nworker: 1.0.0 -> 1.0.1 (semver ~1.0.0)\n',
+    );
+  });
+
+  it('fails with exit 1 on a missing file and a missing config file', async () => {
+    await setUp();
+    await rm(join(dir, 'repo/deploy/worker.yaml'));
+    const missingFile = await plan();
+    expect(missingFile.code).toBe(1);
+    expect(missingFile.err).toContain(
+      'worker: error: deploy/worker.yaml is not in repo; check the files named in the annotations',
+    );
+    // The other image is still planned.
+    expect(missingFile.out).toContain('+++ b/deploy/api.yaml');
+
+    await setUp({ annotations: { 'image-automation/config': './ia.yaml' } });
+    expect(await plan()).toEqual({
+      code: 1,
+      out: '',
+      err: 'image-automation plan: image-automation/config names ia.yaml, which is not in repo; check the path (relative to the repository root) or point --dir at the repository root\n',
+    });
+  });
+
+  it('names the candidates when the file holds several automated entities', async () => {
+    await setUp();
+    const annotations = { 'image-automation/config': fullForm(registry.host) };
+    await write({
+      'catalog-info.yaml': [
+        catalogInfo(annotations, 'payments'),
+        catalogInfo(annotations, 'billing'),
+      ].join('---\n'),
+    });
+    const ambiguous = await plan();
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.err).toContain(
+      'catalog-info.yaml holds 2 entities with image-automation/ annotations (component:default/payments, component:default/billing); choose one with --entity-ref',
+    );
+    const unknown = await plan(['--entity-ref', 'component:default/shipping']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain(
+      'candidates: component:default/payments, component:default/billing',
+    );
+    const chosen = await plan(['--entity-ref', 'billing']);
+    expect(chosen.code).toBe(0);
+    expect(chosen.err).toContain('api: 1.0.0 -> 1.2.0');
+  });
+
+  it.each([
+    [['--dir', 'repo'], '--entity is required'],
+    [['--entity', 'catalog-info.yaml'], '--dir is required'],
+    [
+      ['--entity', 'catalog-info.yaml', '--dir', 'nowhere'],
+      '--dir nowhere: no such directory',
+    ],
+    [
+      ['--entity', 'catalog-info.yaml', '--dir', 'repo', '--frobnicate'],
+      "Unknown option '--frobnicate'",
+    ],
+  ])('exits 2 on bad arguments %j', async (args, message) => {
+    await setUp();
+    const io = captureIo(dir);
+    expect(await planVerb.run(args, io)).toBe(2);
+    expect(io.err).toContain(message);
+    expect(io.err).toContain(
+      'Usage: image-automation plan --entity FILE --dir D',
+    );
+    expect(io.out).toBe('');
+  });
+
+  it.each([
+    [
+      ['--entity', 'nope.yaml', '--dir', 'repo'],
+      'image-automation plan: cannot read --entity nope.yaml (no such file)\n',
+    ],
+    [
+      [
+        '--entity',
+        'catalog-info.yaml',
+        '--dir',
+        'repo',
+        '--config',
+        'nope.yaml',
+      ],
+      'image-automation plan: cannot load --config nope.yaml: Config file "<dir>/nope.yaml" does not exist\n',
+    ],
+  ])('exits 1 on unreadable input %j', async (args, message) => {
+    await setUp();
+    const io = captureIo(dir);
+    expect(await planVerb.run(args, io)).toBe(1);
+    expect(io.err).toBe(message.replace('<dir>', dir));
+  });
+
+  it('runs through the real bin, substituting ${VAR} in the app-config', async () => {
+    await setUp({
+      registries: '    - host: ${PLAN_TEST_REGISTRY}\n      insecure: true\n',
+    });
+    const { stdout, stderr } = await promisify(execFile)(
+      'yarn',
+      [
+        'image-automation',
+        'plan',
+        '--entity',
+        join(dir, 'catalog-info.yaml'),
+        '--dir',
+        join(dir, 'repo'),
+        '--config',
+        join(dir, 'app-config.yaml'),
+      ],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          PLAN_TEST_REGISTRY: registry.host,
+          INIT_CWD: REPO_ROOT,
+        },
+      },
+    );
+    expect(stderr).toBe(
+      'api: 1.0.0 -> 1.2.0 (semver ^1.0.0)\nworker: 1.0.0 -> 1.0.1 (semver ~1.0.0)\n',
+    );
+    expect(stdout).toContain(
+      `+          image: ${registry.host}/acme/api:1.2.0 # {"$imagepolicy": "api"}`,
+    );
+  });
+});

@@ -1,0 +1,104 @@
+import {
+  ImageAutomationSpec,
+  TagPolicy,
+  decideImageUpdate,
+} from '@image-automation/plugin-image-automation-common';
+import { CurrentTag } from './readCurrentTags';
+
+/** What a plan found for one image. */
+export interface ImagePlan {
+  name: string;
+  /** The policy in words, e.g. `semver ^1.0.0`; absent when it is invalid. */
+  policy?: string;
+  /** The tag the files hold now. */
+  currentTag?: string;
+  /** The tag the files should hold: the newest allowed, or the current one when that is newer. */
+  targetTag?: string;
+  /** True when `targetTag` differs from the tag in the files and a pull request would change it. */
+  updateDue: boolean;
+  /** Things the user should know that do not stop the plan. */
+  notes: string[];
+  /** Why no decision could be made; the plan exits 1. */
+  error?: string;
+}
+
+/**
+ * Decides one image with the backend's own rule ({@link decideImageUpdate}):
+ * newest allowed tag, never below the tag in the files unless
+ * `allowDowngrade`. Pure.
+ *
+ * A plan has no first-seen times, so every tag counts as seen long ago and
+ * `minimumAge` cannot hold anything back; a note says so.
+ */
+export function decideImagePlan(input: {
+  image: ImageAutomationSpec;
+  policy: TagPolicy;
+  /** `registry/repository`, for messages. */
+  repository: string;
+  tags: readonly string[];
+  current: CurrentTag;
+}): ImagePlan {
+  const { image, policy, current } = input;
+  const plan: ImagePlan = {
+    name: image.name,
+    policy: policy.describe(),
+    currentTag: current.tag,
+    updateDue: false,
+    notes: [],
+  };
+  if (current.problem) return { ...plan, error: current.problem };
+
+  const firstSeen = Object.fromEntries(input.tags.map(tag => [tag, 0]));
+  const decision = decideImageUpdate({
+    policy,
+    tags: { firstSeen },
+    currentTag: current.tag,
+    allowDowngrade: image.allowDowngrade,
+    now: 0,
+  });
+  if (decision.noAllowedTag) {
+    const { tagsListed } = decision.noAllowedTag;
+    return {
+      ...plan,
+      error:
+        `none of the ${tagsListed} tag${tagsListed === 1 ? '' : 's'} of ${
+          input.repository
+        } is allowed by ${plan.policy}: ` +
+        'check the policy and the tags the registry lists',
+    };
+  }
+
+  if (image.minimumAgeMs !== undefined) {
+    plan.notes.push(
+      `minimumAge ${formatDuration(
+        image.minimumAgeMs,
+      )} is not applied: a plan has no first-seen times of tags ` +
+        '(the backend stores them), so the backend may hold a new tag back for that long',
+    );
+  }
+  if (decision.message) plan.notes.push(decision.message);
+  if (current.disagreement) {
+    plan.notes.push(
+      `the files disagree: ${current.where} holds ${current.tag}, ${current.disagreement}; every place is set to the same tag`,
+    );
+  }
+  return {
+    ...plan,
+    targetTag: decision.latestTag,
+    updateDue: decision.updateDue,
+  };
+}
+
+/** `90m`, `2h`, `3d`: the largest unit that keeps the value whole. */
+export function formatDuration(ms: number): string {
+  const units: Array<[string, number]> = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+  ];
+  for (const [unit, size] of units) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
