@@ -31,7 +31,16 @@ export interface Config {
        * Registry kind; guessed from the host when unset. `ecr`, `gar` and
        * `acr` use credential providers loaded only when configured.
        */
-      type?: 'generic' | 'dockerhub' | 'ghcr' | 'quay' | 'harbor' | 'gitlab' | 'ecr' | 'gar' | 'acr';
+      type?:
+        | 'generic'
+        | 'dockerhub'
+        | 'ghcr'
+        | 'quay'
+        | 'harbor'
+        | 'gitlab'
+        | 'ecr'
+        | 'gar'
+        | 'acr';
       /**
        * A bearer token or personal access token for the registry.
        * @visibility secret

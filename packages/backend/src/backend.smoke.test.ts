@@ -27,7 +27,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForHealth(url: string, backend: ChildProcess, logs: () => string) {
+async function waitForHealth(
+  url: string,
+  backend: ChildProcess,
+  logs: () => string,
+) {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (backend.exitCode !== null) {
@@ -50,7 +54,8 @@ describe('demo backend', () => {
   let output = '';
 
   afterAll(() => {
-    if (backend?.pid && backend.exitCode === null) process.kill(-backend.pid, 'SIGKILL');
+    if (backend?.pid && backend.exitCode === null)
+      process.kill(-backend.pid, 'SIGKILL');
     rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -74,7 +79,11 @@ describe('demo backend', () => {
         '--config',
         override,
       ],
-      { cwd: packageDir, detached: true, env: { ...process.env, NODE_ENV: 'development' } },
+      {
+        cwd: packageDir,
+        detached: true,
+        env: { ...process.env, NODE_ENV: 'development' },
+      },
     );
     backend.stdout?.on('data', d => (output += d));
     backend.stderr?.on('data', d => (output += d));

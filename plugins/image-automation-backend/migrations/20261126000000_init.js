@@ -16,19 +16,28 @@ exports.up = async function up(knex) {
     table.string('mode', 32).notNullable();
     table.text('git_repository').nullable();
     table.text('spec').nullable().comment('AutomationSpec as JSON');
-    table.text('config_problems').notNullable().comment('ConfigProblem[] as JSON');
+    table
+      .text('config_problems')
+      .notNullable()
+      .comment('ConfigProblem[] as JSON');
     table.bigInteger('interval_ms').nullable();
     table.bigInteger('next_due_at').notNullable().defaultTo(0);
     table.bigInteger('refresh_requested_at').nullable();
     table.bigInteger('last_checked_at').nullable();
-    table.bigInteger('last_seen_at').notNullable().comment('last cycle that found it in the catalog');
+    table
+      .bigInteger('last_seen_at')
+      .notNullable()
+      .comment('last cycle that found it in the catalog');
   });
 
   await knex.schema.createTable('ia_images', table => {
     table.comment('One image of one entity and where it stands');
     table.string('entity_ref', 255).notNullable();
     table.string('image_name', 255).notNullable();
-    table.string('repository', 512).notNullable().comment('registry/path, the scan key');
+    table
+      .string('repository', 512)
+      .notNullable()
+      .comment('registry/path, the scan key');
     table.text('image').notNullable().comment('as written by the user');
     table.text('policy').notNullable().comment('the policy in words');
     table.string('state', 32).notNullable();
@@ -47,7 +56,9 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('ia_repositories', table => {
-    table.comment('Image repositories and the tags last listed, with first-seen times');
+    table.comment(
+      'Image repositories and the tags last listed, with first-seen times',
+    );
     table.string('repository', 512).primary().notNullable();
     table
       .text('tags', 'longtext')
@@ -63,14 +74,19 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('ia_write_backs', table => {
-    table.comment('The branch and pull request the plugin maintains per entity');
+    table.comment(
+      'The branch and pull request the plugin maintains per entity',
+    );
     table.string('entity_ref', 255).primary().notNullable();
     table.text('git_repository').notNullable();
     table.string('branch', 255).notNullable();
     table.integer('pr_number').nullable();
     table.text('pr_url').nullable();
     table.string('pr_state', 16).nullable();
-    table.text('target_tags').nullable().comment('JSON object: image name -> tag');
+    table
+      .text('target_tags')
+      .nullable()
+      .comment('JSON object: image name -> tag');
     table.string('last_commit_sha', 64).nullable();
     table.string('error_kind', 64).nullable();
     table.text('error_message').nullable();
@@ -78,7 +94,9 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('ia_leases', table => {
-    table.comment('Short-lived locks that keep replicas from writing the same branch');
+    table.comment(
+      'Short-lived locks that keep replicas from writing the same branch',
+    );
     table.string('lease_key', 767).primary().notNullable();
     table.string('owner', 255).notNullable();
     table.bigInteger('until').notNullable();

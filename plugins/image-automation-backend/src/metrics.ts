@@ -27,17 +27,26 @@ export class ImageAutomationMetrics {
     this.tagsSeen = metrics.createHistogram('image_automation.tags_seen', {
       description: 'Tags listed per repository scan',
     });
-    this.updatesProposed = metrics.createCounter('image_automation.updates_proposed', {
-      description: 'Images found behind the newest allowed tag',
-    });
-    this.cycleDuration = metrics.createHistogram('image_automation.cycle_duration', {
-      description: 'Duration of one automation cycle',
-      unit: 's',
-    });
-    this.registryLatency = metrics.createHistogram('image_automation.registry_latency', {
-      description: 'Duration of one repository scan against its registry',
-      unit: 'ms',
-    });
+    this.updatesProposed = metrics.createCounter(
+      'image_automation.updates_proposed',
+      {
+        description: 'Images found behind the newest allowed tag',
+      },
+    );
+    this.cycleDuration = metrics.createHistogram(
+      'image_automation.cycle_duration',
+      {
+        description: 'Duration of one automation cycle',
+        unit: 's',
+      },
+    );
+    this.registryLatency = metrics.createHistogram(
+      'image_automation.registry_latency',
+      {
+        description: 'Duration of one repository scan against its registry',
+        unit: 'ms',
+      },
+    );
     this.writeBacks = metrics.createCounter('image_automation.write_backs', {
       description: 'Write-backs (pull requests, pushes), by outcome',
     });
@@ -58,7 +67,9 @@ export class ImageAutomationMetrics {
   }
 
   recordCycle(durationMs: number, entities: number) {
-    this.cycleDuration.record(durationMs / 1000, { entities_bucket: bucket(entities) });
+    this.cycleDuration.record(durationMs / 1000, {
+      entities_bucket: bucket(entities),
+    });
   }
 
   recordWriteBack(outcome: string) {

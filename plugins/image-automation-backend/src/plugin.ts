@@ -47,15 +47,16 @@ export const imageAutomationPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, scheduler, httpRouter, lifecycle } = deps;
-        const { settings, store, registry, engine } = await createAutomationEngine({
-          config,
-          logger,
-          database: deps.database,
-          catalog: deps.catalog,
-          auth: deps.auth,
-          metrics: deps.metrics,
-          providers,
-        });
+        const { settings, store, registry, engine } =
+          await createAutomationEngine({
+            config,
+            logger,
+            database: deps.database,
+            catalog: deps.catalog,
+            auth: deps.auth,
+            metrics: deps.metrics,
+            providers,
+          });
         lifecycle.addShutdownHook(() => registry.close());
 
         deps.permissionsRegistry.addPermissions(imageAutomationPermissions);

@@ -22,12 +22,17 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   initialDelay: { seconds: 15 },
 };
 
-export function readPluginConfig(config: Config, logger: LoggerService): PluginConfig {
+export function readPluginConfig(
+  config: Config,
+  logger: LoggerService,
+): PluginConfig {
   const root = config.getOptionalConfig('imageAutomation');
   const schedule: SchedulerServiceTaskScheduleDefinition = root?.has('schedule')
     ? {
         ...DEFAULT_SCHEDULE,
-        ...readSchedulerServiceTaskScheduleDefinitionFromConfig(root.getConfig('schedule')),
+        ...readSchedulerServiceTaskScheduleDefinitionFromConfig(
+          root.getConfig('schedule'),
+        ),
       }
     : { ...DEFAULT_SCHEDULE };
 
@@ -51,7 +56,10 @@ export function readPluginConfig(config: Config, logger: LoggerService): PluginC
 function frequencyToMs(
   frequency: SchedulerServiceTaskScheduleDefinition['frequency'],
 ): number | undefined {
-  if (typeof frequency === 'object' && ('cron' in frequency || 'trigger' in frequency)) {
+  if (
+    typeof frequency === 'object' &&
+    ('cron' in frequency || 'trigger' in frequency)
+  ) {
     return undefined;
   }
   return durationToMilliseconds(frequency as HumanDuration);

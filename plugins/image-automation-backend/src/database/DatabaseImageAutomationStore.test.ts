@@ -1,4 +1,8 @@
-import { TestDatabaseId, TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import {
+  TestDatabaseId,
+  TestDatabases,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { DatabaseImageAutomationStore } from './DatabaseImageAutomationStore';
 import { EntityDiscovery, ImageRecord } from './ImageAutomationStore';
 
@@ -24,7 +28,11 @@ function discovered(entityRef: string, seenAt: number): EntityDiscovery {
   };
 }
 
-function image(entityRef: string, imageName: string, latestTag: string): ImageRecord {
+function image(
+  entityRef: string,
+  imageName: string,
+  latestTag: string,
+): ImageRecord {
   return {
     entityRef,
     imageName,
@@ -39,80 +47,161 @@ function image(entityRef: string, imageName: string, latestTag: string): ImageRe
   };
 }
 
-describe.each(databases.eachSupportedId())('DatabaseImageAutomationStore on %p', databaseId => {
-  it('keeps scheduling fields when discovery saves an entity again, and cleans up entities that left', async () => {
-    const store = await createStore(databaseId);
-    await store.saveDiscoveredEntities([discovered('component:default/a', 1), discovered('component:default/b', 1)]);
-    await store.markChecked(['component:default/a'], 10, () => 5000);
+describe.each(databases.eachSupportedId())(
+  'DatabaseImageAutomationStore on %p',
+  databaseId => {
+    it('keeps scheduling fields when discovery saves an entity again, and cleans up entities that left', async () => {
+      const store = await createStore(databaseId);
+      await store.saveDiscoveredEntities([
+        discovered('component:default/a', 1),
+        discovered('component:default/b', 1),
+      ]);
+      await store.markChecked(['component:default/a'], 10, () => 5000);
 
-    await store.saveDiscoveredEntities([{ ...discovered('component:default/a', 2), title: 'renamed' }]);
-    const a = await store.getEntity('component:default/a');
-    expect(a).toMatchObject({ title: 'renamed', nextDueAt: 5000, lastCheckedAt: 10, lastSeenAt: 2 });
+      await store.saveDiscoveredEntities([
+        { ...discovered('component:default/a', 2), title: 'renamed' },
+      ]);
+      const a = await store.getEntity('component:default/a');
+      expect(a).toMatchObject({
+        title: 'renamed',
+        nextDueAt: 5000,
+        lastCheckedAt: 10,
+        lastSeenAt: 2,
+      });
 
-    await store.replaceImages(['component:default/b'], [image('component:default/b', 'api', '1.1.0')]);
-    expect(await store.removeEntitiesNotSeenSince(2)).toEqual(['component:default/b']);
-    expect(await store.getEntity('component:default/b')).toBeUndefined();
-    expect(await store.listImages({ entityRefs: ['component:default/b'] })).toEqual([]);
-  });
+      await store.replaceImages(
+        ['component:default/b'],
+        [image('component:default/b', 'api', '1.1.0')],
+      );
+      expect(await store.removeEntitiesNotSeenSince(2)).toEqual([
+        'component:default/b',
+      ]);
+      expect(await store.getEntity('component:default/b')).toBeUndefined();
+      expect(
+        await store.listImages({ entityRefs: ['component:default/b'] }),
+      ).toEqual([]);
+    });
 
-  it('lists due entities by interval and by refresh request, and a refresh asked during a check survives it', async () => {
-    const store = await createStore(databaseId);
-    await store.saveDiscoveredEntities([discovered('component:default/a', 1), discovered('component:default/b', 1)]);
-    await store.markChecked(['component:default/a', 'component:default/b'], 100, () => 1000);
-    expect(await store.listDueEntities(500)).toEqual([]);
+    it('lists due entities by interval and by refresh request, and a refresh asked during a check survives it', async () => {
+      const store = await createStore(databaseId);
+      await store.saveDiscoveredEntities([
+        discovered('component:default/a', 1),
+        discovered('component:default/b', 1),
+      ]);
+      await store.markChecked(
+        ['component:default/a', 'component:default/b'],
+        100,
+        () => 1000,
+      );
+      expect(await store.listDueEntities(500)).toEqual([]);
 
-    await store.requestRefresh('component:default/b', 200);
-    expect((await store.listDueEntities(500)).map(e => e.entityRef)).toEqual(['component:default/b']);
+      await store.requestRefresh('component:default/b', 200);
+      expect((await store.listDueEntities(500)).map(e => e.entityRef)).toEqual([
+        'component:default/b',
+      ]);
 
-    await store.markChecked(['component:default/b'], 150, () => 2000);
-    expect((await store.getEntity('component:default/b'))?.refreshRequestedAt).toBe(200);
-    await store.markChecked(['component:default/b'], 250, () => 2000);
-    expect((await store.getEntity('component:default/b'))?.refreshRequestedAt).toBeUndefined();
-    expect((await store.listDueEntities(1500)).map(e => e.entityRef)).toEqual(['component:default/a']);
-  });
+      await store.markChecked(['component:default/b'], 150, () => 2000);
+      expect(
+        (await store.getEntity('component:default/b'))?.refreshRequestedAt,
+      ).toBe(200);
+      await store.markChecked(['component:default/b'], 250, () => 2000);
+      expect(
+        (await store.getEntity('component:default/b'))?.refreshRequestedAt,
+      ).toBeUndefined();
+      expect((await store.listDueEntities(1500)).map(e => e.entityRef)).toEqual(
+        ['component:default/a'],
+      );
+    });
 
-  it('replaces the images of an entity exactly', async () => {
-    const store = await createStore(databaseId);
-    const ref = 'component:default/a';
-    await store.replaceImages([ref], [image(ref, 'api', '1.1.0'), image(ref, 'worker', '1.1.0')]);
-    await store.replaceImages([ref], [image(ref, 'api', '1.2.0')]);
-    const images = await store.listImages({ entityRefs: [ref] });
-    expect(images).toEqual([image(ref, 'api', '1.2.0')]);
-  });
+    it('replaces the images of an entity exactly', async () => {
+      const store = await createStore(databaseId);
+      const ref = 'component:default/a';
+      await store.replaceImages(
+        [ref],
+        [image(ref, 'api', '1.1.0'), image(ref, 'worker', '1.1.0')],
+      );
+      await store.replaceImages([ref], [image(ref, 'api', '1.2.0')]);
+      const images = await store.listImages({ entityRefs: [ref] });
+      expect(images).toEqual([image(ref, 'api', '1.2.0')]);
+    });
 
-  it('stores repositories with first-seen times per tag', async () => {
-    const store = await createStore(databaseId);
-    await store.saveRepositories([
-      { repository: 'ghcr.io/acme/api', tags: { '1.0.0': 10, '1.1.0': 20 }, lastScanAt: 20, lastSuccessAt: 20, consecutiveFailures: 0 },
-      { repository: 'ghcr.io/acme/down', lastScanAt: 20, lastErrorKind: 'unreachable', lastErrorMessage: 'x', consecutiveFailures: 3, backoffUntil: 99 },
-    ]);
-    const repos = await store.getRepositories(['ghcr.io/acme/api', 'ghcr.io/acme/down', 'ghcr.io/acme/none']);
-    expect(repos.get('ghcr.io/acme/api')?.tags).toEqual({ '1.0.0': 10, '1.1.0': 20 });
-    expect(repos.get('ghcr.io/acme/down')).toMatchObject({ consecutiveFailures: 3, backoffUntil: 99, tags: undefined });
-    expect(repos.has('ghcr.io/acme/none')).toBe(false);
-  });
+    it('stores repositories with first-seen times per tag', async () => {
+      const store = await createStore(databaseId);
+      await store.saveRepositories([
+        {
+          repository: 'ghcr.io/acme/api',
+          tags: { '1.0.0': 10, '1.1.0': 20 },
+          lastScanAt: 20,
+          lastSuccessAt: 20,
+          consecutiveFailures: 0,
+        },
+        {
+          repository: 'ghcr.io/acme/down',
+          lastScanAt: 20,
+          lastErrorKind: 'unreachable',
+          lastErrorMessage: 'x',
+          consecutiveFailures: 3,
+          backoffUntil: 99,
+        },
+      ]);
+      const repos = await store.getRepositories([
+        'ghcr.io/acme/api',
+        'ghcr.io/acme/down',
+        'ghcr.io/acme/none',
+      ]);
+      expect(repos.get('ghcr.io/acme/api')?.tags).toEqual({
+        '1.0.0': 10,
+        '1.1.0': 20,
+      });
+      expect(repos.get('ghcr.io/acme/down')).toMatchObject({
+        consecutiveFailures: 3,
+        backoffUntil: 99,
+        tags: undefined,
+      });
+      expect(repos.has('ghcr.io/acme/none')).toBe(false);
+    });
 
-  it('grants a lease to one owner at a time until it expires', async () => {
-    const store = await createStore(databaseId);
-    const key = 'https://github.com/acme/deploy#image-automation/x';
-    expect(await store.acquireLease(key, 'replica-1', 100, 200)).toBe(true);
-    expect(await store.acquireLease(key, 'replica-2', 150, 250)).toBe(false);
-    expect(await store.acquireLease(key, 'replica-1', 150, 300)).toBe(true);
-    expect(await store.acquireLease(key, 'replica-2', 301, 400)).toBe(true);
-    await store.releaseLease(key, 'replica-1');
-    expect(await store.acquireLease(key, 'replica-1', 302, 400)).toBe(false);
-    await store.releaseLease(key, 'replica-2');
-    expect(await store.acquireLease(key, 'replica-1', 302, 400)).toBe(true);
-  });
+    it('grants a lease to one owner at a time until it expires', async () => {
+      const store = await createStore(databaseId);
+      const key = 'https://github.com/acme/deploy#image-automation/x';
+      expect(await store.acquireLease(key, 'replica-1', 100, 200)).toBe(true);
+      expect(await store.acquireLease(key, 'replica-2', 150, 250)).toBe(false);
+      expect(await store.acquireLease(key, 'replica-1', 150, 300)).toBe(true);
+      expect(await store.acquireLease(key, 'replica-2', 301, 400)).toBe(true);
+      await store.releaseLease(key, 'replica-1');
+      expect(await store.acquireLease(key, 'replica-1', 302, 400)).toBe(false);
+      await store.releaseLease(key, 'replica-2');
+      expect(await store.acquireLease(key, 'replica-1', 302, 400)).toBe(true);
+    });
 
-  it('appends history and reads it newest first', async () => {
-    const store = await createStore(databaseId);
-    await store.appendHistory([
-      { entityRef: 'component:default/a', imageName: 'api', event: 'update-available', fromTag: '1.0.0', toTag: '1.1.0', createdAt: 1 },
-      { entityRef: 'component:default/a', event: 'pr-opened', prNumber: 7, createdAt: 2 },
-    ]);
-    const history = await store.listHistory('component:default/a');
-    expect(history.map(h => h.event)).toEqual(['pr-opened', 'update-available']);
-    expect(history[1]).toMatchObject({ fromTag: '1.0.0', toTag: '1.1.0', imageName: 'api' });
-  });
-});
+    it('appends history and reads it newest first', async () => {
+      const store = await createStore(databaseId);
+      await store.appendHistory([
+        {
+          entityRef: 'component:default/a',
+          imageName: 'api',
+          event: 'update-available',
+          fromTag: '1.0.0',
+          toTag: '1.1.0',
+          createdAt: 1,
+        },
+        {
+          entityRef: 'component:default/a',
+          event: 'pr-opened',
+          prNumber: 7,
+          createdAt: 2,
+        },
+      ]);
+      const history = await store.listHistory('component:default/a');
+      expect(history.map(h => h.event)).toEqual([
+        'pr-opened',
+        'update-available',
+      ]);
+      expect(history[1]).toMatchObject({
+        fromTag: '1.0.0',
+        toTag: '1.1.0',
+        imageName: 'api',
+      });
+    });
+  },
+);

@@ -25,7 +25,8 @@ type Row = Record<string, any>;
 
 function chunks<T>(items: T[], size = BATCH_SIZE): T[][] {
   const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  for (let i = 0; i < items.length; i += size)
+    result.push(items.slice(i, i + size));
   return result;
 }
 
@@ -91,12 +92,18 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
   }
 
   async getEntity(entityRef: string): Promise<EntityRecord | undefined> {
-    const row = await this.db('ia_entities').where({ entity_ref: entityRef }).first();
+    const row = await this.db('ia_entities')
+      .where({ entity_ref: entityRef })
+      .first();
     return row ? toEntity(row) : undefined;
   }
 
-  async listEntities(filter?: { entityRefs?: string[] }): Promise<EntityRecord[]> {
-    return (await this.selectIn('ia_entities', filter?.entityRefs)).map(toEntity);
+  async listEntities(filter?: {
+    entityRefs?: string[];
+  }): Promise<EntityRecord[]> {
+    return (await this.selectIn('ia_entities', filter?.entityRefs)).map(
+      toEntity,
+    );
   }
 
   async listDueEntities(now: number): Promise<EntityRecord[]> {
@@ -145,14 +152,19 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     return (await this.selectIn('ia_images', filter?.entityRefs)).map(toImage);
   }
 
-  async replaceImages(entityRefs: string[], images: ImageRecord[]): Promise<void> {
+  async replaceImages(
+    entityRefs: string[],
+    images: ImageRecord[],
+  ): Promise<void> {
     const rows = images.map(fromImage);
     const keep = new Set(images.map(i => `${i.entityRef}\u0000${i.imageName}`));
     const existing = await this.selectIn('ia_images', entityRefs, [
       'entity_ref',
       'image_name',
     ]);
-    const stale = existing.filter(r => !keep.has(`${r.entity_ref}\u0000${r.image_name}`));
+    const stale = existing.filter(
+      r => !keep.has(`${r.entity_ref}\u0000${r.image_name}`),
+    );
     await this.db.transaction(async tx => {
       for (const row of stale) {
         await tx('ia_images')
@@ -168,8 +180,15 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     });
   }
 
-  async getRepositories(repositories: string[]): Promise<Map<string, RepositoryRecord>> {
-    const rows = await this.selectIn('ia_repositories', repositories, undefined, 'repository');
+  async getRepositories(
+    repositories: string[],
+  ): Promise<Map<string, RepositoryRecord>> {
+    const rows = await this.selectIn(
+      'ia_repositories',
+      repositories,
+      undefined,
+      'repository',
+    );
     return new Map(rows.map(row => [row.repository, toRepository(row)]));
   }
 
@@ -186,17 +205,26 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       backoff_until: r.backoffUntil ?? null,
     }));
     for (const batch of chunks(rows)) {
-      await this.db('ia_repositories').insert(batch).onConflict('repository').merge();
+      await this.db('ia_repositories')
+        .insert(batch)
+        .onConflict('repository')
+        .merge();
     }
   }
 
   async getWriteBack(entityRef: string): Promise<WriteBackRecord | undefined> {
-    const row = await this.db('ia_write_backs').where({ entity_ref: entityRef }).first();
+    const row = await this.db('ia_write_backs')
+      .where({ entity_ref: entityRef })
+      .first();
     return row ? toWriteBack(row) : undefined;
   }
 
-  async listWriteBacks(filter?: { entityRefs?: string[] }): Promise<WriteBackRecord[]> {
-    return (await this.selectIn('ia_write_backs', filter?.entityRefs)).map(toWriteBack);
+  async listWriteBacks(filter?: {
+    entityRefs?: string[];
+  }): Promise<WriteBackRecord[]> {
+    return (await this.selectIn('ia_write_backs', filter?.entityRefs)).map(
+      toWriteBack,
+    );
   }
 
   async saveWriteBack(record: WriteBackRecord): Promise<void> {
@@ -208,7 +236,9 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
         pr_number: record.prNumber ?? null,
         pr_url: record.prUrl ?? null,
         pr_state: record.prState ?? null,
-        target_tags: record.targetTags ? JSON.stringify(record.targetTags) : null,
+        target_tags: record.targetTags
+          ? JSON.stringify(record.targetTags)
+          : null,
         last_commit_sha: record.lastCommitSha ?? null,
         error_kind: record.errorKind ?? null,
         error_message: record.errorMessage ?? null,
@@ -218,7 +248,12 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       .merge();
   }
 
-  async acquireLease(key: string, owner: string, now: number, until: number): Promise<boolean> {
+  async acquireLease(
+    key: string,
+    owner: string,
+    now: number,
+    until: number,
+  ): Promise<boolean> {
     const inserted = await this.db('ia_leases')
       .insert({ lease_key: key, owner, until })
       .onConflict('lease_key')
@@ -281,7 +316,9 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     if (!keys) return this.db(table).select(columns);
     const rows: Row[] = [];
     for (const batch of chunks(keys, 500)) {
-      rows.push(...(await this.db(table).select(columns).whereIn(keyColumn, batch)));
+      rows.push(
+        ...(await this.db(table).select(columns).whereIn(keyColumn, batch)),
+      );
     }
     return rows;
   }

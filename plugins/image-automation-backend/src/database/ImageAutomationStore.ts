@@ -109,25 +109,38 @@ export interface ImageAutomationStore {
   listEntities(filter?: { entityRefs?: string[] }): Promise<EntityRecord[]>;
   /** Entities whose interval has elapsed or whose refresh was requested. */
   listDueEntities(now: number): Promise<EntityRecord[]>;
-  markChecked(entityRefs: string[], checkedAt: number, nextDueAt: (ref: string) => number): Promise<void>;
+  markChecked(
+    entityRefs: string[],
+    checkedAt: number,
+    nextDueAt: (ref: string) => number,
+  ): Promise<void>;
   requestRefresh(entityRef: string, at: number): Promise<void>;
 
   listImages(filter?: { entityRefs?: string[] }): Promise<ImageRecord[]>;
   /** Replaces the images of the given entities with exactly these rows. */
   replaceImages(entityRefs: string[], images: ImageRecord[]): Promise<void>;
 
-  getRepositories(repositories: string[]): Promise<Map<string, RepositoryRecord>>;
+  getRepositories(
+    repositories: string[],
+  ): Promise<Map<string, RepositoryRecord>>;
   saveRepositories(records: RepositoryRecord[]): Promise<void>;
 
   getWriteBack(entityRef: string): Promise<WriteBackRecord | undefined>;
-  listWriteBacks(filter?: { entityRefs?: string[] }): Promise<WriteBackRecord[]>;
+  listWriteBacks(filter?: {
+    entityRefs?: string[];
+  }): Promise<WriteBackRecord[]>;
   saveWriteBack(record: WriteBackRecord): Promise<void>;
   /**
    * Takes the lease `key` (e.g. repository + branch) for `owner` until
    * `until`, unless another owner holds an unexpired one. Atomic across
    * replicas sharing the database.
    */
-  acquireLease(key: string, owner: string, now: number, until: number): Promise<boolean>;
+  acquireLease(
+    key: string,
+    owner: string,
+    now: number,
+    until: number,
+  ): Promise<boolean>;
   releaseLease(key: string, owner: string): Promise<void>;
 
   appendHistory(events: HistoryEvent[]): Promise<void>;

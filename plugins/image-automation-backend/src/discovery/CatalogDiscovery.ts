@@ -47,8 +47,12 @@ export class CatalogDiscovery {
     const entities: Entity[] = [];
     let request: QueryEntitiesRequest = {
       filter: [
-        { [`metadata.annotations.${ANNOTATIONS.image}`]: CATALOG_FILTER_EXISTS },
-        { [`metadata.annotations.${ANNOTATIONS.config}`]: CATALOG_FILTER_EXISTS },
+        {
+          [`metadata.annotations.${ANNOTATIONS.image}`]: CATALOG_FILTER_EXISTS,
+        },
+        {
+          [`metadata.annotations.${ANNOTATIONS.config}`]: CATALOG_FILTER_EXISTS,
+        },
       ],
       limit: PAGE_SIZE,
     };
@@ -62,14 +66,20 @@ export class CatalogDiscovery {
   }
 
   /** One entity, for a manual refresh. Undefined when it left the catalog. */
-  async discoverOne(entityRef: string, seenAt: number): Promise<EntityDiscovery | undefined> {
+  async discoverOne(
+    entityRef: string,
+    seenAt: number,
+  ): Promise<EntityDiscovery | undefined> {
     const { catalog, auth } = this.options;
     const credentials = await auth.getOwnServiceCredentials();
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     return entity ? this.describe(entity, seenAt) : undefined;
   }
 
-  private async describe(entity: Entity, seenAt: number): Promise<EntityDiscovery> {
+  private async describe(
+    entity: Entity,
+    seenAt: number,
+  ): Promise<EntityDiscovery> {
     const entityRef = stringifyEntityRef(entity);
     let parsed: ParsedAnnotations;
     try {
@@ -77,20 +87,32 @@ export class CatalogDiscovery {
       if (parsed.configFile) parsed = await this.readConfigFile(entity, parsed);
     } catch (error) {
       // A defect in parsing must cost one entity, never the cycle.
-      this.options.logger.error(`Parsing the annotations of ${entityRef} failed`, {
-        entityRef,
-        error: String(error),
-      });
+      this.options.logger.error(
+        `Parsing the annotations of ${entityRef} failed`,
+        {
+          entityRef,
+          error: String(error),
+        },
+      );
       parsed = {
-        problems: [{ key: ANNOTATIONS.config, message: `could not be parsed: ${(error as Error).message}` }],
+        problems: [
+          {
+            key: ANNOTATIONS.config,
+            message: `could not be parsed: ${(error as Error).message}`,
+          },
+        ],
       };
     }
     const spec: AutomationSpec | undefined = parsed.spec;
     return {
       entityRef,
       title: entity.metadata.title ?? entity.metadata.name,
-      owner: relationTarget(entity, RELATION_OWNED_BY) ?? stringOrUndefined(entity.spec?.owner),
-      system: relationTarget(entity, RELATION_PART_OF) ?? stringOrUndefined(entity.spec?.system),
+      owner:
+        relationTarget(entity, RELATION_OWNED_BY) ??
+        stringOrUndefined(entity.spec?.owner),
+      system:
+        relationTarget(entity, RELATION_PART_OF) ??
+        stringOrUndefined(entity.spec?.system),
       mode: spec?.git.mode ?? modeFromAnnotation(entity),
       gitRepository: spec?.repository,
       spec,
@@ -101,19 +123,30 @@ export class CatalogDiscovery {
   }
 
   /** The full form in a file of the entity's repository, cached by blob sha. */
-  private async readConfigFile(entity: Entity, parsed: ParsedAnnotations): Promise<ParsedAnnotations> {
+  private async readConfigFile(
+    entity: Entity,
+    parsed: ParsedAnnotations,
+  ): Promise<ParsedAnnotations> {
     const path = parsed.configFile!;
     const repository = parsed.repository;
     const problem = (message: string): ParsedAnnotations => ({
       problems: [...parsed.problems, { key: ANNOTATIONS.config, message }],
     });
-    if (!repository) return problem(`names the file ${path}, but the entity has no repository to read it from`);
-    if (!this.options.gitReader) return problem(`names the file ${path}, but no Git integration is available to read it`);
+    if (!repository)
+      return problem(
+        `names the file ${path}, but the entity has no repository to read it from`,
+      );
+    if (!this.options.gitReader)
+      return problem(
+        `names the file ${path}, but no Git integration is available to read it`,
+      );
     try {
       const snapshot = await this.options.gitReader.read(repository, [path]);
       const file = snapshot.files.get(path);
       if (!file) {
-        return problem(`names ${path}, which does not exist in ${snapshot.repository.fullName}@${snapshot.branch}`);
+        return problem(
+          `names ${path}, which does not exist in ${snapshot.repository.fullName}@${snapshot.branch}`,
+        );
       }
       const cacheKey = `${stringifyEntityRef(entity)}\u0000${file.blobSha}`;
       let result = this.configFileCache.get(cacheKey);
@@ -123,7 +156,9 @@ export class CatalogDiscovery {
       }
       return { ...result, problems: [...parsed.problems, ...result.problems] };
     } catch (error) {
-      return problem(`names ${path}, which could not be read: ${(error as Error).message}`);
+      return problem(
+        `names ${path}, which could not be read: ${(error as Error).message}`,
+      );
     }
   }
 }

@@ -1,4 +1,8 @@
-import { mockServices, TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
 import { Entity } from '@backstage/catalog-model';
@@ -20,14 +24,26 @@ let registry: StartedRegistry;
 let github: GithubEmulator;
 
 beforeAll(async () => {
-  [registry, github] = await Promise.all([startRegistry(), startGithubEmulator({ tokens: [TOKEN] })]);
+  [registry, github] = await Promise.all([
+    startRegistry(),
+    startGithubEmulator({ tokens: [TOKEN] }),
+  ]);
   // Five repositories with the same tags.
   for (let r = 0; r < 5; r++) {
-    await registry.pushTags(`team/svc${r}`, ['1.0.0', '1.1.0', '1.2.0', '2.0.0', 'latest']);
+    await registry.pushTags(`team/svc${r}`, [
+      '1.0.0',
+      '1.1.0',
+      '1.2.0',
+      '2.0.0',
+      'latest',
+    ]);
   }
   const files: Record<string, string> = {};
   for (let e = 0; e < 50; e++) {
-    files[`deploy/app${e}.yaml`] = deployment(`app${e}`, `${registry.host}/team/svc${e % 5}:1.0.0`);
+    files[`deploy/app${e}.yaml`] = deployment(
+      `app${e}`,
+      `${registry.host}/team/svc${e % 5}:1.0.0`,
+    );
   }
   await github.createRepository('acme', 'deploy', { files });
 });
@@ -58,11 +74,16 @@ function entity(name: string, annotations: Record<string, string>): Entity {
       name,
       namespace: 'default',
       annotations: {
-        'backstage.io/source-location': 'url:https://github.com/acme/deploy/tree/main/',
+        'backstage.io/source-location':
+          'url:https://github.com/acme/deploy/tree/main/',
         ...annotations,
       },
     },
-    spec: { type: 'service', owner: 'group:default/team-a', lifecycle: 'production' },
+    spec: {
+      type: 'service',
+      owner: 'group:default/team-a',
+      lifecycle: 'production',
+    },
   };
 }
 
@@ -75,18 +96,28 @@ function appEntity(e: number): Entity {
   });
 }
 
-async function setup(databaseId: TestDatabaseId, entities: Entity[], knex?: Knex) {
-  knex ??= await databases.init(databaseId);
+async function setup(
+  databaseId: TestDatabaseId,
+  entities: Entity[],
+  sharedKnex?: Knex,
+) {
+  const knex = sharedKnex ?? (await databases.init(databaseId));
   const config = mockServices.rootConfig({
     data: {
-      integrations: { github: [{ host: 'github.com', apiBaseUrl: github.apiBaseUrl, token: TOKEN }] },
-      imageAutomation: { registries: [{ host: registry.host, insecure: true }] },
+      integrations: {
+        github: [
+          { host: 'github.com', apiBaseUrl: github.apiBaseUrl, token: TOKEN },
+        ],
+      },
+      imageAutomation: {
+        registries: [{ host: registry.host, insecure: true }],
+      },
     },
   });
   const services = await createAutomationEngine({
     config,
     logger: mockServices.logger.mock(),
-    database: mockServices.database.mock({ getClient: async () => knex! }),
+    database: mockServices.database.mock({ getClient: async () => knex }),
     catalog: catalogServiceMock({ entities }),
     auth: mockServices.auth(),
     metrics: metricsServiceMock.mock(),
@@ -95,94 +126,141 @@ async function setup(databaseId: TestDatabaseId, entities: Entity[], knex?: Knex
   return { ...services, listTags };
 }
 
-describe.each(databases.eachSupportedId())('AutomationEngine on %p', databaseId => {
-  it('scans each repository once for 50 entities sharing 5 repositories, and decides every image', async () => {
-    const entities = Array.from({ length: 50 }, (_, e) => appEntity(e));
-    const { engine, store, listTags } = await setup(databaseId, entities);
+describe.each(databases.eachSupportedId())(
+  'AutomationEngine on %p',
+  databaseId => {
+    it('scans each repository once for 50 entities sharing 5 repositories, and decides every image', async () => {
+      const entities = Array.from({ length: 50 }, (_, e) => appEntity(e));
+      const { engine, store, listTags } = await setup(databaseId, entities);
 
-    const report = await engine.runCycle();
+      const report = await engine.runCycle();
 
-    expect(report).toMatchObject({ entities: 50, checked: 50, repositoriesScanned: 5, updatesDue: 50 });
-    expect(listTags).toHaveBeenCalledTimes(5);
-    const images = await store.listImages();
-    expect(images).toHaveLength(50);
-    for (const image of images) {
-      expect(image).toMatchObject({
-        state: 'update-available',
-        currentTag: '1.0.0',
-        latestTag: '1.2.0',
-        versionsBehind: 2,
-        currentFile: `deploy/${image.imageName}.yaml`,
-        currentLine: 10,
+      expect(report).toMatchObject({
+        entities: 50,
+        checked: 50,
+        repositoriesScanned: 5,
+        updatesDue: 50,
       });
-    }
-    const history = await store.listHistory('component:default/app0');
-    expect(history).toEqual([
-      expect.objectContaining({ event: 'update-available', fromTag: '1.0.0', toTag: '1.2.0' }),
-    ]);
+      expect(listTags).toHaveBeenCalledTimes(5);
+      const images = await store.listImages();
+      expect(images).toHaveLength(50);
+      for (const image of images) {
+        expect(image).toMatchObject({
+          state: 'update-available',
+          currentTag: '1.0.0',
+          latestTag: '1.2.0',
+          versionsBehind: 2,
+          currentFile: `deploy/${image.imageName}.yaml`,
+          currentLine: 10,
+        });
+      }
+      const history = await store.listHistory('component:default/app0');
+      expect(history).toEqual([
+        expect.objectContaining({
+          event: 'update-available',
+          fromTag: '1.0.0',
+          toTag: '1.2.0',
+        }),
+      ]);
 
-    // Nothing is due again before the interval: no more scans.
-    await engine.runCycle();
-    expect(listTags).toHaveBeenCalledTimes(5);
-  });
-
-  it("shows a broken annotation as that entity's problem while the others succeed", async () => {
-    const broken = entity('broken', {
-      'image-automation/image': `${registry.host}/team/svc0`,
-      'image-automation/policy': 'semver: >=not-a-range',
-      'image-automation/files': 'deploy/app0.yaml',
+      // Nothing is due again before the interval: no more scans.
+      await engine.runCycle();
+      expect(listTags).toHaveBeenCalledTimes(5);
     });
-    const { engine, store } = await setup(databaseId, [appEntity(1), broken]);
 
-    await engine.runCycle();
+    it("shows a broken annotation as that entity's problem while the others succeed", async () => {
+      const broken = entity('broken', {
+        'image-automation/image': `${registry.host}/team/svc0`,
+        'image-automation/policy': 'semver: >=not-a-range',
+        'image-automation/files': 'deploy/app0.yaml',
+      });
+      const { engine, store } = await setup(databaseId, [appEntity(1), broken]);
 
-    const stored = await store.getEntity('component:default/broken');
-    expect(stored?.configProblems).toEqual([
-      expect.objectContaining({ key: 'image-automation/policy' }),
-    ]);
-    expect(await store.listImages({ entityRefs: ['component:default/broken'] })).toEqual([]);
-    expect(await store.listImages({ entityRefs: ['component:default/app1'] })).toEqual([
-      expect.objectContaining({ state: 'update-available', latestTag: '1.2.0' }),
-    ]);
-  });
+      await engine.runCycle();
 
-  it('reports registry and manifest errors per image in plain words', async () => {
-    const missingFile = entity('missing-file', {
-      'image-automation/image': `${registry.host}/team/svc0`,
-      'image-automation/policy': 'semver: ^1.0.0',
-      'image-automation/files': 'deploy/nope.yaml',
+      const stored = await store.getEntity('component:default/broken');
+      expect(stored?.configProblems).toEqual([
+        expect.objectContaining({ key: 'image-automation/policy' }),
+      ]);
+      expect(
+        await store.listImages({ entityRefs: ['component:default/broken'] }),
+      ).toEqual([]);
+      expect(
+        await store.listImages({ entityRefs: ['component:default/app1'] }),
+      ).toEqual([
+        expect.objectContaining({
+          state: 'update-available',
+          latestTag: '1.2.0',
+        }),
+      ]);
     });
-    const unknownRepo = entity('unknown-repo', {
-      'image-automation/image': `${registry.host}/team/does-not-exist`,
-      'image-automation/policy': 'semver: ^1.0.0',
-      'image-automation/files': 'deploy/app0.yaml',
+
+    it('reports registry and manifest errors per image in plain words', async () => {
+      const missingFile = entity('missing-file', {
+        'image-automation/image': `${registry.host}/team/svc0`,
+        'image-automation/policy': 'semver: ^1.0.0',
+        'image-automation/files': 'deploy/nope.yaml',
+      });
+      const unknownRepo = entity('unknown-repo', {
+        'image-automation/image': `${registry.host}/team/does-not-exist`,
+        'image-automation/policy': 'semver: ^1.0.0',
+        'image-automation/files': 'deploy/app0.yaml',
+      });
+      const notAllowed = entity('not-allowed', {
+        'image-automation/image': '169.254.169.254/latest/meta-data',
+        'image-automation/policy': 'semver: ^1.0.0',
+        'image-automation/files': 'deploy/app0.yaml',
+      });
+      const { engine, store } = await setup(databaseId, [
+        missingFile,
+        unknownRepo,
+        notAllowed,
+      ]);
+
+      await engine.runCycle();
+
+      const [file] = await store.listImages({
+        entityRefs: ['component:default/missing-file'],
+      });
+      expect(file).toMatchObject({
+        state: 'error',
+        errorKind: 'manifest',
+        latestTag: '1.2.0',
+      });
+      expect(file.errorMessage).toContain(
+        'deploy/nope.yaml not found in acme/deploy@main',
+      );
+      const [repo] = await store.listImages({
+        entityRefs: ['component:default/unknown-repo'],
+      });
+      expect(repo).toMatchObject({
+        state: 'error',
+        errorKind: 'registry-not-found',
+      });
+      const [host] = await store.listImages({
+        entityRefs: ['component:default/not-allowed'],
+      });
+      expect(host).toMatchObject({
+        state: 'error',
+        errorKind: 'registry-host-not-allowed',
+      });
+      expect(host.errorMessage).toMatch(/169\.254\.169\.254/);
     });
-    const notAllowed = entity('not-allowed', {
-      'image-automation/image': '169.254.169.254/latest/meta-data',
-      'image-automation/policy': 'semver: ^1.0.0',
-      'image-automation/files': 'deploy/app0.yaml',
+
+    it('forgets entities that left the catalog', async () => {
+      const knex = await databases.init(databaseId);
+      const first = await setup(databaseId, [appEntity(1), appEntity(2)], knex);
+      await first.engine.runCycle();
+      const second = await setup(databaseId, [appEntity(1)], knex);
+      await second.engine.runCycle();
+      expect((await second.store.listEntities()).map(e => e.entityRef)).toEqual(
+        ['component:default/app1'],
+      );
+      expect(
+        await second.store.listImages({
+          entityRefs: ['component:default/app2'],
+        }),
+      ).toEqual([]);
     });
-    const { engine, store } = await setup(databaseId, [missingFile, unknownRepo, notAllowed]);
-
-    await engine.runCycle();
-
-    const [file] = await store.listImages({ entityRefs: ['component:default/missing-file'] });
-    expect(file).toMatchObject({ state: 'error', errorKind: 'manifest', latestTag: '1.2.0' });
-    expect(file.errorMessage).toContain('deploy/nope.yaml not found in acme/deploy@main');
-    const [repo] = await store.listImages({ entityRefs: ['component:default/unknown-repo'] });
-    expect(repo).toMatchObject({ state: 'error', errorKind: 'registry-not-found' });
-    const [host] = await store.listImages({ entityRefs: ['component:default/not-allowed'] });
-    expect(host).toMatchObject({ state: 'error', errorKind: 'registry-host-not-allowed' });
-    expect(host.errorMessage).toMatch(/169\.254\.169\.254/);
-  });
-
-  it('forgets entities that left the catalog', async () => {
-    const knex = await databases.init(databaseId);
-    const first = await setup(databaseId, [appEntity(1), appEntity(2)], knex);
-    await first.engine.runCycle();
-    const second = await setup(databaseId, [appEntity(1)], knex);
-    await second.engine.runCycle();
-    expect((await second.store.listEntities()).map(e => e.entityRef)).toEqual(['component:default/app1']);
-    expect(await second.store.listImages({ entityRefs: ['component:default/app2'] })).toEqual([]);
-  });
-});
+  },
+);

@@ -76,7 +76,8 @@ export class AutomationEngine {
     const discovered = await discovery.discoverAll(started);
     await store.saveDiscoveredEntities(discovered);
     const removed = await store.removeEntitiesNotSeenSince(started);
-    if (removed.length) logger.info(`Forgot ${removed.length} entities that left the catalog`);
+    if (removed.length)
+      logger.info(`Forgot ${removed.length} entities that left the catalog`);
 
     const due = await store.listDueEntities(started);
     const result = await this.check(due);
@@ -119,15 +120,23 @@ export class AutomationEngine {
     const repositories = new Map<string, ImageReference>();
     for (const images of compiled.values()) {
       for (const image of images) {
-        if (image.repository && image.reference) repositories.set(image.repository, image.reference);
+        if (image.repository && image.reference)
+          repositories.set(image.repository, image.reference);
       }
     }
     const scans = await scanner.scan(repositories);
     // Decisions see every tag this scan first saw as seen "now", not later.
     const decidedAt = this.now();
-    const previousImages = groupBy(await store.listImages({ entityRefs: entities.map(e => e.entityRef) }), i => i.entityRef);
+    const previousImages = groupBy(
+      await store.listImages({ entityRefs: entities.map(e => e.entityRef) }),
+      i => i.entityRef,
+    );
     const writeBacks = new Map(
-      (await store.listWriteBacks({ entityRefs: entities.map(e => e.entityRef) })).map(w => [w.entityRef, w]),
+      (
+        await store.listWriteBacks({
+          entityRefs: entities.map(e => e.entityRef),
+        })
+      ).map(w => [w.entityRef, w]),
     );
 
     const heads = new Map<string, Promise<BranchHead>>();
@@ -135,21 +144,35 @@ export class AutomationEngine {
     const history: HistoryEvent[] = [];
     let updatesDue = 0;
     await forEachLimited(entities, ENTITY_CONCURRENCY, async entity => {
-      const result = await this.checkEntity(entity, compiled.get(entity.entityRef)!, {
-        scans,
-        heads,
-        previous: previousImages.get(entity.entityRef) ?? [],
-        writeBack: writeBacks.get(entity.entityRef),
-        checkedAt: decidedAt,
-      });
+      const result = await this.checkEntity(
+        entity,
+        compiled.get(entity.entityRef)!,
+        {
+          scans,
+          heads,
+          previous: previousImages.get(entity.entityRef) ?? [],
+          writeBack: writeBacks.get(entity.entityRef),
+          checkedAt: decidedAt,
+        },
+      );
       images.push(...result.images);
       history.push(...result.history);
-      updatesDue += result.images.filter(i => i.state === 'update-available' || i.state === 'pr-open').length;
+      updatesDue += result.images.filter(
+        i => i.state === 'update-available' || i.state === 'pr-open',
+      ).length;
     });
 
-    await store.replaceImages(entities.map(e => e.entityRef), images);
+    await store.replaceImages(
+      entities.map(e => e.entityRef),
+      images,
+    );
     await store.appendHistory(history);
-    const intervals = new Map(entities.map(e => [e.entityRef, e.intervalMs ?? this.options.defaultIntervalMs]));
+    const intervals = new Map(
+      entities.map(e => [
+        e.entityRef,
+        e.intervalMs ?? this.options.defaultIntervalMs,
+      ]),
+    );
     await store.markChecked(
       entities.map(e => e.entityRef),
       checkedAt,
@@ -184,10 +207,9 @@ export class AutomationEngine {
     try {
       head = await this.branchHead(entity, context.heads);
       if (head) {
-        const snapshot = await this.options.gitReader!.readFiles(
-          head,
-          [...new Set(spec.images.flatMap(i => i.files))],
-        );
+        const snapshot = await this.options.gitReader!.readFiles(head, [
+          ...new Set(spec.images.flatMap(i => i.files)),
+        ]);
         const policies = new Map(
           compiled.filter(c => c.policy).map(c => [c.name, c.policy!] as const),
         );
@@ -198,9 +220,12 @@ export class AutomationEngine {
         kind: (error as { kind?: string }).kind ?? 'git-unexpected',
         message: (error as Error).message,
       };
-      this.options.logger.warn(`Reading manifests of ${entity.entityRef} failed: ${gitError.message}`, {
-        entityRef: entity.entityRef,
-      });
+      this.options.logger.warn(
+        `Reading manifests of ${entity.entityRef} failed: ${gitError.message}`,
+        {
+          entityRef: entity.entityRef,
+        },
+      );
     }
 
     const previous = new Map(context.previous.map(p => [p.imageName, p]));
@@ -222,7 +247,11 @@ export class AutomationEngine {
       };
       records.push(record);
       if (image.problem || !image.policy || !image.repository) {
-        Object.assign(record, { state: 'error', errorKind: 'config', errorMessage: image.problem });
+        Object.assign(record, {
+          state: 'error',
+          errorKind: 'config',
+          errorMessage: image.problem,
+        });
         continue;
       }
       const scan = context.scans.get(image.repository)?.record;
@@ -249,13 +278,17 @@ export class AutomationEngine {
       });
       record.latestTag = decision.latestTag;
       record.versionsBehind = decision.versionsBehind;
-      record.message = [
-        decision.message,
-        here?.disagreement && `files disagree: ${here.disagreement}`,
-        scan.lastErrorMessage && `last scan failed, using tags from ${new Date(scan.lastSuccessAt ?? 0).toISOString()}: ${scan.lastErrorMessage}`,
-      ]
-        .filter(Boolean)
-        .join('; ') || undefined;
+      record.message =
+        [
+          decision.message,
+          here?.disagreement && `files disagree: ${here.disagreement}`,
+          scan.lastErrorMessage &&
+            `last scan failed, using tags from ${new Date(
+              scan.lastSuccessAt ?? 0,
+            ).toISOString()}: ${scan.lastErrorMessage}`,
+        ]
+          .filter(Boolean)
+          .join('; ') || undefined;
 
       if (decision.noAllowedTag) {
         Object.assign(record, {
@@ -276,7 +309,11 @@ export class AutomationEngine {
           before?.latestTag === decision.latestTag && before?.pendingSince
             ? before.pendingSince
             : checkedAt;
-        if (!before || before.latestTag !== decision.latestTag || before.state === 'up-to-date') {
+        if (
+          !before ||
+          before.latestTag !== decision.latestTag ||
+          before.state === 'up-to-date'
+        ) {
           history.push({
             entityRef: entity.entityRef,
             imageName: image.name,
@@ -286,19 +323,33 @@ export class AutomationEngine {
             createdAt: checkedAt,
           });
         }
-        updates.push({ imageName: image.name, image: image.image, fromTag: here?.tag, toTag: decision.latestTag! });
+        updates.push({
+          imageName: image.name,
+          image: image.image,
+          fromTag: here?.tag,
+          toTag: decision.latestTag!,
+        });
       } else {
         record.state = 'up-to-date';
       }
       if (record.latestTag) targetTags[image.name] = record.latestTag;
     }
 
-    const writeBack = await this.writeBack(entity, head, targetTags, updates, context.writeBack);
+    const writeBack = await this.writeBack(
+      entity,
+      head,
+      targetTags,
+      updates,
+      context.writeBack,
+    );
     for (const record of records) applyWriteBack(record, writeBack);
     return { images: records, history };
   }
 
-  private async branchHead(entity: EntityRecord, heads: Map<string, Promise<BranchHead>>) {
+  private async branchHead(
+    entity: EntityRecord,
+    heads: Map<string, Promise<BranchHead>>,
+  ) {
     const { gitReader } = this.options;
     if (!gitReader || !entity.gitRepository) return undefined;
     const branch = entity.spec?.git.baseBranch;
@@ -319,20 +370,36 @@ export class AutomationEngine {
     previous: WriteBackRecord | undefined,
   ): Promise<WriteBackRecord | undefined> {
     const handler = this.options.writeBack;
-    if (!handler || !base || !entity.spec || entity.mode === 'observe') return previous;
+    if (!handler || !base || !entity.spec || entity.mode === 'observe')
+      return previous;
     try {
-      return await handler.writeBack({ entity, spec: entity.spec, base, targetTags, updates, previous });
-    } catch (error) {
-      this.options.logger.error(`Write-back for ${entity.entityRef} failed: ${(error as Error).message}`, {
-        entityRef: entity.entityRef,
+      return await handler.writeBack({
+        entity,
+        spec: entity.spec,
+        base,
+        targetTags,
+        updates,
+        previous,
       });
+    } catch (error) {
+      this.options.logger.error(
+        `Write-back for ${entity.entityRef} failed: ${
+          (error as Error).message
+        }`,
+        {
+          entityRef: entity.entityRef,
+        },
+      );
       return previous;
     }
   }
 }
 
 /** Folds the write-back's state into an image row (PR open, write error). */
-function applyWriteBack(record: ImageRecord, writeBack: WriteBackRecord | undefined) {
+function applyWriteBack(
+  record: ImageRecord,
+  writeBack: WriteBackRecord | undefined,
+) {
   if (!writeBack || record.state === 'error') return;
   const proposed = writeBack.targetTags?.[record.imageName];
   if (
@@ -367,11 +434,16 @@ function compile(entity: EntityRecord): CompiledImage[] {
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  for (const item of items)
+    groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
   return groups;
 }
 
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
+async function forEachLimited<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+) {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {

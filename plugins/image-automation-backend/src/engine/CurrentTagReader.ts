@@ -29,7 +29,10 @@ const PARSE_CACHE_LIMIT = 10_000;
  * report-only mode, so the backend reads exactly what it would rewrite.
  */
 export class CurrentTagReader {
-  private readonly parses = new Map<string, ReturnType<typeof findImages> | Error>();
+  private readonly parses = new Map<
+    string,
+    ReturnType<typeof findImages> | Error
+  >();
 
   read(
     spec: AutomationSpec,
@@ -59,17 +62,25 @@ export class CurrentTagReader {
     const current = new Map<string, CurrentTag>();
     for (const image of spec.images) {
       const missing = image.files.filter(f => snapshot.missing.includes(f));
-      const broken = image.files.filter(f => fileProblems.has(f)).map(f => fileProblems.get(f));
+      const broken = image.files
+        .filter(f => fileProblems.has(f))
+        .map(f => fileProblems.get(f));
       const places = (found.get(image.name) ?? [])
         .map(place => ({ place, tag: tagOf(place) }))
-        .filter((p): p is { place: FoundImage; tag: string } => p.tag !== undefined);
+        .filter(
+          (p): p is { place: FoundImage; tag: string } => p.tag !== undefined,
+        );
       if (places.length === 0) {
         current.set(image.name, {
           problem: [
             ...broken,
             missing.length
-              ? `${missing.join(', ')} not found in ${snapshot.repository.fullName}@${snapshot.branch}`
-              : `no setter marker # {"$imagepolicy": "${image.name}"} or container${
+              ? `${missing.join(', ')} not found in ${
+                  snapshot.repository.fullName
+                }@${snapshot.branch}`
+              : `no setter marker # {"$imagepolicy": "${
+                  image.name
+                }"} or container${
                   image.container ? ` "${image.container}"` : ''
                 } holds the image in ${image.files.join(', ')}`,
           ].join('; '),
@@ -88,7 +99,9 @@ export class CurrentTagReader {
         file: lowest.place.file,
         line: lowest.place.line,
         disagreement: others.length
-          ? `${others.map(o => `${o.place.file}:${o.place.line} holds ${o.tag}`).join(', ')}`
+          ? `${others
+              .map(o => `${o.place.file}:${o.place.line} holds ${o.tag}`)
+              .join(', ')}`
           : undefined,
       });
     }
@@ -96,15 +109,21 @@ export class CurrentTagReader {
   }
 
   private parse(file: GitFile, targets: ImageTarget[], policies: string[]) {
-    const key = `${file.blobSha}\u0000${file.path}\u0000${JSON.stringify(targets)}`;
+    const key = `${file.blobSha}\u0000${file.path}\u0000${JSON.stringify(
+      targets,
+    )}`;
     let result = this.parses.get(key);
     if (!result) {
       try {
-        result = findImages({ path: file.path, content: file.content }, { targets, policies });
+        result = findImages(
+          { path: file.path, content: file.content },
+          { targets, policies },
+        );
       } catch (error) {
         result = error as Error;
       }
-      if (this.parses.size >= PARSE_CACHE_LIMIT) this.parses.delete(this.parses.keys().next().value!);
+      if (this.parses.size >= PARSE_CACHE_LIMIT)
+        this.parses.delete(this.parses.keys().next().value!);
       this.parses.set(key, result);
     }
     return result;

@@ -1,5 +1,8 @@
 import type { AutomationSpec } from '@image-automation/plugin-image-automation-common';
-import { EntityRecord, WriteBackRecord } from '../database/ImageAutomationStore';
+import {
+  EntityRecord,
+  WriteBackRecord,
+} from '../database/ImageAutomationStore';
 import { BranchHead } from '../scm/GitManifestReader';
 
 /** One image the entity's manifests should move to a newer tag. */

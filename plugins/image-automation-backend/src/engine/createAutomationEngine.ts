@@ -45,18 +45,28 @@ export async function createAutomationEngine(options: {
   const { config, logger } = options;
   const now = options.now ?? Date.now;
   const settings = readPluginConfig(config, logger);
-  const store = await DatabaseImageAutomationStore.create({ database: options.database });
+  const store = await DatabaseImageAutomationStore.create({
+    database: options.database,
+  });
   const metrics = ImageAutomationMetrics.create(options.metrics);
   const providers = [...(options.providers ?? [])];
   // ECR's AWS modules load only when a registry entry asks for them.
   if (readRegistriesConfig(config).some(entry => entry.type === 'ecr')) {
     providers.push(EcrCredentialsProvider.fromConfig(config));
   }
-  const registry = RegistryClient.fromConfig(config, { ...options.registryOptions, providers });
+  const registry = RegistryClient.fromConfig(config, {
+    ...options.registryOptions,
+    providers,
+  });
   const clients = GithubClients.fromConfig(config, { logger });
   const gitReader = new GitManifestReader(clients);
   const engine = new AutomationEngine({
-    discovery: new CatalogDiscovery({ catalog: options.catalog, auth: options.auth, logger, gitReader }),
+    discovery: new CatalogDiscovery({
+      catalog: options.catalog,
+      auth: options.auth,
+      logger,
+      gitReader,
+    }),
     scanner: new RepositoryScanner({ registry, store, logger, metrics, now }),
     gitReader,
     store,
@@ -68,7 +78,9 @@ export async function createAutomationEngine(options: {
       store,
       logger,
       metrics,
-      instanceId: options.instanceId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      instanceId:
+        options.instanceId ??
+        `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
       labels: settings.labels,
       appBaseUrl: config.getOptionalString('app.baseUrl'),
       now,

@@ -1,7 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type { ImageReference } from '@image-automation/plugin-image-automation-common';
 import { RegistryClient } from '@image-automation/plugin-image-automation-node';
-import { ImageAutomationStore, RepositoryRecord } from '../database/ImageAutomationStore';
+import {
+  ImageAutomationStore,
+  RepositoryRecord,
+} from '../database/ImageAutomationStore';
 import { ImageAutomationMetrics } from '../metrics';
 
 /** Scans of one repository closer together than this reuse the stored tags. */
@@ -32,7 +35,9 @@ export class RepositoryScanner {
     },
   ) {}
 
-  async scan(images: Map<string, ImageReference>): Promise<Map<string, ScanOutcome>> {
+  async scan(
+    images: Map<string, ImageReference>,
+  ): Promise<Map<string, ScanOutcome>> {
     const { store, now } = this.options;
     const stored = await store.getRepositories([...images.keys()]);
     const outcomes = new Map<string, ScanOutcome>();
@@ -44,7 +49,10 @@ export class RepositoryScanner {
           outcomes.set(key, { record: previous, scanned: false });
           return;
         }
-        outcomes.set(key, { record: await this.scanOne(key, image, previous), scanned: true });
+        outcomes.set(key, {
+          record: await this.scanOne(key, image, previous),
+          scanned: true,
+        });
       }),
     );
     await store.saveRepositories(
@@ -55,7 +63,9 @@ export class RepositoryScanner {
 
   private isDue(record: RepositoryRecord, now: number): boolean {
     if (record.backoffUntil && record.backoffUntil > now) return false;
-    return !record.lastScanAt || now - record.lastScanAt >= MIN_SCAN_INTERVAL_MS;
+    return (
+      !record.lastScanAt || now - record.lastScanAt >= MIN_SCAN_INTERVAL_MS
+    );
   }
 
   private async scanOne(
@@ -70,7 +80,8 @@ export class RepositoryScanner {
       const scannedAt = now();
       metrics.recordScan(image.registry, scannedAt - started, tags.length);
       const firstSeen: Record<string, number> = {};
-      for (const tag of tags) firstSeen[tag] = previous?.tags?.[tag] ?? scannedAt;
+      for (const tag of tags)
+        firstSeen[tag] = previous?.tags?.[tag] ?? scannedAt;
       return {
         repository: key,
         tags: firstSeen,
@@ -83,10 +94,13 @@ export class RepositoryScanner {
       const kind = (error as { kind?: string }).kind ?? 'unexpected';
       const failures = (previous?.consecutiveFailures ?? 0) + 1;
       metrics.recordScanError(image.registry, kind);
-      logger.warn(`Scanning ${key} failed (${kind}): ${(error as Error).message}`, {
-        repository: key,
-        errorKind: kind,
-      });
+      logger.warn(
+        `Scanning ${key} failed (${kind}): ${(error as Error).message}`,
+        {
+          repository: key,
+          errorKind: kind,
+        },
+      );
       return {
         repository: key,
         // The last known tags stay: decisions keep working, and downgrade
@@ -99,7 +113,11 @@ export class RepositoryScanner {
         consecutiveFailures: failures,
         backoffUntil:
           failures > 1
-            ? failedAt + Math.min(MIN_SCAN_INTERVAL_MS * 2 ** (failures - 1), MAX_BACKOFF_MS)
+            ? failedAt +
+              Math.min(
+                MIN_SCAN_INTERVAL_MS * 2 ** (failures - 1),
+                MAX_BACKOFF_MS,
+              )
             : undefined,
       };
     }

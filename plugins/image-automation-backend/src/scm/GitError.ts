@@ -16,7 +16,11 @@ export type GitErrorKind =
 
 export class GitError extends Error {
   readonly name = 'GitError';
-  constructor(readonly kind: GitErrorKind, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly kind: GitErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -31,7 +35,11 @@ interface OctokitLikeError {
  * Turns an Octokit failure into a GitError. `doing` names the action in
  * words, e.g. 'read deploy/app.yaml from acme/deploy@main'.
  */
-export function toGitError(error: unknown, repository: string, doing: string): GitError {
+export function toGitError(
+  error: unknown,
+  repository: string,
+  doing: string,
+): GitError {
   if (error instanceof GitError) return error;
   const e = error as OctokitLikeError;
   const status = e?.status;
@@ -56,7 +64,9 @@ export function toGitError(error: unknown, repository: string, doing: string): G
     return new GitError(
       'git-permission',
       `GitHub denied ${doing} in ${repository} (403 ${detail})${
-        needed ? `: the token or app needs the permission ${needed}` : ': give the token or app contents and pull requests write access'
+        needed
+          ? `: the token or app needs the permission ${needed}`
+          : ': give the token or app contents and pull requests write access'
       }`,
       { cause: error },
     );
@@ -64,7 +74,10 @@ export function toGitError(error: unknown, repository: string, doing: string): G
   if (status === 404) {
     return new GitError(
       'git-not-found',
-      `GitHub has no ${doing.replace(/^(read|find) /, '')} in ${repository} (404): check the repository, branch and file paths, and that the token can see the repository`,
+      `GitHub has no ${doing.replace(
+        /^(read|find) /,
+        '',
+      )} in ${repository} (404): check the repository, branch and file paths, and that the token can see the repository`,
       { cause: error },
     );
   }
@@ -91,12 +104,16 @@ export function toGitError(error: unknown, repository: string, doing: string): G
   }
   return new GitError(
     'git-unreachable',
-    `could not reach GitHub to ${doing} in ${repository}: ${e?.message ?? String(error)}`,
+    `could not reach GitHub to ${doing} in ${repository}: ${
+      e?.message ?? String(error)
+    }`,
     { cause: error },
   );
 }
 
 function githubMessage(e: OctokitLikeError): string {
   const data = e?.response?.data as { message?: unknown } | undefined;
-  return typeof data?.message === 'string' ? data.message : (e?.message ?? '').split('\n')[0];
+  return typeof data?.message === 'string'
+    ? data.message
+    : (e?.message ?? '').split('\n')[0];
 }

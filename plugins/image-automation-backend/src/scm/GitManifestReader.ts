@@ -50,18 +50,32 @@ export class GitManifestReader {
   constructor(private readonly clients: GithubClients) {}
 
   /** Reads `paths` at the head of `baseBranch` (default: the repository's default branch). */
-  async read(repositoryUrl: string, paths: string[], baseBranch?: string): Promise<GitSnapshot> {
-    return this.readFiles(await this.openBranch(repositoryUrl, baseBranch), paths);
+  async read(
+    repositoryUrl: string,
+    paths: string[],
+    baseBranch?: string,
+  ): Promise<GitSnapshot> {
+    return this.readFiles(
+      await this.openBranch(repositoryUrl, baseBranch),
+      paths,
+    );
   }
 
   /** Resolves a branch head and lists its files: three requests, no blobs. */
-  async openBranch(repositoryUrl: string, baseBranch?: string): Promise<BranchHead> {
+  async openBranch(
+    repositoryUrl: string,
+    baseBranch?: string,
+  ): Promise<BranchHead> {
     const repository = await this.clients.forRepository(repositoryUrl);
     const { octokit, owner, repo, fullName } = repository;
     const branch = baseBranch ?? (await this.defaultBranch(repository));
     let headSha: string;
     try {
-      const ref = await octokit.git.getRef({ owner, repo, ref: `heads/${branch}` });
+      const ref = await octokit.git.getRef({
+        owner,
+        repo,
+        ref: `heads/${branch}`,
+      });
       headSha = ref.data.object.sha;
     } catch (error) {
       throw toGitError(error, fullName, `find branch ${branch}`);
@@ -96,12 +110,21 @@ export class GitManifestReader {
           `${path} in ${repository.fullName}@${branch} is ${entry.size} bytes; manifests over ${MAX_MANIFEST_BYTES} bytes are refused`,
         );
       }
-      files.set(path, { path, blobSha: entry.sha, content: await this.blob(repository, entry.sha, path) });
+      files.set(path, {
+        path,
+        blobSha: entry.sha,
+        content: await this.blob(repository, entry.sha, path),
+      });
     }
     return { ...head, files, missing };
   }
 
-  async defaultBranch({ octokit, owner, repo, fullName }: GithubRepository): Promise<string> {
+  async defaultBranch({
+    octokit,
+    owner,
+    repo,
+    fullName,
+  }: GithubRepository): Promise<string> {
     try {
       return (await octokit.repos.get({ owner, repo })).data.default_branch;
     } catch (error) {
@@ -109,9 +132,13 @@ export class GitManifestReader {
     }
   }
 
-  private async commitTree({ octokit, owner, repo, fullName }: GithubRepository, sha: string) {
+  private async commitTree(
+    { octokit, owner, repo, fullName }: GithubRepository,
+    sha: string,
+  ) {
     try {
-      return (await octokit.git.getCommit({ owner, repo, commit_sha: sha })).data.tree.sha;
+      return (await octokit.git.getCommit({ owner, repo, commit_sha: sha }))
+        .data.tree.sha;
     } catch (error) {
       throw toGitError(error, fullName, `read commit ${sha}`);
     }
@@ -123,7 +150,12 @@ export class GitManifestReader {
     branch: string,
   ): Promise<Map<string, TreeEntry>> {
     try {
-      const tree = await octokit.git.getTree({ owner, repo, tree_sha: treeSha, recursive: 'true' });
+      const tree = await octokit.git.getTree({
+        owner,
+        repo,
+        tree_sha: treeSha,
+        recursive: 'true',
+      });
       if (tree.data.truncated) {
         throw new GitError(
           'git-bad-repository',
@@ -135,7 +167,11 @@ export class GitManifestReader {
           .filter(entry => entry.type === 'blob' && entry.path && entry.sha)
           .map(entry => [
             entry.path!,
-            { sha: entry.sha!, size: entry.size ?? 0, mode: entry.mode ?? '100644' },
+            {
+              sha: entry.sha!,
+              size: entry.size ?? 0,
+              mode: entry.mode ?? '100644',
+            },
           ]),
       );
     } catch (error) {
@@ -143,13 +179,20 @@ export class GitManifestReader {
     }
   }
 
-  private async blob({ octokit, owner, repo, fullName }: GithubRepository, sha: string, path: string) {
+  private async blob(
+    { octokit, owner, repo, fullName }: GithubRepository,
+    sha: string,
+    path: string,
+  ) {
     const cached = this.blobs.get(sha);
     if (cached !== undefined) return cached;
     let content: string;
     try {
       const blob = await octokit.git.getBlob({ owner, repo, file_sha: sha });
-      content = Buffer.from(blob.data.content, blob.data.encoding as BufferEncoding).toString('utf8');
+      content = Buffer.from(
+        blob.data.content,
+        blob.data.encoding as BufferEncoding,
+      ).toString('utf8');
     } catch (error) {
       throw toGitError(error, fullName, `read ${path}`);
     }

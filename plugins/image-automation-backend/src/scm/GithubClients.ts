@@ -24,7 +24,11 @@ export interface GithubRepository {
 }
 
 /** Where a repository URL points: host, owner and name. */
-export function parseGithubRepositoryUrl(url: string): { host: string; owner: string; repo: string } {
+export function parseGithubRepositoryUrl(url: string): {
+  host: string;
+  owner: string;
+  repo: string;
+} {
   let parsed: URL;
   try {
     parsed = new URL(url.replace(/^url:/, ''));
@@ -50,7 +54,10 @@ export function parseGithubRepositoryUrl(url: string): { host: string; owner: st
  * `apiBaseUrl`), retries on 5xx, and waits on primary and secondary rate limits.
  */
 export class GithubClients {
-  static fromConfig(config: Config, options: { logger: LoggerService; maxRateLimitWaitSeconds?: number }) {
+  static fromConfig(
+    config: Config,
+    options: { logger: LoggerService; maxRateLimitWaitSeconds?: number },
+  ) {
     const integrations = ScmIntegrations.fromConfig(config);
     return new GithubClients(
       integrations,
@@ -83,7 +90,9 @@ export class GithubClients {
     } catch (error) {
       throw new GitError(
         'git-auth',
-        `could not get GitHub credentials for ${owner}/${repo}: ${(error as Error).message}; check integrations.github for ${host}`,
+        `could not get GitHub credentials for ${owner}/${repo}: ${
+          (error as Error).message
+        }; check integrations.github for ${host}`,
         { cause: error },
       );
     }
@@ -98,16 +107,25 @@ export class GithubClients {
     const octokit = new RetryingOctokit({
       auth: token,
       baseUrl: integration.config.apiBaseUrl ?? 'https://api.github.com',
-      log: { debug: () => {}, info: () => {}, warn: m => logger.warn(m), error: m => logger.error(m) },
+      log: {
+        debug: () => {},
+        info: () => {},
+        warn: m => logger.warn(m),
+        error: m => logger.error(m),
+      },
       retry: { doNotRetry: [400, 401, 403, 404, 409, 422, 451] },
       throttle: {
         // Wait and resume, but never longer than a cycle can afford.
         onRateLimit: (retryAfter, options, _octokit, retryCount) => {
-          logger.warn(`GitHub rate limit on ${options.method} ${options.url}; retrying after ${retryAfter}s`);
+          logger.warn(
+            `GitHub rate limit on ${options.method} ${options.url}; retrying after ${retryAfter}s`,
+          );
           return retryCount < 2 && retryAfter <= maxWait;
         },
         onSecondaryRateLimit: (retryAfter, options, _octokit, retryCount) => {
-          logger.warn(`GitHub secondary rate limit on ${options.method} ${options.url}; retrying after ${retryAfter}s`);
+          logger.warn(
+            `GitHub secondary rate limit on ${options.method} ${options.url}; retrying after ${retryAfter}s`,
+          );
           return retryCount < 2 && retryAfter <= maxWait;
         },
       },

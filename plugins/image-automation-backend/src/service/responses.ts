@@ -6,12 +6,20 @@ import type {
   PullRequestInfo,
 } from '@image-automation/plugin-image-automation-common';
 import { IMAGE_STATES } from '@image-automation/plugin-image-automation-common';
-import { EntityRecord, ImageRecord, WriteBackRecord } from '../database/ImageAutomationStore';
+import {
+  EntityRecord,
+  ImageRecord,
+  WriteBackRecord,
+} from '../database/ImageAutomationStore';
 
-const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
+const iso = (ms?: number) =>
+  ms === undefined ? undefined : new Date(ms).toISOString();
 
-export function pullRequestOf(writeBack?: WriteBackRecord): PullRequestInfo | undefined {
-  if (!writeBack?.prNumber || !writeBack.prUrl || !writeBack.prState) return undefined;
+export function pullRequestOf(
+  writeBack?: WriteBackRecord,
+): PullRequestInfo | undefined {
+  if (!writeBack?.prNumber || !writeBack.prUrl || !writeBack.prState)
+    return undefined;
   return {
     number: writeBack.prNumber,
     url: writeBack.prUrl,
@@ -42,7 +50,10 @@ export function imageStatusOf(
     lastScanAt: iso(lastScanAt),
     error:
       image.errorKind || image.errorMessage
-        ? { kind: image.errorKind ?? 'error', message: image.errorMessage ?? 'unknown error' }
+        ? {
+            kind: image.errorKind ?? 'error',
+            message: image.errorMessage ?? 'unknown error',
+          }
         : undefined,
     message: image.message,
     // Only a pull request that carries this image's pending tag is "its" PR.
@@ -63,7 +74,9 @@ export function entityResponseOf(
     entityRef: entity.entityRef,
     mode: entity.mode,
     repository: entity.gitRepository,
-    images: images.map(i => imageStatusOf(i, lastScans.get(i.repository), writeBack)),
+    images: images.map(i =>
+      imageStatusOf(i, lastScans.get(i.repository), writeBack),
+    ),
     configProblems: entity.configProblems,
     lastCheckedAt: iso(entity.lastCheckedAt),
   };
@@ -74,9 +87,14 @@ export function overviewEntryOf(
   images: ImageRecord[],
   writeBack?: WriteBackRecord,
 ): OverviewEntry {
-  const counts = Object.fromEntries(IMAGE_STATES.map(s => [s, 0])) as Record<ImageState, number>;
+  const counts = Object.fromEntries(IMAGE_STATES.map(s => [s, 0])) as Record<
+    ImageState,
+    number
+  >;
   for (const image of images) counts[image.state]++;
-  const pending = images.map(i => i.pendingSince).filter((p): p is number => p !== undefined);
+  const pending = images
+    .map(i => i.pendingSince)
+    .filter((p): p is number => p !== undefined);
   const pullRequest = pullRequestOf(writeBack);
   return {
     entityRef: entity.entityRef,

@@ -1,11 +1,18 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { StartedRegistry, startRegistry } from '@internal/image-automation-test-harness';
+import {
+  StartedRegistry,
+  startRegistry,
+} from '@internal/image-automation-test-harness';
 import request from 'supertest';
 import { imageAutomationPlugin } from '../plugin';
 
@@ -23,7 +30,11 @@ function service(name: string, annotations: Record<string, string>): Entity {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name, namespace: 'default', annotations },
-    spec: { type: 'service', owner: 'group:default/team-a', lifecycle: 'production' },
+    spec: {
+      type: 'service',
+      owner: 'group:default/team-a',
+      lifecycle: 'production',
+    },
     relations: [{ type: 'ownedBy', targetRef: 'group:default/team-a' }],
   };
 }
@@ -41,12 +52,20 @@ async function start(options: {
     readable(String(ref)) ? getEntityByRef(ref, opts) : undefined;
   catalog.getEntitiesByRefs = async (req, opts) => {
     const result = await getEntitiesByRefs(req, opts);
-    return { items: result.items.map((e, i) => (readable(req.entityRefs[i]) ? e : undefined)) };
+    return {
+      items: result.items.map((e, i) =>
+        readable(req.entityRefs[i]) ? e : undefined,
+      ),
+    };
   };
   const { server } = await startTestBackend({
     features: [
       imageAutomationPlugin,
-      createServiceFactory({ service: catalogServiceRef, deps: {}, factory: () => catalog }),
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () => catalog,
+      }),
       mockServices.rootConfig.factory({
         data: {
           imageAutomation: {
@@ -58,7 +77,10 @@ async function start(options: {
       mockServices.permissions.mock({
         authorize: async requests =>
           requests.map(() => ({
-            result: options.refreshAllowed === false ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+            result:
+              options.refreshAllowed === false
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
           })),
       }).factory,
       metricsServiceMock.factory(),
@@ -89,9 +111,13 @@ describe('image automation REST API', () => {
     });
     const server = await start({ entities: [entity] });
 
-    const before = await request(server).get('/api/image-automation/entities/component/default/api');
+    const before = await request(server).get(
+      '/api/image-automation/entities/component/default/api',
+    );
     expect(before.status).toBe(404);
-    expect(before.body.error.message).toMatch(/not been checked for image automation yet/);
+    expect(before.body.error.message).toMatch(
+      /not been checked for image automation yet/,
+    );
 
     const refreshed = await request(server).post(
       '/api/image-automation/entities/component/default/api/refresh',
@@ -109,12 +135,17 @@ describe('image automation REST API', () => {
           latestTag: '1.1.0',
           // No GitHub integration for github.com: the card says how to fix it.
           state: 'error',
-          error: { kind: 'git-auth', message: expect.stringContaining('integrations.github') },
+          error: {
+            kind: 'git-auth',
+            message: expect.stringContaining('integrations.github'),
+          },
         },
       ],
     });
 
-    const after = await request(server).get('/api/image-automation/entities/component/default/api');
+    const after = await request(server).get(
+      '/api/image-automation/entities/component/default/api',
+    );
     expect(after.body).toEqual(refreshed.body);
   });
 
@@ -129,10 +160,18 @@ describe('image automation REST API', () => {
   it('hides entities the caller may not read, on every endpoint', async () => {
     const server = await start({ entities: [api], readable: () => false });
     expect(
-      (await request(server).get('/api/image-automation/entities/component/default/api')).status,
+      (
+        await request(server).get(
+          '/api/image-automation/entities/component/default/api',
+        )
+      ).status,
     ).toBe(404);
     expect(
-      (await request(server).post('/api/image-automation/entities/component/default/api/refresh')).status,
+      (
+        await request(server).post(
+          '/api/image-automation/entities/component/default/api/refresh',
+        )
+      ).status,
     ).toBe(404);
   });
 
@@ -148,8 +187,12 @@ describe('image automation REST API', () => {
       entities: [visible, hidden],
       readable: ref => !ref.endsWith('/hidden'),
     });
-    await request(server).post('/api/image-automation/entities/component/default/visible/refresh');
-    await request(server).post('/api/image-automation/entities/component/default/hidden/refresh');
+    await request(server).post(
+      '/api/image-automation/entities/component/default/visible/refresh',
+    );
+    await request(server).post(
+      '/api/image-automation/entities/component/default/hidden/refresh',
+    );
 
     const all = await request(server).get('/api/image-automation/overview');
     expect(all.status).toBe(200);
@@ -162,11 +205,17 @@ describe('image automation REST API', () => {
       counts: { error: 1 },
     });
 
-    const otherOwner = await request(server).get('/api/image-automation/overview?owner=group:default/other');
+    const otherOwner = await request(server).get(
+      '/api/image-automation/overview?owner=group:default/other',
+    );
     expect(otherOwner.body.totalItems).toBe(0);
-    const upToDate = await request(server).get('/api/image-automation/overview?state=up-to-date');
+    const upToDate = await request(server).get(
+      '/api/image-automation/overview?state=up-to-date',
+    );
     expect(upToDate.body.totalItems).toBe(0);
-    const badState = await request(server).get('/api/image-automation/overview?state=sideways');
+    const badState = await request(server).get(
+      '/api/image-automation/overview?state=sideways',
+    );
     expect(badState.status).toBe(400);
     expect(badState.body.error.message).toMatch(/state/);
   });

@@ -36,10 +36,11 @@ const entityParams = z.object({
   name: z.string().min(1).max(255),
 });
 
+/** A query parameter given zero, one or several times, as a list. */
 const list = z
   .union([z.string(), z.array(z.string())])
   .optional()
-  .transform(v => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+  .transform(v => [v ?? []].flat());
 
 const overviewQuery = z.object({
   owner: list,
@@ -53,14 +54,18 @@ function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new InputError(
-      result.error.issues.map(i => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '),
+      result.error.issues
+        .map(i => `${i.path.join('.') || 'request'}: ${i.message}`)
+        .join('; '),
     );
   }
   return result.data;
 }
 
 /** Turns HTTP requests into calls on the store and the engine (SPEC §7). */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { httpAuth, permissions, catalog, store, engine } = options;
   const router = Router();
   router.use(express.json());
@@ -79,11 +84,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const entityRef = stringifyEntityRef(params);
     const credentials = await httpAuth.credentials(req);
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    if (!entity)
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     return entityRef;
   }
 
-  async function entityResponse(entityRef: string): Promise<EntityImageAutomation> {
+  async function entityResponse(
+    entityRef: string,
+  ): Promise<EntityImageAutomation> {
     const entity = await store.getEntity(entityRef);
     if (!entity) {
       throw new NotFoundError(
@@ -91,9 +99,18 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       );
     }
     const images = await store.listImages({ entityRefs: [entityRef] });
-    const repositories = await store.getRepositories([...new Set(images.map(i => i.repository))]);
-    const lastScans = new Map([...repositories].map(([key, r]) => [key, r.lastScanAt]));
-    return entityResponseOf(entity, images, lastScans, await store.getWriteBack(entityRef));
+    const repositories = await store.getRepositories([
+      ...new Set(images.map(i => i.repository)),
+    ]);
+    const lastScans = new Map(
+      [...repositories].map(([key, r]) => [key, r.lastScanAt]),
+    );
+    return entityResponseOf(
+      entity,
+      images,
+      lastScans,
+      await store.getWriteBack(entityRef),
+    );
   }
 
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
@@ -104,11 +121,18 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const entityRef = await readableEntityRef(req);
     const credentials = await httpAuth.credentials(req);
     const [decision] = await permissions.authorize(
-      [{ permission: imageAutomationRefreshPermission, resourceRef: entityRef }],
+      [
+        {
+          permission: imageAutomationRefreshPermission,
+          resourceRef: entityRef,
+        },
+      ],
       { credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`You may not check the images of ${entityRef} now`);
+      throw new NotAllowedError(
+        `You may not check the images of ${entityRef} now`,
+      );
     }
     if (!(await engine.refreshEntity(entityRef))) {
       throw new NotFoundError(`${entityRef} asks for no image automation`);
@@ -126,26 +150,45 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     ]);
     const imagesByEntity = new Map<string, typeof images>();
     for (const image of images) {
-      imagesByEntity.set(image.entityRef, [...(imagesByEntity.get(image.entityRef) ?? []), image]);
+      imagesByEntity.set(image.entityRef, [
+        ...(imagesByEntity.get(image.entityRef) ?? []),
+        image,
+      ]);
     }
     const writeBackByEntity = new Map(writeBacks.map(w => [w.entityRef, w]));
     const owners = new Set(query.owner.map(o => o.toLocaleLowerCase('en-US')));
     const candidates = entities
-      .filter(e => !owners.size || (e.owner && owners.has(e.owner.toLocaleLowerCase('en-US'))))
+      .filter(
+        e =>
+          !owners.size ||
+          (e.owner && owners.has(e.owner.toLocaleLowerCase('en-US'))),
+      )
       .map(e => ({ entity: e, images: imagesByEntity.get(e.entityRef) ?? [] }))
-      .filter(({ images: own }) => !query.state.length || own.some(i => query.state.includes(i.state)))
-      .filter(({ images: own }) => !query.registry.length || own.some(i => query.registry.includes(registryOf(i.repository))));
+      .filter(
+        ({ images: own }) =>
+          !query.state.length || own.some(i => query.state.includes(i.state)),
+      )
+      .filter(
+        ({ images: own }) =>
+          !query.registry.length ||
+          own.some(i => query.registry.includes(registryOf(i.repository))),
+      );
 
     // Nobody sees the images of an entity they may not read.
     const readable = await catalog.getEntitiesByRefs(
-      { entityRefs: candidates.map(c => c.entity.entityRef), fields: ['kind', 'metadata.name', 'metadata.namespace'] },
+      {
+        entityRefs: candidates.map(c => c.entity.entityRef),
+        fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      },
       { credentials },
     );
     const visible = candidates.filter((_, index) => readable.items[index]);
     const body: OverviewResponse = {
       items: visible
         .slice(query.offset, query.offset + query.limit)
-        .map(({ entity, images: own }) => overviewEntryOf(entity, own, writeBackByEntity.get(entity.entityRef))),
+        .map(({ entity, images: own }) =>
+          overviewEntryOf(entity, own, writeBackByEntity.get(entity.entityRef)),
+        ),
       totalItems: visible.length,
       offset: query.offset,
       limit: query.limit,

@@ -19,16 +19,27 @@ const DEFAULT_COMMIT_TEMPLATE =
   'chore(images): update {{ range $i, $img := .Updated.Images }}{{ if $i }}, {{ end }}{{ $img.Name }} to {{ $img.NewTag }}{{ end }}';
 
 /** The commit message: the user's template (or ours) and the entity trailer. */
-export function commitMessage(spec: AutomationSpec, data: TemplateData): string {
-  const text = renderTemplate(spec.git.commit?.messageTemplate ?? DEFAULT_COMMIT_TEMPLATE, data).trim();
+export function commitMessage(
+  spec: AutomationSpec,
+  data: TemplateData,
+): string {
+  const text = renderTemplate(
+    spec.git.commit?.messageTemplate ?? DEFAULT_COMMIT_TEMPLATE,
+    data,
+  ).trim();
   return `${text}\n\n${ENTITY_TRAILER}: ${data.AutomationObject}\n`;
 }
 
 export function hasEntityTrailer(message: string, entityRef: string): boolean {
-  return message.split('\n').some(line => line.trim() === `${ENTITY_TRAILER}: ${entityRef}`);
+  return message
+    .split('\n')
+    .some(line => line.trim() === `${ENTITY_TRAILER}: ${entityRef}`);
 }
 
-export function pullRequestTitle(spec: AutomationSpec, data: TemplateData): string {
+export function pullRequestTitle(
+  spec: AutomationSpec,
+  data: TemplateData,
+): string {
   const template = spec.git.pullRequest?.titleTemplate;
   const title = template
     ? renderTemplate(template, data)
@@ -48,10 +59,14 @@ export function pullRequestBody(
 ): string {
   const template = spec.git.pullRequest?.bodyTemplate;
   if (template) return renderTemplate(template, data);
-  const entity = entityUrl ? `[${data.AutomationObject}](${entityUrl})` : `\`${data.AutomationObject}\``;
+  const entity = entityUrl
+    ? `[${data.AutomationObject}](${entityUrl})`
+    : `\`${data.AutomationObject}\``;
   const rows = changes.map(
     change =>
-      `| ${imageCell(change)} | \`${change.oldValue}\` | \`${change.newValue}\` | \`${change.file}:${change.line}\` |`,
+      `| ${imageCell(change)} | \`${change.oldValue}\` | \`${
+        change.newValue
+      }\` | \`${change.file}:${change.line}\` |`,
   );
   return [
     `Image automation for ${entity} found newer allowed tags:`,

@@ -12,7 +12,14 @@ export class TemplateError extends Error {
 type Node =
   | { type: 'text'; text: string }
   | { type: 'value'; expr: string }
-  | { type: 'range'; expr: string; key?: string; value?: string; body: Node[]; otherwise: Node[] }
+  | {
+      type: 'range';
+      expr: string;
+      key?: string;
+      value?: string;
+      body: Node[];
+      otherwise: Node[];
+    }
   | { type: 'if'; expr: string; body: Node[]; otherwise: Node[] };
 
 const ACTION = /\{\{(-?)\s*([\s\S]*?)\s*(-?)\}\}/g;
@@ -36,7 +43,10 @@ function tokenize(template: string): Token[] {
     last = match.index! + match[0].length;
   }
   const tail = template.slice(last);
-  tokens.push({ kind: 'text', text: trimNextText ? tail.replace(/^\s+/, '') : tail });
+  tokens.push({
+    kind: 'text',
+    text: trimNextText ? tail.replace(/^\s+/, '') : tail,
+  });
   return tokens;
 }
 
@@ -60,9 +70,16 @@ function parse(template: string): Node[] {
         const inner = block(['end', 'else']);
         const otherwise = inner.end === 'else' ? block(['end']).nodes : [];
         if (keyword === 'if') {
-          nodes.push({ type: 'if', expr: header, body: inner.nodes, otherwise });
+          nodes.push({
+            type: 'if',
+            expr: header,
+            body: inner.nodes,
+            otherwise,
+          });
         } else {
-          const declared = /^(\$\w+)\s*(?:,\s*(\$\w+)\s*)?:=\s*(.+)$/.exec(header);
+          const declared = /^(\$\w+)\s*(?:,\s*(\$\w+)\s*)?:=\s*(.+)$/.exec(
+            header,
+          );
           nodes.push(
             declared
               ? {
@@ -103,16 +120,12 @@ function render(nodes: Node[], scope: Scope): string {
     if (node.type === 'text') out += node.text;
     else if (node.type === 'value') out += format(evaluate(node.expr, scope));
     else if (node.type === 'if') {
-      out += render(truthy(evaluate(node.expr, scope)) ? node.body : node.otherwise, scope);
+      out += render(
+        truthy(evaluate(node.expr, scope)) ? node.body : node.otherwise,
+        scope,
+      );
     } else {
-      const collection = evaluate(node.expr, scope);
-      const entries: Array<[unknown, unknown]> = Array.isArray(collection)
-        ? collection.map((v, i) => [i, v])
-        : collection && typeof collection === 'object'
-          ? Object.keys(collection)
-              .sort()
-              .map(k => [k, (collection as Record<string, unknown>)[k]])
-          : [];
+      const entries = entriesOf(evaluate(node.expr, scope));
       if (!entries.length) {
         out += render(node.otherwise, scope);
         continue;
@@ -128,10 +141,23 @@ function render(nodes: Node[], scope: Scope): string {
   return out;
 }
 
+/** What `range` iterates: list items by index, map entries by sorted key (as Go does). */
+function entriesOf(collection: unknown): Array<[unknown, unknown]> {
+  if (Array.isArray(collection)) return collection.map((v, i) => [i, v]);
+  if (collection && typeof collection === 'object') {
+    return Object.keys(collection)
+      .sort()
+      .map(k => [k, (collection as Record<string, unknown>)[k]]);
+  }
+  return [];
+}
+
 function evaluate(expr: string, scope: Scope): unknown {
   const trimmed = expr.trim();
   if (!/^(\$\w*|\.)?(\.?[A-Za-z_]\w*)*$/.test(trimmed) || trimmed === '') {
-    throw new TemplateError(`unsupported template action {{ ${trimmed} }}: use fields such as {{ .NewTag }}`);
+    throw new TemplateError(
+      `unsupported template action {{ ${trimmed} }}: use fields such as {{ .NewTag }}`,
+    );
   }
   let value: unknown;
   let path: string;
@@ -146,8 +172,14 @@ function evaluate(expr: string, scope: Scope): unknown {
     path = trimmed === '.' ? '' : trimmed;
   }
   for (const field of path.split('.').filter(Boolean)) {
-    if (value === null || typeof value !== 'object' || !(field in (value as object))) {
-      throw new TemplateError(`the template data has no field ${field} (in {{ ${trimmed} }})`);
+    if (
+      value === null ||
+      typeof value !== 'object' ||
+      !(field in (value as object))
+    ) {
+      throw new TemplateError(
+        `the template data has no field ${field} (in {{ ${trimmed} }})`,
+      );
     }
     value = (value as Record<string, unknown>)[field];
   }

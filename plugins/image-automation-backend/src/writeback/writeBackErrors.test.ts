@@ -34,7 +34,11 @@ beforeAll(async () => {
       'deploy/api.yaml': `image: ${registry.host}/team/api:1.0.0 # {"$imagepolicy": "api"}\n`,
     },
   });
-  github.setTokenPermissions(READ_ONLY, { contents: 'read', pull_requests: 'read', metadata: 'read' });
+  github.setTokenPermissions(READ_ONLY, {
+    contents: 'read',
+    pull_requests: 'read',
+    metadata: 'read',
+  });
 });
 afterAll(async () => {
   await Promise.all([registry?.stop(), github?.stop()]);
@@ -55,7 +59,11 @@ function entity(annotations: Record<string, string>): Entity {
         ...annotations,
       },
     },
-    spec: { type: 'service', owner: 'group:default/team-a', lifecycle: 'production' },
+    spec: {
+      type: 'service',
+      owner: 'group:default/team-a',
+      lifecycle: 'production',
+    },
   };
 }
 
@@ -64,8 +72,14 @@ async function checkOnce(subject: Entity, token: string) {
   const { engine, store } = await createAutomationEngine({
     config: mockServices.rootConfig({
       data: {
-        integrations: { github: [{ host: 'github.com', apiBaseUrl: github.apiBaseUrl, token }] },
-        imageAutomation: { registries: [{ host: registry.host, insecure: true }] },
+        integrations: {
+          github: [
+            { host: 'github.com', apiBaseUrl: github.apiBaseUrl, token },
+          ],
+        },
+        imageAutomation: {
+          registries: [{ host: registry.host, insecure: true }],
+        },
       },
     }),
     logger: mockServices.logger.mock(),
@@ -81,30 +95,54 @@ async function checkOnce(subject: Entity, token: string) {
 
 describe('write-back errors', () => {
   it('names the missing integration for a host', async () => {
-    const image = await checkOnce(entity({ 'image-automation/repo': 'https://git.example.com/acme/deploy' }), GOOD);
-    expect(image).toMatchObject({ state: 'error', errorKind: 'git-no-integration', latestTag: '1.1.0' });
-    expect(image.errorMessage).toMatch(/no GitHub integration is configured for git\.example\.com: add an entry .* under integrations\.github/);
+    const image = await checkOnce(
+      entity({
+        'image-automation/repo': 'https://git.example.com/acme/deploy',
+      }),
+      GOOD,
+    );
+    expect(image).toMatchObject({
+      state: 'error',
+      errorKind: 'git-no-integration',
+      latestTag: '1.1.0',
+    });
+    expect(image.errorMessage).toMatch(
+      /no GitHub integration is configured for git\.example\.com: add an entry .* under integrations\.github/,
+    );
   });
 
   it('says the credentials were rejected', async () => {
     const image = await checkOnce(entity({}), 'wrong-token');
     expect(image).toMatchObject({ state: 'error', errorKind: 'git-auth' });
-    expect(image.errorMessage).toMatch(/rejected the credentials for acme\/deploy .*401 Bad credentials.*integrations\.github/);
+    expect(image.errorMessage).toMatch(
+      /rejected the credentials for acme\/deploy .*401 Bad credentials.*integrations\.github/,
+    );
   });
 
   it('names the permission a read-only token lacks', async () => {
     const image = await checkOnce(entity({}), READ_ONLY);
-    expect(image).toMatchObject({ state: 'error', errorKind: 'git-permission' });
+    expect(image).toMatchObject({
+      state: 'error',
+      errorKind: 'git-permission',
+    });
     expect(image.errorMessage).toMatch(/needs the permission contents=write/);
   });
 
   it('reports a protected base branch in push mode', async () => {
     github.setProtectedBranch('acme', 'deploy', 'main', true);
     try {
-      const image = await checkOnce(entity({ 'image-automation/mode': 'push' }), GOOD);
-      expect(image).toMatchObject({ state: 'error', errorKind: 'git-protected-branch' });
+      const image = await checkOnce(
+        entity({ 'image-automation/mode': 'push' }),
+        GOOD,
+      );
+      expect(image).toMatchObject({
+        state: 'error',
+        errorKind: 'git-protected-branch',
+      });
       expect(image.errorMessage).toMatch(/protected .* use mode pull-request/);
-      expect(await github.readFile('acme', 'deploy', 'main', 'deploy/api.yaml')).toContain(':1.0.0');
+      expect(
+        await github.readFile('acme', 'deploy', 'main', 'deploy/api.yaml'),
+      ).toContain(':1.0.0');
     } finally {
       github.setProtectedBranch('acme', 'deploy', 'main', false);
     }
