@@ -1,9 +1,10 @@
-import { Alias, CST, Composer, Document, Parser, Scalar } from 'yaml';
+import { Alias, CST, Composer, Document, Node, Parser, Range, Scalar } from 'yaml';
+import { ManifestRewriteError } from './ManifestRewriteError';
+import { MAX_MANIFEST_BYTES } from './limits';
+import { scanPlainManifest } from './scanPlainManifest';
 
 type CstToken = CST.Token | CST.SourceToken;
 type CstCollectionItem = CST.CollectionItem;
-import { ManifestRewriteError } from './ManifestRewriteError';
-import { MAX_MANIFEST_BYTES } from './limits';
 
 /** A comment token of the file: where it starts and its text (from `#`, no line break). */
 export interface SourceComment {
@@ -11,33 +12,66 @@ export interface SourceComment {
   text: string;
 }
 
+/** One YAML document of a manifest: its root node and where it sits in the file. */
+export interface ManifestDocument {
+  contents: Node | null;
+  range: Range;
+  /** The yaml package's document, when the file went through it: aliases resolve against it. */
+  yaml?: Document.Parsed;
+}
+
 /**
- * One manifest file parsed for rewriting: the composed documents (each node
- * keeps its source token, so scalars can be spliced at their exact offsets),
- * every real comment of the file (from the CST, so `#` lines inside block
- * scalars are never mistaken for comments), and a line index.
+ * One manifest file parsed for rewriting: its documents (each node keeps its
+ * source token, so scalars can be spliced at their exact offsets), every real
+ * comment of the file (never a `#` line inside a block scalar), and a line
+ * index.
+ *
+ * Plain block YAML, which is nearly every manifest, is read by
+ * scanPlainManifest in one pass; anything else goes through the yaml
+ * package's parser and composer, which build the same nodes.
  */
 export class ManifestSource {
   private constructor(
     readonly path: string,
     readonly content: string,
-    readonly documents: Document.Parsed[],
+    readonly documents: ManifestDocument[],
     readonly comments: Map<number, SourceComment>,
     private readonly lineStarts: number[],
   ) {}
 
   static parse(path: string, content: string): ManifestSource {
     assertManifestSize(path, content);
+    const scanned = scanPlainManifest(content);
+    if (!scanned) return ManifestSource.parseWithYaml(path, content);
+    return new ManifestSource(
+      path,
+      content,
+      scanned.documents,
+      scanned.comments,
+      indexLines(content),
+    );
+  }
+
+  /**
+   * The general path: the yaml package's parser and composer, for any YAML
+   * (and the reference the fast path is tested against).
+   */
+  static parseWithYaml(path: string, content: string): ManifestSource {
+    assertManifestSize(path, content);
     const tokens = Array.from(new Parser().parse(content));
-    const comments = new Map<number, SourceComment>();
-    for (const token of tokens) collectComments(token, comments);
+    const found = new Map<number, SourceComment>();
+    for (const token of tokens) collectComments(token, found);
+    // The CST holds comments in tree order, which is not always file order
+    // (a comment after a nested block can belong to an outer token); both
+    // paths list them in file order so that warnings come line by line.
+    const comments = new Map([...found].sort(([a], [b]) => a - b));
     const documents = Array.from(
       new Composer({ keepSourceTokens: true }).compose(tokens),
     );
     const source = new ManifestSource(
       path,
       content,
-      documents,
+      documents.map(doc => ({ contents: doc.contents, range: doc.range, yaml: doc })),
       comments,
       indexLines(content),
     );

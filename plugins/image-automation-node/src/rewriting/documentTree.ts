@@ -1,6 +1,5 @@
 import {
   Alias,
-  Document,
   Node,
   Scalar,
   YAMLMap,
@@ -11,12 +10,13 @@ import {
 } from 'yaml';
 import { ManifestRewriteError } from './ManifestRewriteError';
 import { MAX_ALIAS_EXPANSION_NODES } from './limits';
+import type { ManifestDocument } from './ManifestSource';
 
 /** Keys and indices from the document root to a node. */
 export type NodePath = ReadonlyArray<string | number>;
 
 /** `kind` and `metadata.name` of a Kubernetes-shaped document, when present. */
-export function documentIdentity(doc: Document.Parsed): {
+export function documentIdentity(doc: ManifestDocument): {
   kind?: string;
   name?: string;
 } {
@@ -43,7 +43,7 @@ export function scalarString(node: unknown): string | undefined {
  * is only valid during the call.
  */
 export function forEachValueScalar(
-  doc: Document.Parsed,
+  doc: ManifestDocument,
   visit: (scalar: Scalar, path: NodePath, parent: Node | undefined) => void,
   onAlias?: (alias: Alias, path: NodePath) => void,
 ) {
@@ -73,7 +73,7 @@ export function forEachValueScalar(
  * recursive aliases. Sizes are computed once per anchor in document order, so
  * this is linear in the file even for an alias bomb.
  */
-export function assertAliasBudget(path: string, doc: Document.Parsed) {
+export function assertAliasBudget(path: string, doc: ManifestDocument) {
   const anchors = new Map<string, Node>();
   const sizes = new Map<Node, number>();
   const inProgress = new Set<Node>();

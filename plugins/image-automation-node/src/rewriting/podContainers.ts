@@ -1,4 +1,5 @@
-import { Document, Node, YAMLMap, isAlias, isMap, isSeq } from 'yaml';
+import { Node, YAMLMap, isAlias, isMap, isSeq } from 'yaml';
+import type { ManifestDocument } from './ManifestSource';
 import { NodePath, scalarString } from './documentTree';
 
 /** One container of a pod spec, as written in the file. */
@@ -17,7 +18,7 @@ export interface PodContainer {
  * any `template.spec` (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
  * CronJob's `jobTemplate.spec.template.spec`, and CRDs with a pod template).
  */
-export function findPodContainers(doc: Document.Parsed): PodContainer[] {
+export function findPodContainers(doc: ManifestDocument): PodContainer[] {
   const found: PodContainer[] = [];
   const root = doc.contents;
   const kind = isMap(root) ? scalarString(root.get('kind', true)) : undefined;
@@ -44,7 +45,7 @@ function isPodSpecPath(path: NodePath, kind: string | undefined): boolean {
 }
 
 function collectContainers(
-  doc: Document.Parsed,
+  doc: ManifestDocument,
   podSpec: YAMLMap,
   into: PodContainer[],
 ) {
@@ -53,7 +54,8 @@ function collectContainers(
     if (!isSeq(items)) continue;
     for (const item of items.items) {
       if (isAlias(item)) {
-        const target = item.resolve(doc);
+        // Only yaml-parsed documents hold aliases (scanPlainManifest gives up on them).
+        const target = doc.yaml ? item.resolve(doc.yaml) : undefined;
         const name = isMap(target)
           ? scalarString(target.get('name', true))
           : undefined;

@@ -40,9 +40,20 @@ export function renderScalar(
   }
 }
 
+/**
+ * A SAFE_VALUE that certainly reads back as itself: it starts with a letter
+ * or digit (no indicator), does not end in `:` (a mapping key), and holds a
+ * `/` or `@`, which no implicit type of YAML 1.2 or 1.1 (null, bool, int,
+ * float, timestamp) can contain. Full references like `ghcr.io/acme/app:1.2`
+ * take this path; bare tags and digests go through the parser below, which
+ * costs tens of microseconds per call.
+ */
+const PLAIN_STRING_FOR_SURE = /^[A-Za-z0-9][^/@]*[/@].*[^:]$/;
+
 /** True when `value` written plain, in block or flow context, is that same string in YAML 1.2 and 1.1. */
 function readsBackAsString(value: string): boolean {
   if (/[[\]{},]/.test(value)) return false;
+  if (PLAIN_STRING_FOR_SURE.test(value)) return true;
   try {
     return (
       parse(value) === value && parse(value, { version: '1.1' }) === value
