@@ -18,6 +18,7 @@ import {
   parseEntityAnnotations,
 } from '@image-automation/plugin-image-automation-common';
 import { EntityDiscovery } from '../database/ImageAutomationStore';
+import { MIN_SCAN_INTERVAL_MS } from '../scanning/RepositoryScanner';
 import { GitManifestReader } from '../scm/GitManifestReader';
 
 const PAGE_SIZE = 500;
@@ -104,6 +105,17 @@ export class CatalogDiscovery {
       };
     }
     const spec: AutomationSpec | undefined = parsed.spec;
+    const problems = [...parsed.problems];
+    let intervalMs = spec?.intervalMs;
+    if (intervalMs !== undefined && intervalMs < MIN_SCAN_INTERVAL_MS) {
+      // The floor that keeps anyone from hammering a registry.
+      problems.push({
+        key: ANNOTATIONS.interval,
+        message: `is ${intervalMs / 1000}s; entities are checked at most once a minute, so 1m is used`,
+        example: `${ANNOTATIONS.interval}: 5m`,
+      });
+      intervalMs = MIN_SCAN_INTERVAL_MS;
+    }
     return {
       entityRef,
       title: entity.metadata.title ?? entity.metadata.name,
@@ -116,8 +128,8 @@ export class CatalogDiscovery {
       mode: spec?.git.mode ?? modeFromAnnotation(entity),
       gitRepository: spec?.repository,
       spec,
-      configProblems: parsed.problems,
-      intervalMs: spec?.intervalMs,
+      configProblems: problems,
+      intervalMs,
       lastSeenAt: seenAt,
     };
   }
