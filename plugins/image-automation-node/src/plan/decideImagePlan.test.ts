@@ -1,0 +1,116 @@
+import {
+  ImageAutomationSpec,
+  PolicySpec,
+  createTagPolicy,
+} from '@image-automation/plugin-image-automation-common';
+import { decideImagePlan, formatDuration } from './decideImagePlan';
+import { CurrentTag } from './readCurrentTags';
+
+const TAGS = ['1.0.0', '1.1.0', '1.2.0', '2.0.0', 'latest'];
+
+function decide(
+  current: CurrentTag,
+  options: {
+    policy?: PolicySpec;
+    allowDowngrade?: boolean;
+    minimumAgeMs?: number;
+    tags?: string[];
+  } = {},
+) {
+  const policy = options.policy ?? { semver: { range: '^1.0.0' } };
+  const image: ImageAutomationSpec = {
+    name: 'api',
+    image: 'ghcr.io/acme/api',
+    policy,
+    files: ['deploy/api.yaml'],
+    allowDowngrade: options.allowDowngrade ?? false,
+    minimumAgeMs: options.minimumAgeMs,
+  };
+  return decideImagePlan({
+    image,
+    policy: createTagPolicy(policy),
+    repository: 'ghcr.io/acme/api',
+    tags: options.tags ?? TAGS,
+    current,
+  });
+}
+
+describe('decideImagePlan', () => {
+  it.each([
+    ['behind', '1.0.0', {}, { targetTag: '1.2.0', updateDue: true }],
+    ['at the newest', '1.2.0', {}, { targetTag: '1.2.0', updateDue: false }],
+    [
+      'outside the range below',
+      '0.9.0',
+      {},
+      { targetTag: '1.2.0', updateDue: true },
+    ],
+    [
+      'above every listed tag',
+      '1.3.0',
+      {},
+      { targetTag: '1.3.0', updateDue: false },
+    ],
+    ['above the range', '2.0.0', {}, { targetTag: '2.0.0', updateDue: false }],
+    [
+      'above, downgrade allowed',
+      '1.3.0',
+      { allowDowngrade: true },
+      { targetTag: '1.2.0', updateDue: true },
+    ],
+    [
+      'alphabetical',
+      'a',
+      { policy: { alphabetical: { order: 'asc' as const } }, tags: ['a', 'c', 'b'] },
+      { targetTag: 'c', updateDue: true },
+    ],
+  ])('%s: files at %s', (_, tag, options, expected) => {
+    const plan = decide({ tag, where: 'deploy/api.yaml:10' }, options);
+    expect(plan).toMatchObject({ ...expected, currentTag: tag });
+    expect(plan.error).toBeUndefined();
+  });
+
+  it('notes a refused downgrade with the backend message', () => {
+    expect(decide({ tag: '1.3.0' }).notes).toEqual([
+      'Git holds 1.3.0, which the policy orders at or above 1.2.0, the newest allowed tag the registry lists; not downgrading (set allowDowngrade to allow it)',
+    ]);
+  });
+
+  it('notes a minimumAge it cannot apply, and files that disagree', () => {
+    const plan = decide(
+      { tag: '1.0.0', where: 'a.yaml:3', disagreement: 'b.yaml:4 holds 1.1.0' },
+      { minimumAgeMs: 7_200_000 },
+    );
+    expect(plan.updateDue).toBe(true);
+    expect(plan.notes).toEqual([
+      'minimumAge 2h is not applied: a plan has no first-seen times of tags (the backend stores them), so the backend may hold a new tag back for that long',
+      'the files disagree: a.yaml:3 holds 1.0.0, b.yaml:4 holds 1.1.0; every place is set to the same tag',
+    ]);
+  });
+
+  it('fails when no listed tag is allowed', () => {
+    expect(
+      decide({ tag: '1.0.0' }, { tags: ['2.0.0', 'latest'] }),
+    ).toMatchObject({
+      updateDue: false,
+      error:
+        'none of the 2 tags of ghcr.io/acme/api is allowed by semver ^1.0.0: check the policy and the tags the registry lists',
+    });
+  });
+
+  it('fails with the problem of the files, before deciding', () => {
+    const plan = decide({ problem: 'deploy/api.yaml: bad' });
+    expect(plan).toMatchObject({ error: 'deploy/api.yaml: bad', notes: [] });
+    expect(plan.targetTag).toBeUndefined();
+  });
+
+  it.each([
+    [7_200_000, '2h'],
+    [5_400_000, '90m'],
+    [172_800_000, '2d'],
+    [1_500, '1500ms'],
+    [30_000, '30s'],
+  ])('formats %d ms as %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+});
