@@ -1,5 +1,9 @@
 import { Config, ConfigReader } from '@backstage/config';
-import { ConfigSources, FileConfigSource } from '@backstage/config-loader';
+import {
+  ConfigSources,
+  FileConfigSource,
+  StaticConfigSource,
+} from '@backstage/config-loader';
 import { PlanError } from './PlanError';
 
 /**
@@ -19,7 +23,15 @@ export async function loadAppConfig(
   if (path === undefined) return new ConfigReader({});
   try {
     const config = await ConfigSources.toConfig(
-      FileConfigSource.create({ path, watch: false }),
+      ConfigSources.merge([
+        // An empty base: without it, a file holding only comments fails
+        // with "Missing required config value at ''".
+        StaticConfigSource.create({
+          data: {},
+          context: 'image-automation plan',
+        }),
+        FileConfigSource.create({ path, watch: false }),
+      ]),
     );
     // Read once: nothing watches the file in a one-shot command.
     config.close();

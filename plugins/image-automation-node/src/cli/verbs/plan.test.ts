@@ -284,6 +284,27 @@ describe('image-automation plan (real registry)', () => {
     ]);
   });
 
+  it('takes an app-config without registries as the public allowlist only', async () => {
+    await setUp();
+    await write({ 'app-config.yaml': '# nothing configured yet\n' });
+    const result = await plan();
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      `api: error: refusing to contact ${registry.host}: it is not in imageAutomation.registries`,
+    );
+  });
+
+  it('names the key of an invalid registries entry in the app-config', async () => {
+    await setUp({
+      registries: '    - host: https://registry.example.com/v2\n',
+    });
+    expect(await plan()).toEqual({
+      code: 1,
+      out: '',
+      err: 'image-automation plan: --config app-config.yaml: imageAutomation.registries[0].host: "https://registry.example.com/v2" is not a host name; write it as it appears in image references, e.g. "ghcr.io" or "registry.internal:5000" (no scheme, no path)\n',
+    });
+  });
+
   it('reports a bad policy with its annotation key and exits 1', async () => {
     await setUp({
       annotations: {
