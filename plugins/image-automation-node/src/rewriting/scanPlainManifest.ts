@@ -104,46 +104,49 @@ class PlainManifestScanner {
   }
 
   scan(): ScannedManifest {
-    const documents: ManifestDocument[] = [];
     // Document markers split the file first: `---` at column 0 always ends
     // what came before, even a block scalar.
-    const bodies: Array<[number, number]> = [];
-    let bodyStart = 0;
-    let explicit = false;
+    const markers: number[] = [];
     for (let i = 0; i < this.lines.length; i++) {
-      const marker = this.documentMarker(this.lines[i]);
-      if (!marker) continue;
-      // Before the first `---`, comments alone belong to the document that follows.
-      if (explicit || this.hasContent(bodyStart, i))
-        bodies.push([bodyStart, i]);
-      else this.recordCommentLines(bodyStart, i);
-      bodyStart = i + 1;
-      explicit = true;
+      if (this.isDocumentMarker(this.lines[i])) markers.push(i);
     }
-    if (explicit || this.hasContent(bodyStart, this.lines.length)) {
-      bodies.push([bodyStart, this.lines.length]);
-    } else {
-      this.recordCommentLines(bodyStart, this.lines.length);
+    const bodies: Array<[number, number]> = [];
+    let first = 0;
+    for (const marker of [...markers, this.lines.length]) {
+      // Before the first `---`, comments alone belong to the document that
+      // follows (and a file of comments alone has no document).
+      if (bodies.length || first > 0 || this.hasContent(first, marker)) {
+        bodies.push([first, marker]);
+      }
+      first = marker + 1;
     }
 
-    for (const [first, stop] of bodies) {
-      this.at = first;
+    // Comments are recorded in file order, the order warnings follow.
+    const documents: ManifestDocument[] = [];
+    this.at = 0;
+    for (const [start, stop] of bodies) {
+      this.stop = start;
+      this.skipToContent(); // a comment-only prelude
+      if (start > 0) this.recordMarkerComment(this.lines[start - 1]);
+      this.at = start;
       this.stop = stop;
       // An empty document still counts as one, but its null node has
       // offsets of its own: not worth reproducing.
       if (!this.skipToContent()) giveUp();
       const root = this.blockNode(this.line().indent);
       if (this.skipToContent()) giveUp(); // less indented than the root
-      const start = this.lines[first].start;
-      const end =
+      const from = this.lines[start].start;
+      const to =
         stop < this.lines.length ? this.lines[stop].start : this.text.length;
-      documents.push({ contents: root, range: [start, end, end] });
+      documents.push({ contents: root, range: [from, to, to] });
     }
+    this.stop = this.lines.length;
+    this.skipToContent(); // a file of comments alone
     return { documents, comments: this.comments };
   }
 
   /** `---` alone or with a comment is a document start; other markers are left to yaml. */
-  private documentMarker(line: Line): boolean {
+  private isDocumentMarker(line: Line): boolean {
     const { text } = this;
     if (line.indent !== 0 || line.end - line.start < 3) return false;
     const head = text.slice(line.start, line.start + 3);
@@ -152,11 +155,13 @@ class PlainManifestScanner {
     if (after < line.end && text.charCodeAt(after) !== 32) return false;
     if (head === '...') giveUp();
     const rest = this.skipSpaces(after, line.end);
-    if (rest < line.end) {
-      if (text.charCodeAt(rest) !== 35) giveUp(); // `--- value`
-      this.recordComment(rest, line.end);
-    }
+    if (rest < line.end && text.charCodeAt(rest) !== 35) giveUp(); // `--- value`
     return true;
+  }
+
+  private recordMarkerComment(line: Line) {
+    const rest = this.skipSpaces(line.start + 3, line.end);
+    if (rest < line.end) this.recordComment(rest, line.end);
   }
 
   private hasContent(first: number, stop: number): boolean {
@@ -165,13 +170,6 @@ class PlainManifestScanner {
       if (!line.blank && !line.comment) return true;
     }
     return false;
-  }
-
-  private recordCommentLines(first: number, stop: number) {
-    for (let i = first; i < stop; i++) {
-      const line = this.lines[i];
-      if (line.comment) this.recordComment(line.start + line.indent, line.end);
-    }
   }
 
   /** Records comment lines up to the next content line; false at the end of the document. */
