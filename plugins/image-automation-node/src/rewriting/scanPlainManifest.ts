@@ -1,3 +1,7 @@
+/*
+ * The fast path of ManifestSource for plain block YAML; scanPlainManifest,
+ * at the end of this file, says what it reads and why it can give up.
+ */
 import {
   Node,
   Pair,
