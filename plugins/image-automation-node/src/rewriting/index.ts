@@ -10,6 +10,12 @@ export { ManifestRewriteError } from './ManifestRewriteError';
 export { MAX_MANIFEST_BYTES, MAX_ALIAS_EXPANSION_NODES } from './limits';
 export { rewriteManifest } from './rewriteManifest';
 export { findImages } from './findImages';
+export { findCurrentTags } from './currentTags';
+export type {
+  CurrentTag,
+  CurrentTagsOptions,
+  ParsedManifest,
+} from './currentTags';
 export { summarizeChanges } from './summarizeChanges';
 export type {
   FluxChange,
