@@ -223,8 +223,9 @@ describe('hostile annotations', () => {
   // Product gap: an unknown key inside `policy` is reported without an example of a right policy.
   it.failing('an unknown policy kind in the config shows an example of a right policy', async () => {
     const index = CASES.findIndex(c => c.exampleMissing);
-    const { body } = await backend.get(entityName(index));
+    const { body } = await backend.refresh(entityName(index));
     const problem = body.configProblems.find(p => /policy/.test(p.key));
+    expect(problem?.message).toMatch(/latest/);
     expect(problem?.example).toMatch(/semver/);
   });
 });

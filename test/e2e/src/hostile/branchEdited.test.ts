@@ -1,7 +1,8 @@
 /*
- * A person pushes to the plugin's pull request branch. The plugin must never
- * overwrite their commit: with a newer tag due it reports the branch as
- * edited (state error, kind branch-edited) and leaves the branch alone.
+ * Branches the plugin must not write: its pull request branch after a person
+ * pushed to it (with a newer tag due it reports the branch as edited, state
+ * error, kind branch-edited, and leaves the person's commit alone), and the
+ * base branch when a config names it as the pull request branch.
  */
 import { HostileBackend, component, startHostileBackend } from './__testUtils__/hostileBackend';
 import { OWNER, Services, deployment, startServices } from './__testUtils__/services';
@@ -25,6 +26,9 @@ let services: Services;
 let backend: HostileBackend;
 let image: string;
 
+/** An entity whose full-form config names the base branch as the pull request branch. */
+const SAME_BRANCH = 'same-branch';
+
 beforeAll(async () => {
   jest.spyOn(Date, 'now').mockImplementation(() => realNow() + clockOffsetMs);
   services = await startServices();
@@ -33,8 +37,24 @@ beforeAll(async () => {
   await services.github.createRepository(OWNER, REPO, {
     files: { 'deploy/api.yaml': deployment(`${image}:1.0.0`, ENTITY) },
   });
+  // Its main head carries the plugin's trailer, as a squash merge of an earlier plugin PR does.
+  await services.github.createRepository(OWNER, SAME_BRANCH, {
+    files: { 'deploy/api.yaml': deployment(`${image}:1.0.0`, 'api') },
+  });
+  await services.github.commitFiles(OWNER, SAME_BRANCH, 'main', { 'README.md': 'squashed\n' }, {
+    message: `chore(images): update (#1)\n\nImage-Automation-Entity: component:default/${SAME_BRANCH}\n`,
+  });
   backend = await startHostileBackend({
     entities: [
+      component(SAME_BRANCH, {
+        'image-automation/repo': services.repoUrl(SAME_BRANCH),
+        'image-automation/config': [
+          'images:',
+          `  - { name: api, image: ${image}, policy: { semver: { range: "^1.0.0" } }, files: [deploy/api.yaml] }`,
+          'git: { mode: pull-request, pushBranch: main }',
+          '',
+        ].join('\n'),
+      }),
       component(ENTITY, {
         'image-automation/image': image,
         'image-automation/policy': 'semver: ^1.0.0',
@@ -105,5 +125,20 @@ describe('a pull request branch edited by a person', () => {
     expect(third.body.images[0]).toMatchObject({ state: 'error', latestTag: '1.3.0', error: { kind: 'branch-edited' } });
     expect(services.git(REPO, 'rev-parse', BRANCH).trim()).toBe(theirs);
     expect(services.git(REPO, 'rev-list', '--all', '--count').trim()).toBe('3');
+  });
+});
+
+describe('a pull-request config whose pushBranch is the base branch', () => {
+  // Product bug: GithubWriteBack.pullRequest takes the base head for its own branch when the head
+  // carries the entity trailer (as a squash merge of its earlier pull request does), commits onto
+  // main with a forced ref update, then fails to open a main→main pull request and reports only
+  // "git-conflict … 422 Validation Failed; the next cycle retries".
+  it.failing('never writes to the base branch, and says pushBranch must differ from it', async () => {
+    const before = services.git(SAME_BRANCH, 'rev-parse', 'main').trim();
+    const { status, body } = await backend.refresh(SAME_BRANCH);
+    expect(status).toBe(200);
+    expect(await backend.health()).toBe(200);
+    expect(services.git(SAME_BRANCH, 'rev-parse', 'main').trim()).toBe(before);
+    expect(JSON.stringify(body)).toMatch(/pushBranch/);
   });
 });

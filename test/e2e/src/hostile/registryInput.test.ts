@@ -7,7 +7,7 @@
  */
 import { freePort } from '../freePort';
 import { HostileBackend, component, startHostileBackend } from './__testUtils__/hostileBackend';
-import { MaliciousRegistry, startMaliciousRegistry } from './__testUtils__/maliciousRegistry';
+import { MaliciousRegistry, RepositoryBehaviour, startMaliciousRegistry } from './__testUtils__/maliciousRegistry';
 import { OWNER, Services, deployment, startServices } from './__testUtils__/services';
 
 jest.setTimeout(60_000);
@@ -85,11 +85,71 @@ const NOT_ALLOWED: Array<{ name: string; image: (port: number) => string; host: 
 ];
 let unlistedPort: number;
 
+/** Tag list answers that are not a usable tag list: the scan fails with a reason, never the backend. */
+const BAD_ANSWERS: Array<{ name: string; repository: string; behaviour: RepositoryBehaviour; kind: string; message: RegExp }> = [
+  {
+    name: 'tags that are not strings',
+    repository: 'mal/not-strings',
+    behaviour: () => ({ body: { name: 'mal/not-strings', tags: [1, { tag: '9.9.9' }, null, '1.2.0'] } }),
+    kind: 'registry-bad-response',
+    message: /not a list of strings/,
+  },
+  {
+    name: 'tags that are not a list',
+    repository: 'mal/not-a-list',
+    behaviour: () => ({ body: { name: 'mal/not-a-list', tags: '1.2.0' } }),
+    kind: 'registry-bad-response',
+    message: /not a list of strings/,
+  },
+  {
+    name: 'a body that is not JSON',
+    repository: 'mal/not-json',
+    behaviour: () => ({ headers: { 'content-type': 'text/html' }, body: '<html>{"tags":["9.9.9"]}' }),
+    kind: 'registry-bad-response',
+    message: /JSON|tag list/,
+  },
+  {
+    name: 'pagination that never ends',
+    repository: 'mal/endless',
+    behaviour: ({ search }) => ({
+      headers: { link: `</v2/mal/endless/tags/list?n=1&last=x${search.length}${Math.random()}>; rel="next"` },
+      body: { name: 'mal/endless', tags: ['1.0.0'] },
+    }),
+    kind: 'registry-bad-response',
+    message: /goes on past \d+ pages/,
+  },
+  {
+    name: 'pagination that leads to the cloud metadata address',
+    repository: 'mal/cross-host',
+    behaviour: () => ({
+      headers: { link: '<http://169.254.169.254/v2/mal/cross-host/tags/list?last=a>; rel="next"' },
+      body: { name: 'mal/cross-host', tags: ['1.0.0'] },
+    }),
+    kind: 'registry-bad-response',
+    message: /Link points to another host \(169\.254\.169\.254\)/,
+  },
+  {
+    name: 'a redirect to the cloud metadata address',
+    repository: 'mal/redirect',
+    behaviour: () => ({ status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' }, body: '' }),
+    kind: 'registry-host-not-allowed',
+    message: /169\.254\.169\.254/,
+  },
+  {
+    name: 'a 40 MiB tag list',
+    repository: 'mal/oversized',
+    behaviour: () => ({ body: `{"tags":["${'1.0.0","'.repeat(5 * 1024 * 1024)}1.2.0"]}` }),
+    kind: 'registry-bad-response',
+    message: /larger than \d+ bytes/,
+  },
+];
+
 beforeAll(async () => {
   [services, unlistedPort] = await Promise.all([startServices(), freePort()]);
   evil = await startMaliciousRegistry({
     'mal/semver': [...HOSTILE_SEMVER_TAGS, '1.0.0', '1.2.0'],
     'mal/alpha': [...HOSTILE_ALPHABETICAL_TAGS, 'valid-a', 'valid-b'],
+    ...Object.fromEntries(BAD_ANSWERS.map(c => [c.repository, c.behaviour])),
   });
   const { registry } = services;
   await registry.pushTags('hostile/regex', [...ADVERSARIAL_TAGS, 'aaaa', 'aaaaaaa']);
@@ -102,6 +162,12 @@ beforeAll(async () => {
       'image-automation/filter-tags': CATASTROPHIC_PATTERN,
       'image-automation/mode': 'observe',
     }),
+    ...BAD_ANSWERS.map((c, index) =>
+      automation(`bad-answer-${index}`, `${evil.host}/${c.repository}`, '1.0.0', {
+        'image-automation/policy': 'semver: ^1.0.0',
+        'image-automation/mode': 'observe',
+      }),
+    ),
     ...NOT_ALLOWED.map((c, index) =>
       automation(`not-allowed-${index}`, c.image(unlistedPort), '1.0.0', {
         'image-automation/policy': 'semver: ^1.0.0',
@@ -129,7 +195,7 @@ describe('tags from a malicious registry', () => {
   ])('%s policy: only the valid tag reaches the pull request', async (_kind, name, from, to, repository) => {
     const { status, body } = await backend.refresh(name);
     expect(status).toBe(200);
-    expect(evil.requests).toContain(`/v2/${repository}/tags/list`);
+    expect(evil.requests).toContainEqual(expect.stringMatching(`^/v2/${repository}/tags/list`));
     expect(body.images).toEqual([
       expect.objectContaining({ state: 'pr-open', currentTag: from, latestTag: to }),
     ]);
@@ -150,6 +216,26 @@ describe('tags from a malicious registry', () => {
       ...pull.comments,
     ].join('\n');
     for (const fragment of HOSTILE_FRAGMENTS) expect(everything).not.toContain(fragment);
+  });
+});
+
+describe('answers that are not a usable tag list', () => {
+  it.each(BAD_ANSWERS.map((c, index) => [c.name, c, index] as const))('%s', async (_name, c, index) => {
+    const { status, body } = await backend.refresh(`bad-answer-${index}`);
+    expect(status).toBe(200);
+    expect(body.images).toEqual([
+      expect.objectContaining({ state: 'error', error: { kind: c.kind, message: expect.stringMatching(c.message) } }),
+    ]);
+    expect(await backend.health()).toBe(200);
+  });
+
+  // Product gap: the refusal reads as if the image were on 169.254.169.254 and advises adding that
+  // address to the allowlist; it does not say that the listed registry redirected there.
+  it.failing('a redirect to a host not allowed says which registry redirected there', async () => {
+    const index = BAD_ANSWERS.findIndex(c => c.repository === 'mal/redirect');
+    const { body } = await backend.refresh(`bad-answer-${index}`);
+    expect(body.images[0].error?.kind).toBe('registry-host-not-allowed');
+    expect(body.images[0].error?.message).toMatch(new RegExp(`${evil.host}.*redirect|redirect.*${evil.host}`));
   });
 });
 
