@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliResult, runImageAutomationCli } from './__testUtils__/cli';
 import { HostileBackend, component, startHostileBackend } from './__testUtils__/hostileBackend';
-import { Services, deployment, startServices } from './__testUtils__/services';
+import { OWNER, Services, deployment, startServices } from './__testUtils__/services';
 
 jest.setTimeout(60_000);
 
@@ -40,7 +40,7 @@ const fullForm = (image: string) => ({
 const CASES: AnnotationCase[] = [
   {
     name: 'bad YAML in image-automation/config',
-    annotations: { ...fullForm('{ name: api'), 'image-automation/config': 'images:\n  - { name: api, image: [unclosed\n' },
+    annotations: { ...fullForm(''), 'image-automation/config': 'images:\n  - { name: api, image: [unclosed\n' },
     problem: { key: 'image-automation/config', message: /YAML|flow|unclosed|expected/i },
   },
   {
@@ -158,7 +158,7 @@ beforeAll(async () => {
   const { registry, github } = services;
   await registry.pushTags('hostile/annotations', ['1.0.0', '1.1.0']);
   const image = `${registry.host}/hostile/annotations`;
-  await github.createRepository('acme', REPO, { files: { 'deploy/api.yaml': deployment(`${image}:1.0.0`) } });
+  await github.createRepository(OWNER, REPO, { files: { 'deploy/api.yaml': deployment(`${image}:1.0.0`) } });
   const valid = {
     'image-automation/image': image,
     'image-automation/policy': 'semver: ^1.0.0',
