@@ -1,12 +1,6 @@
-import { parseAllDocuments } from 'yaml';
-import {
-  EntityLike,
-  hasAutomationAnnotations,
-} from '@image-automation/plugin-image-automation-common';
+import { EntityLike } from '@image-automation/plugin-image-automation-common';
 import { PlanError } from './PlanError';
-
-/** Catalog files are small; a generous cap keeps an alias bomb from expanding. */
-const MAX_ALIAS_COUNT = 1000;
+import { isEntity, readAnnotatedDocuments } from './readAnnotatedDocuments';
 
 /** `component:default/payments-api`, lowercased as the catalog compares refs. */
 export function entityRefOf(entity: EntityLike): string {
@@ -83,44 +77,7 @@ function matcher(ref: string): (entity: EntityLike) => boolean {
 
 /** The documents that are catalog entities with annotations of ours. */
 function readAutomatedEntities(text: string, file: string): EntityLike[] {
-  const documents = parseAllDocuments(text, { uniqueKeys: true });
-  if (!Array.isArray(documents)) return []; // an empty stream
-  const found: EntityLike[] = [];
-  for (const document of documents) {
-    const error = document.errors[0];
-    if (error) {
-      throw new PlanError(
-        `${file} is not valid YAML: ${error.message
-          .split('\n')[0]
-          .replace(/:$/, '')}`,
-      );
-    }
-    let value: unknown;
-    try {
-      value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (cause) {
-      throw new PlanError(
-        `${file} cannot be read as YAML: ${(cause as Error).message}`,
-      );
-    }
-    if (isEntity(value) && hasAutomationAnnotations(value)) found.push(value);
-  }
-  return found;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isEntity(value: unknown): value is EntityLike {
-  return (
-    isMapping(value) &&
-    typeof value.kind === 'string' &&
-    isMapping(value.metadata) &&
-    typeof value.metadata.name === 'string' &&
-    (value.metadata.namespace === undefined ||
-      typeof value.metadata.namespace === 'string') &&
-    (value.metadata.annotations === undefined ||
-      isMapping(value.metadata.annotations))
-  );
+  return readAnnotatedDocuments(text, file, message => new PlanError(message))
+    .map(({ value }) => value)
+    .filter(isEntity);
 }

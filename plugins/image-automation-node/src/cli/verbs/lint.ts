@@ -1,20 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import {
   ConfigProblem,
   EntityLike,
   describeConfigProblem,
-  hasAutomationAnnotations,
   parseAutomationConfigFile,
   parseEntityAnnotations,
 } from '@image-automation/plugin-image-automation-common';
+import { describeFsError } from '../../plan/describeFsError';
+import {
+  isEntity,
+  readAnnotatedDocuments,
+} from '../../plan/readAnnotatedDocuments';
 import { CliVerb } from './types';
 
 const USAGE = 'lint FILE…';
-
-/** Catalog files are small; a generous cap keeps an alias bomb from expanding. */
-const MAX_ALIAS_COUNT = 1000;
 
 /** A file that could not be linted: unreadable or not YAML (exit 2). */
 class UnreadableFileError extends Error {}
@@ -119,7 +119,11 @@ function plural(count: number, one: string, many: string): string {
 async function lintFile(file: string, cwd: string): Promise<FileReport> {
   const path = resolve(cwd, file);
   const text = await readText(path, file);
-  const entities = readEntities(text, file);
+  const entities = readAnnotatedDocuments(
+    text,
+    file,
+    message => new UnreadableFileError(message),
+  );
   // With several automated entities in one file, each line says which one.
   const label = (entity: EntityLike) =>
     entities.length > 1 ? ` [${entityRef(entity)}]` : '';
@@ -130,7 +134,7 @@ async function lintFile(file: string, cwd: string): Promise<FileReport> {
     problems: 0,
     lines: [],
   };
-  for (const { entity, document } of entities) {
+  for (const { value: entity, document } of entities) {
     const problems = isEntity(entity)
       ? await lintEntity(
           entity,
@@ -205,78 +209,8 @@ async function readText(path: string, file: string): Promise<string> {
   }
 }
 
-/** The documents that carry image-automation annotations, with their 1-based position. */
-function readEntities(
-  text: string,
-  file: string,
-): Array<{ entity: unknown; document: number }> {
-  const documents = parseAllDocuments(text, { uniqueKeys: true });
-  if (!Array.isArray(documents)) return []; // an empty stream
-  const found: Array<{ entity: unknown; document: number }> = [];
-  documents.forEach((document, index) => {
-    const error = document.errors[0];
-    if (error) {
-      throw new UnreadableFileError(
-        `${file} is not valid YAML: ${error.message
-          .split('\n')[0]
-          .replace(/:$/, '')}`,
-      );
-    }
-    let value: unknown;
-    try {
-      value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (cause) {
-      throw new UnreadableFileError(
-        `${file} cannot be read as YAML: ${(cause as Error).message}`,
-      );
-    }
-    if (hasAnnotationsOfOurs(value))
-      found.push({ entity: value, document: index + 1 });
-  });
-  return found;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function hasAnnotationsOfOurs(value: unknown): boolean {
-  if (!isMapping(value) || !isMapping(value.metadata)) return false;
-  const annotations = value.metadata.annotations;
-  if (!isMapping(annotations)) return false;
-  return hasAutomationAnnotations({
-    kind: '',
-    metadata: { name: '', annotations: annotations as Record<string, string> },
-  });
-}
-
-function isEntity(value: unknown): value is EntityLike {
-  return (
-    isMapping(value) &&
-    typeof value.kind === 'string' &&
-    isMapping(value.metadata) &&
-    typeof value.metadata.name === 'string' &&
-    (value.metadata.namespace === undefined ||
-      typeof value.metadata.namespace === 'string')
-  );
-}
-
 function entityRef(entity: EntityLike): string {
   return `${entity.kind.toLowerCase()}:${
     entity.metadata.namespace ?? 'default'
   }/${entity.metadata.name}`;
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    default:
-      return code ?? (error as Error).message;
-  }
 }

@@ -6,6 +6,7 @@ import {
   InvalidPolicyError,
   createTagPolicy,
 } from '@image-automation/plugin-image-automation-common';
+import { describeFsError } from '../../plan/describeFsError';
 import { CliVerb } from './types';
 
 const USAGE = 'policy --policy JSON [--tags-file F]';
@@ -71,12 +72,10 @@ export const policyVerb: CliVerb = {
       try {
         text = await readFile(resolve(io.cwd, tagsFile), 'utf8');
       } catch (error) {
-        const reason =
-          (error as NodeJS.ErrnoException).code ?? (error as Error).message;
         return fail(
           `cannot read --tags-file ${JSON.stringify(
             tagsFile,
-          )} (${describeFsError(reason)})`,
+          )} (${describeFsError(error)})`,
         );
       }
     } else {
@@ -113,17 +112,4 @@ function readTagLines(text: string): string[] {
     .split('\n')
     .map(line => (line.endsWith('\r') ? line.slice(0, -1) : line))
     .filter(line => line.trim().length > 0);
-}
-
-function describeFsError(code: string): string {
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    default:
-      return code;
-  }
 }
