@@ -1,21 +1,5 @@
 import { main } from './main';
-import { CliIo } from './verbs';
-
-function captureIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd: process.cwd(),
-    stdout: (text: string) => {
-      io.out += text;
-    },
-    stderr: (text: string) => {
-      io.err += text;
-    },
-    readStdin: async () => '',
-  };
-  return io;
-}
+import { captureIo } from './__testUtils__/cliIo';
 
 describe('image-automation CLI', () => {
   it('lists every verb of SPEC §6 in --help', async () => {

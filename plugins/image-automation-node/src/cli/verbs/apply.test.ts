@@ -2,23 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyVerb } from './apply';
-import { CliIo } from './types';
-
-function captureIo(cwd: string): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd,
-    stdout: (text: string) => {
-      io.out += text;
-    },
-    stderr: (text: string) => {
-      io.err += text;
-    },
-    readStdin: async () => '',
-  };
-  return io;
-}
+import { captureIo } from '../__testUtils__/cliIo';
 
 const deployment = [
   'kind: Deployment',

@@ -1,27 +1,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { main } from '../main';
 import { lintVerb } from './lint';
-import { CliIo } from './types';
-
-const REPO_ROOT = resolve(__dirname, '../../../../..');
-
-function captureIo(cwd: string): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd,
-    stdout: (text: string) => {
-      io.out += text;
-    },
-    stderr: (text: string) => {
-      io.err += text;
-    },
-    readStdin: async () => '',
-  };
-  return io;
-}
+import { REPO_ROOT, captureIo } from '../__testUtils__/cliIo';
 
 function component(name: string, annotations: Record<string, string>): string {
   const lines = Object.entries(annotations).map(([key, value]) =>

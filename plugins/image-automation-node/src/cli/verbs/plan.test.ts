@@ -1,34 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { dirname, join } from 'node:path';
 import {
   StartedRegistry,
   startRegistry,
 } from '@internal/image-automation-test-harness';
 import { planVerb } from './plan';
-import { CliIo } from './types';
+import { REPO_ROOT, captureIo, runBin } from '../__testUtils__/cliIo';
 
 jest.setTimeout(60_000);
-
-const REPO_ROOT = resolve(__dirname, '../../../../..');
-
-function captureIo(cwd: string): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd,
-    stdout: (text: string) => {
-      io.out += text;
-    },
-    stderr: (text: string) => {
-      io.err += text;
-    },
-    readStdin: async () => '',
-  };
-  return io;
-}
 
 /** A deployment whose image line carries a setter marker for `api`. */
 const apiDeployment = (host: string, tag: string) =>
@@ -455,10 +435,8 @@ describe('image-automation plan (real registry)', () => {
     await setUp({
       registries: '    - host: ${PLAN_TEST_REGISTRY}\n      insecure: true\n',
     });
-    const { stdout, stderr } = await promisify(execFile)(
-      'yarn',
+    const { stdout, stderr } = await runBin(
       [
-        'image-automation',
         'plan',
         '--entity',
         join(dir, 'catalog-info.yaml'),
@@ -468,12 +446,9 @@ describe('image-automation plan (real registry)', () => {
         join(dir, 'app-config.yaml'),
       ],
       {
-        cwd: REPO_ROOT,
-        env: {
-          ...process.env,
-          PLAN_TEST_REGISTRY: registry.host,
-          INIT_CWD: REPO_ROOT,
-        },
+        ...process.env,
+        PLAN_TEST_REGISTRY: registry.host,
+        INIT_CWD: REPO_ROOT,
       },
     );
     expect(stderr).toBe(

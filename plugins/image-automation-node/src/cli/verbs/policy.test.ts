@@ -1,29 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { main } from '../main';
-import { CliIo } from './types';
-
-function captureIo(
-  cwd: string,
-  stdin = '',
-): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd,
-    stdout: (text: string) => {
-      io.out += text;
-    },
-    stderr: (text: string) => {
-      io.err += text;
-    },
-    readStdin: async () => stdin,
-  };
-  return io;
-}
+import { captureIo, runBin } from '../__testUtils__/cliIo';
 
 async function run(args: string[], { cwd = tmpdir(), stdin = '' } = {}) {
   const io = captureIo(cwd, stdin);
@@ -154,32 +133,21 @@ describe('image-automation policy', () => {
   });
 
   it('runs through the real bin with yarn', async () => {
-    const repoRoot = resolve(__dirname, '../../../../..');
-    const { stdout } = await promisify(execFile)(
-      'yarn',
-      [
-        'image-automation',
-        'policy',
-        '--policy',
-        '{"semver":{"range":"~1.4"}}',
-        '--tags-file',
-        join(dir, 'tags.txt'),
-      ],
-      { cwd: repoRoot, env: process.env, timeout: 60_000 },
-    );
+    const { stdout } = await runBin([
+      'policy',
+      '--policy',
+      '{"semver":{"range":"~1.4"}}',
+      '--tags-file',
+      join(dir, 'tags.txt'),
+    ]);
     expect(stdout).toBe('1.4.2\n');
-    const failure = promisify(execFile)(
-      'yarn',
-      [
-        'image-automation',
-        'policy',
-        '--policy',
-        '{"semver":{"range":"~9"}}',
-        '--tags-file',
-        join(dir, 'tags.txt'),
-      ],
-      { cwd: repoRoot, env: process.env, timeout: 60_000 },
-    );
+    const failure = runBin([
+      'policy',
+      '--policy',
+      '{"semver":{"range":"~9"}}',
+      '--tags-file',
+      join(dir, 'tags.txt'),
+    ]);
     await expect(failure).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining('no tag satisfies semver ~9'),
