@@ -8,23 +8,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ImageAutomationSpec } from '@image-automation/plugin-image-automation-common';
+import { imageSpec as image } from './__testUtils__/imageSpec';
 import { renderPlanDiff } from './renderPlanDiff';
-
-function image(
-  name: string,
-  files: string[],
-  container?: string,
-): ImageAutomationSpec {
-  return {
-    name,
-    image: `ghcr.io/acme/${name}`,
-    policy: { semver: { range: '^1.0.0' } },
-    files,
-    container,
-    allowDowngrade: false,
-  };
-}
 
 const crlfValues = [
   '# values for prod',

@@ -1,28 +1,14 @@
-import {
-  ImageAutomationSpec,
-  createTagPolicy,
-} from '@image-automation/plugin-image-automation-common';
+import { createTagPolicy } from '@image-automation/plugin-image-automation-common';
+import { imageSpec } from '../plan/__testUtils__/imageSpec';
 import { findCurrentTags } from './currentTags';
 import { findImages } from './findImages';
 
-const api: ImageAutomationSpec = {
-  name: 'api',
-  image: 'ghcr.io/acme/api',
-  policy: { semver: { range: '>=1.0.0' } },
-  files: ['a.yaml', 'b.yaml'],
-  allowDowngrade: false,
-};
-const worker: ImageAutomationSpec = {
-  name: 'worker',
-  image: 'ghcr.io/acme/worker',
-  policy: { semver: { range: '>=1.0.0' } },
-  files: ['w.yaml'],
-  container: 'worker',
-  allowDowngrade: false,
-};
+const api = imageSpec('api', ['a.yaml', 'b.yaml']);
+const worker = imageSpec('worker', ['w.yaml'], 'worker');
+const semver = createTagPolicy(api.policy);
 const policies = new Map([
-  ['api', createTagPolicy(api.policy)],
-  ['worker', createTagPolicy(worker.policy)],
+  ['api', semver],
+  ['worker', semver],
 ]);
 
 const marked = (value: string) => `image: ${value} # {"$imagepolicy": "api"}\n`;
@@ -110,7 +96,7 @@ describe('findCurrentTags', () => {
   });
 
   it('parses each file once with every target it holds, through the given parser', () => {
-    const both = { ...worker, files: ['a.yaml'] };
+    const both = imageSpec('worker', ['a.yaml'], 'worker');
     const parse = jest.fn(findImages);
     const { current } = findCurrentTags(
       [api, both],
