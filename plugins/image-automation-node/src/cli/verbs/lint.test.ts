@@ -3,25 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../main';
 import { lintVerb } from './lint';
+import { component } from '../__testUtils__/catalogInfo';
 import { REPO_ROOT, captureIo } from '../__testUtils__/cliIo';
-
-function component(name: string, annotations: Record<string, string>): string {
-  const lines = Object.entries(annotations).map(([key, value]) =>
-    value.includes('\n')
-      ? `    ${key}: |\n${value.replace(/^/gm, '      ').trimEnd()}`
-      : `    ${key}: ${JSON.stringify(value)}`,
-  );
-  return [
-    'apiVersion: backstage.io/v1alpha1',
-    'kind: Component',
-    'metadata:',
-    `  name: ${name}`,
-    '  annotations:',
-    ...lines,
-    'spec: { type: service, lifecycle: production, owner: team-a }',
-    '',
-  ].join('\n');
-}
 
 const VALID = {
   'backstage.io/source-location':

@@ -6,6 +6,7 @@ import {
   startRegistry,
 } from '@internal/image-automation-test-harness';
 import { planVerb } from './plan';
+import { component } from '../__testUtils__/catalogInfo';
 import { REPO_ROOT, captureIo, runBin } from '../__testUtils__/cliIo';
 
 jest.setTimeout(60_000);
@@ -46,24 +47,11 @@ const workerDeployment = (host: string, tag: string) =>
     '',
   ].join('\n');
 
-function catalogInfo(annotations: Record<string, string>, name = 'payments') {
-  const lines = Object.entries(annotations).map(([key, value]) =>
-    value.includes('\n')
-      ? `    ${key}: |\n${value.replace(/^/gm, '      ').trimEnd()}`
-      : `    ${key}: ${JSON.stringify(value)}`,
-  );
-  return [
-    'apiVersion: backstage.io/v1alpha1',
-    'kind: Component',
-    'metadata:',
-    `  name: ${name}`,
-    '  annotations:',
-    '    github.com/project-slug: acme/payments',
-    ...lines,
-    'spec: { type: service, lifecycle: production, owner: team-a }',
-    '',
-  ].join('\n');
-}
+const catalogInfo = (annotations: Record<string, string>, name = 'payments') =>
+  component(name, {
+    'github.com/project-slug': 'acme/payments',
+    ...annotations,
+  });
 
 const fullForm = (host: string, extra = '') =>
   [
