@@ -17,21 +17,30 @@ const refusal =
   'a.yaml: no marker for policy "api" and no containers to update; add # {"$imagepolicy": "api"} to the image value or remove the file from image-automation/files';
 
 describe('findCurrentTags', () => {
-  it('reads the tag and where it stands, with the lowest winning a disagreement', () => {
-    const { current, warnings } = findCurrentTags(
-      [api],
+  it('reads the lowest of the tags the places hold, naming every other place', () => {
+    const three = imageSpec('api', ['a.yaml', 'b.yaml', 'c.yaml']);
+    const found = findCurrentTags(
+      [three],
       new Map([
         ['a.yaml', marked('ghcr.io/acme/api:1.10.0')],
-        ['b.yaml', marked('ghcr.io/acme/api:1.9.0')],
+        ['b.yaml', `# pinned by hand\n${marked('ghcr.io/acme/api:1.9.0')}`],
+        ['c.yaml', marked('ghcr.io/acme/api:2.0.0')],
       ]),
       policies,
     );
-    expect(warnings).toEqual([]);
-    expect(current.get('api')).toEqual({
-      tag: '1.9.0',
-      file: 'b.yaml',
-      line: 1,
-      disagreement: 'a.yaml:1 holds 1.10.0',
+    expect(found).toEqual({
+      current: new Map([
+        [
+          'api',
+          {
+            tag: '1.9.0',
+            file: 'b.yaml',
+            line: 2,
+            disagreement: 'a.yaml:1 holds 1.10.0, c.yaml:1 holds 2.0.0',
+          },
+        ],
+      ]),
+      warnings: [],
     });
   });
 
