@@ -78,6 +78,20 @@ export class GithubWriteBack implements WriteBackHandler {
       entity.mode === 'push'
         ? base.branch
         : pushBranchOf(entity.entityRef, spec);
+    if (entity.mode === 'pull-request' && branch === base.branch) {
+      // Writing "the pull request's branch" would be writing the base itself.
+      const fallback = pushBranchOf(entity.entityRef, {
+        ...spec,
+        git: { ...spec.git, pushBranch: undefined },
+      });
+      const record: WriteBackRecord = {
+        ...baseRecord(request, branch, this.now()),
+        errorKind: 'config',
+        errorMessage: `git.pushBranch is ${branch}, the base branch itself; a pull request needs a branch of its own: remove git.pushBranch (the default is ${fallback}) or name another branch`,
+      };
+      await this.options.store.saveWriteBack(record);
+      return record;
+    }
     const leaseKey = `${base.repository.htmlUrl}#${branch}`;
     const { store, instanceId } = this.options;
     if (

@@ -32,7 +32,8 @@ export class ConfigReader {
 
   /**
    * Reports every key outside `allowed` (the keys of `examples`), suggesting
-   * the key it was likely meant to be, with that key's example.
+   * the key it was likely meant to be, with that key's example (or the first
+   * allowed key's, when nothing is close).
    */
   unknownKeys(
     value: Mapping,
@@ -46,7 +47,9 @@ export class ConfigReader {
         this.report(
           join(path, key),
           describeUnknownKey(key, allowed),
-          suggestion ? examples[suggestion] : undefined,
+          // Every problem shows something right to copy: the likely key's
+          // example, else the first allowed key's.
+          examples[suggestion ?? allowed[0]],
         );
       }
     }

@@ -84,6 +84,9 @@ export interface RegistryClientOptions {
   random?: () => number;
 }
 
+/** Tags kept from one repository's listing, across all its pages. */
+const MAX_TAGS = 100_000;
+
 /** Docker Hub's API and its short names. */
 const DOCKER_HUB = 'docker.io';
 const DOCKER_HUB_API = 'registry-1.docker.io';
@@ -255,6 +258,14 @@ export class RegistryClient {
           );
         }
         tags.push(...(body.tags as string[]));
+        if (tags.length > MAX_TAGS) {
+          // Each page is size-capped; this caps what a hostile registry can
+          // make the backend hold across pages.
+          throw new RegistryBadResponseError(
+            registry,
+            `${repository} lists more than ${MAX_TAGS} tags; narrow the repository or prune its tags`,
+          );
+        }
       }
       const next = nextLink(response.headers.link);
       if (!next) break;

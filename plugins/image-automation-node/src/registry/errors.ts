@@ -138,11 +138,20 @@ export class RegistryHostNotAllowedError extends RegistryError {
   readonly kind = 'host-not-allowed' as const;
   readonly name = 'RegistryHostNotAllowedError';
 
-  constructor(host: string, reason: string) {
+  readonly reason: string;
+
+  /**
+   * @param redirectedFrom - the registry whose redirect led here: then the
+   *   fix is never to trust the target, but to look at that registry.
+   */
+  constructor(host: string, reason: string, redirectedFrom?: string) {
     super(
       host,
-      `refusing to contact ${host}: ${reason}; add "- host: ${host}" under imageAutomation.registries if this registry is trusted`,
+      redirectedFrom
+        ? `registry ${redirectedFrom} redirected to ${host}, which is refused: ${reason}; check ${redirectedFrom} and any proxy in front of it (redirects are followed only to allowed, public addresses)`
+        : `refusing to contact ${host}: ${reason}; add "- host: ${host}" under imageAutomation.registries if this registry is trusted`,
     );
+    this.reason = reason;
   }
 }
 

@@ -4,8 +4,17 @@
  * error, kind branch-edited, and leaves the person's commit alone), and the
  * base branch when a config names it as the pull request branch.
  */
-import { HostileBackend, component, startHostileBackend } from './__testUtils__/hostileBackend';
-import { OWNER, Services, deployment, startServices } from './__testUtils__/services';
+import {
+  HostileBackend,
+  component,
+  startHostileBackend,
+} from './__testUtils__/hostileBackend';
+import {
+  OWNER,
+  Services,
+  deployment,
+  startServices,
+} from './__testUtils__/services';
 
 jest.setTimeout(60_000);
 
@@ -41,9 +50,15 @@ beforeAll(async () => {
   await services.github.createRepository(OWNER, SAME_BRANCH, {
     files: { 'deploy/api.yaml': deployment(`${image}:1.0.0`, 'api') },
   });
-  await services.github.commitFiles(OWNER, SAME_BRANCH, 'main', { 'README.md': 'squashed\n' }, {
-    message: `chore(images): update (#1)\n\nImage-Automation-Entity: component:default/${SAME_BRANCH}\n`,
-  });
+  await services.github.commitFiles(
+    OWNER,
+    SAME_BRANCH,
+    'main',
+    { 'README.md': 'squashed\n' },
+    {
+      message: `chore(images): update (#1)\n\nImage-Automation-Entity: component:default/${SAME_BRANCH}\n`,
+    },
+  );
   backend = await startHostileBackend({
     entities: [
       component(SAME_BRANCH, {
@@ -74,7 +89,9 @@ afterAll(async () => {
 describe('a pull request branch edited by a person', () => {
   it('is reported as branch-edited on the next newer tag, and the person’s commit stays untouched', async () => {
     const first = await backend.refresh(ENTITY);
-    expect(first.body.images).toEqual([expect.objectContaining({ state: 'pr-open', latestTag: '1.1.0' })]);
+    expect(first.body.images).toEqual([
+      expect.objectContaining({ state: 'pr-open', latestTag: '1.1.0' }),
+    ]);
     const [pull] = await services.github.listPullRequests(OWNER, REPO);
     expect(pull).toMatchObject({ head: BRANCH, state: 'open' });
 
@@ -88,7 +105,10 @@ describe('a pull request branch edited by a person', () => {
       REPO,
       BRANCH,
       { 'deploy/api.yaml': theirManifest, 'NOTES.md': 'why we pinned\n' },
-      { message: 'Pin 1.0.5 while we debug\n\nDo not overwrite.', author: { name: 'Pat Person', email: 'pat@example.com' } },
+      {
+        message: 'Pin 1.0.5 while we debug\n\nDo not overwrite.',
+        author: { name: 'Pat Person', email: 'pat@example.com' },
+      },
     );
 
     await services.registry.pushTags(IMAGE_REPOSITORY, ['1.2.0']);
@@ -102,38 +122,50 @@ describe('a pull request branch edited by a person', () => {
         latestTag: '1.2.0',
         error: {
           kind: 'branch-edited',
-          message: expect.stringContaining(`someone pushed ${theirs.slice(0, 7)} ("Pin 1.0.5 while we debug")`),
+          message: expect.stringContaining(
+            `someone pushed ${theirs.slice(0, 7)} ("Pin 1.0.5 while we debug")`,
+          ),
         },
       }),
     ]);
-    expect(second.body.images[0].error!.message).toMatch(/merge or close #\d+ \(or delete the branch\)/);
+    expect(second.body.images[0].error!.message).toMatch(
+      /merge or close #\d+ \(or delete the branch\)/,
+    );
     expect((await backend.get(ENTITY)).body).toEqual(second.body);
     expect(await backend.health()).toBe(200);
 
     // Their commit is still the branch head, with their files, and still the one pull request.
     expect(services.git(REPO, 'rev-parse', BRANCH).trim()).toBe(theirs);
-    expect(await services.github.readFile(OWNER, REPO, BRANCH, 'deploy/api.yaml')).toBe(theirManifest);
-    expect(await services.github.readFile(OWNER, REPO, BRANCH, 'NOTES.md')).toBe('why we pinned\n');
+    expect(
+      await services.github.readFile(OWNER, REPO, BRANCH, 'deploy/api.yaml'),
+    ).toBe(theirManifest);
+    expect(
+      await services.github.readFile(OWNER, REPO, BRANCH, 'NOTES.md'),
+    ).toBe('why we pinned\n');
     expect(await services.github.listPullRequests(OWNER, REPO)).toEqual([
-      expect.objectContaining({ number: pull.number, state: 'open', headSha: theirs }),
+      expect.objectContaining({
+        number: pull.number,
+        state: 'open',
+        headSha: theirs,
+      }),
     ]);
 
     // Later cycles keep leaving it alone.
     await services.registry.pushTags(IMAGE_REPOSITORY, ['1.3.0']);
     clockOffsetMs += 2 * 60_000;
     const third = await backend.refresh(ENTITY);
-    expect(third.body.images[0]).toMatchObject({ state: 'error', latestTag: '1.3.0', error: { kind: 'branch-edited' } });
+    expect(third.body.images[0]).toMatchObject({
+      state: 'error',
+      latestTag: '1.3.0',
+      error: { kind: 'branch-edited' },
+    });
     expect(services.git(REPO, 'rev-parse', BRANCH).trim()).toBe(theirs);
     expect(services.git(REPO, 'rev-list', '--all', '--count').trim()).toBe('3');
   });
 });
 
 describe('a pull-request config whose pushBranch is the base branch', () => {
-  // Product bug: GithubWriteBack.pullRequest takes the base head for its own branch when the head
-  // carries the entity trailer (as a squash merge of its earlier pull request does), commits onto
-  // main with a forced ref update, then fails to open a main→main pull request and reports only
-  // "git-conflict … 422 Validation Failed; the next cycle retries".
-  it.failing('never writes to the base branch, and says pushBranch must differ from it', async () => {
+  it('never writes to the base branch, and says pushBranch must differ from it', async () => {
     const before = services.git(SAME_BRANCH, 'rev-parse', 'main').trim();
     const { status, body } = await backend.refresh(SAME_BRANCH);
     expect(status).toBe(200);

@@ -6,8 +6,17 @@
  */
 import { Entity } from '@backstage/catalog-model';
 import { commitSymlinks } from './__testUtils__/commitSymlinks';
-import { HostileBackend, component, startHostileBackend } from './__testUtils__/hostileBackend';
-import { OWNER, Services, deployment, startServices } from './__testUtils__/services';
+import {
+  HostileBackend,
+  component,
+  startHostileBackend,
+} from './__testUtils__/hostileBackend';
+import {
+  OWNER,
+  Services,
+  deployment,
+  startServices,
+} from './__testUtils__/services';
 
 jest.setTimeout(60_000);
 
@@ -15,11 +24,15 @@ const IMAGE_REPOSITORY = 'hostile/content';
 
 /** "Billion laughs": nine levels of nine aliases, 9^9 nodes once expanded. */
 function aliasBomb(): string {
-  const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  const lines = [
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ];
   for (let level = 1; level < 9; level++) {
     const name = String.fromCharCode(97 + level);
     const previous = String.fromCharCode(96 + level);
-    lines.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
+    lines.push(
+      `${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -42,10 +55,15 @@ const entities: Entity[] = [];
 /** A repository with a Deployment of the image and an entity in observe mode automating it. */
 async function automation(
   name: string,
-  options: { files?: Record<string, string>; annotations?: Record<string, string | undefined> } = {},
+  options: {
+    files?: Record<string, string>;
+    annotations?: Record<string, string | undefined>;
+  } = {},
 ) {
   await services.github.createRepository(OWNER, name, {
-    files: options.files ?? { 'deploy/api.yaml': deployment(`${image}:1.0.0`, name) },
+    files: options.files ?? {
+      'deploy/api.yaml': deployment(`${image}:1.0.0`, name),
+    },
   });
   const annotations: Record<string, string> = {
     'image-automation/image': image,
@@ -79,7 +97,9 @@ beforeAll(async () => {
 
   await Promise.all([
     ...ESCAPING_PATHS.map(([path], index) =>
-      automation(`escaping-path-${index}`, { annotations: { 'image-automation/files': path } }),
+      automation(`escaping-path-${index}`, {
+        annotations: { 'image-automation/files': path },
+      }),
     ),
     automation('escaping-path-full-form', {
       annotations: {
@@ -87,34 +107,76 @@ beforeAll(async () => {
         'image-automation/config': `images:\n  - { name: api, image: ${'IMAGE'}, policy: { semver: { range: "^1.0.0" } }, files: [deploy/api.yaml, ../../etc/passwd] }\n`,
       },
     }),
-    automation('escaping-config-file', { annotations: configFile('./../../etc/image-automation.yaml') }),
+    automation('escaping-config-file', {
+      annotations: configFile('./../../etc/image-automation.yaml'),
+    }),
     automation('symlink-relative'),
     automation('symlink-absolute'),
-    automation('symlink-directory', { files: { 'README.md': 'deploy is a link\n' }, annotations: { 'image-automation/files': 'deploy/passwd' } }),
-    automation('symlink-config-file', { annotations: configFile('./.backstage/image-automation.yaml') }),
-    automation('alias-bomb-manifest', {
-      files: { 'deploy/api.yaml': `${aliasBomb()}---\n${deployment(`${image}:1.0.0`, 'alias-bomb-manifest')}` },
+    automation('symlink-directory', {
+      files: { 'README.md': 'deploy is a link\n' },
+      annotations: { 'image-automation/files': 'deploy/passwd' },
     }),
-    automation('alias-bomb-config-file', {
-      files: { '.backstage/image-automation.yaml': aliasBomb(), 'deploy/api.yaml': deployment(`${image}:1.0.0`) },
+    automation('symlink-config-file', {
       annotations: configFile('./.backstage/image-automation.yaml'),
     }),
-    automation('alias-bomb-annotation', { annotations: { ...configFile(''), 'image-automation/config': aliasBomb() } }),
+    automation('alias-bomb-manifest', {
+      files: {
+        'deploy/api.yaml': `${aliasBomb()}---\n${deployment(
+          `${image}:1.0.0`,
+          'alias-bomb-manifest',
+        )}`,
+      },
+    }),
+    automation('alias-bomb-config-file', {
+      files: {
+        '.backstage/image-automation.yaml': aliasBomb(),
+        'deploy/api.yaml': deployment(`${image}:1.0.0`),
+      },
+      annotations: configFile('./.backstage/image-automation.yaml'),
+    }),
+    automation('alias-bomb-annotation', {
+      annotations: {
+        ...configFile(''),
+        'image-automation/config': aliasBomb(),
+      },
+    }),
     automation('big-manifest', {
       files: {
-        'deploy/api.yaml': `${deployment(`${image}:1.0.0`, 'big-manifest')}# ${'x'.repeat(BIG_BYTES)}\n`,
+        'deploy/api.yaml': `${deployment(
+          `${image}:1.0.0`,
+          'big-manifest',
+        )}# ${'x'.repeat(BIG_BYTES)}\n`,
       },
     }),
   ]);
   for (const entity of entities) {
     const config = entity.metadata.annotations?.['image-automation/config'];
-    if (config) entity.metadata.annotations!['image-automation/config'] = config.replace('IMAGE', image);
+    if (config)
+      entity.metadata.annotations!['image-automation/config'] = config.replace(
+        'IMAGE',
+        image,
+      );
   }
 
   const gitDir = (name: string) => services.github.gitDir(OWNER, name);
-  commitSymlinks(gitDir('symlink-relative'), 'main', { 'deploy/api.yaml': '../../../../../etc/passwd' }, 'link out');
-  commitSymlinks(gitDir('symlink-absolute'), 'main', { 'deploy/api.yaml': '/etc/passwd' }, 'link out');
-  commitSymlinks(gitDir('symlink-directory'), 'main', { deploy: '/etc' }, 'link a directory out');
+  commitSymlinks(
+    gitDir('symlink-relative'),
+    'main',
+    { 'deploy/api.yaml': '../../../../../etc/passwd' },
+    'link out',
+  );
+  commitSymlinks(
+    gitDir('symlink-absolute'),
+    'main',
+    { 'deploy/api.yaml': '/etc/passwd' },
+    'link out',
+  );
+  commitSymlinks(
+    gitDir('symlink-directory'),
+    'main',
+    { deploy: '/etc' },
+    'link a directory out',
+  );
   commitSymlinks(
     gitDir('symlink-config-file'),
     'main',
@@ -139,23 +201,31 @@ async function check(name: string) {
 }
 
 describe('paths that leave the repository', () => {
-  it.each(ESCAPING_PATHS.map(([path, message], index) => [path, message, index] as const))(
-    'image-automation/files: %s',
-    async (path, message, index) => {
-      const body = await check(`escaping-path-${index}`);
-      expect(body.configProblems).toEqual([
-        expect.objectContaining({ key: 'image-automation/files', message: expect.stringMatching(message) }),
-      ]);
-      expect(body.configProblems[0].message).toContain(JSON.stringify(path));
-    },
-  );
+  it.each(
+    ESCAPING_PATHS.map(
+      ([path, message], index) => [path, message, index] as const,
+    ),
+  )('image-automation/files: %s', async (path, message, index) => {
+    const body = await check(`escaping-path-${index}`);
+    expect(body.configProblems).toEqual([
+      expect.objectContaining({
+        key: 'image-automation/files',
+        message: expect.stringMatching(message),
+      }),
+    ]);
+    expect(body.configProblems[0].message).toContain(JSON.stringify(path));
+  });
 
   it('files in the full form', async () => {
     const body = await check('escaping-path-full-form');
     expect(body.configProblems).toEqual([
       expect.objectContaining({
-        key: expect.stringMatching(/^image-automation\/config: images\[0\]\.files/),
-        message: expect.stringMatching(/"\.\.\/\.\.\/etc\/passwd" leaves the repository/),
+        key: expect.stringMatching(
+          /^image-automation\/config: images\[0\]\.files/,
+        ),
+        message: expect.stringMatching(
+          /"\.\.\/\.\.\/etc\/passwd" leaves the repository/,
+        ),
       }),
     ]);
   });
@@ -163,33 +233,52 @@ describe('paths that leave the repository', () => {
   it('the config file named by image-automation/config', async () => {
     const body = await check('escaping-config-file');
     expect(body.configProblems).toEqual([
-      expect.objectContaining({ key: 'image-automation/config', message: expect.stringMatching(/leaves the repository/) }),
+      expect.objectContaining({
+        key: 'image-automation/config',
+        message: expect.stringMatching(/leaves the repository/),
+      }),
     ]);
   });
 });
 
 describe('symbolic links in the repository', () => {
-  it.each([['symlink-relative'], ['symlink-absolute']])('%s: a manifest that is a link is refused', async name => {
-    const body = await check(name);
-    expect(body.images).toEqual([
-      expect.objectContaining({
-        state: 'error',
-        error: { kind: 'git-bad-repository', message: expect.stringMatching(/deploy\/api\.yaml .* is a symbolic link/) },
-      }),
-    ]);
-  });
+  it.each([['symlink-relative'], ['symlink-absolute']])(
+    '%s: a manifest that is a link is refused',
+    async name => {
+      const body = await check(name);
+      expect(body.images).toEqual([
+        expect.objectContaining({
+          state: 'error',
+          error: {
+            kind: 'git-bad-repository',
+            message: expect.stringMatching(
+              /deploy\/api\.yaml .* is a symbolic link/,
+            ),
+          },
+        }),
+      ]);
+    },
+  );
 
   it('a directory that is a link is not followed', async () => {
     const body = await check('symlink-directory');
     expect(body.images).toEqual([
-      expect.objectContaining({ state: 'error', error: expect.objectContaining({ message: expect.stringMatching(/deploy\/passwd/) }) }),
+      expect.objectContaining({
+        state: 'error',
+        error: expect.objectContaining({
+          message: expect.stringMatching(/deploy\/passwd/),
+        }),
+      }),
     ]);
   });
 
   it('a config file that is a link is refused', async () => {
     const body = await check('symlink-config-file');
     expect(body.configProblems).toEqual([
-      expect.objectContaining({ key: 'image-automation/config', message: expect.stringMatching(/symbolic link/) }),
+      expect.objectContaining({
+        key: 'image-automation/config',
+        message: expect.stringMatching(/symbolic link/),
+      }),
     ]);
   });
 });
@@ -198,21 +287,30 @@ describe('YAML alias bombs', () => {
   it('in a manifest', async () => {
     const body = await check('alias-bomb-manifest');
     expect(body.images).toEqual([
-      expect.objectContaining({ state: 'error', error: { kind: 'manifest', message: expect.stringMatching(/alias/i) } }),
+      expect.objectContaining({
+        state: 'error',
+        error: { kind: 'manifest', message: expect.stringMatching(/alias/i) },
+      }),
     ]);
   });
 
   it('in the config file', async () => {
     const body = await check('alias-bomb-config-file');
     expect(body.configProblems).toEqual([
-      expect.objectContaining({ key: expect.stringMatching(/^\.backstage\/image-automation\.yaml/), message: expect.stringMatching(/alias/i) }),
+      expect.objectContaining({
+        key: expect.stringMatching(/^\.backstage\/image-automation\.yaml/),
+        message: expect.stringMatching(/alias/i),
+      }),
     ]);
   });
 
   it('inline in image-automation/config', async () => {
     const body = await check('alias-bomb-annotation');
     expect(body.configProblems).toEqual([
-      expect.objectContaining({ key: 'image-automation/config', message: expect.stringMatching(/alias/i) }),
+      expect.objectContaining({
+        key: 'image-automation/config',
+        message: expect.stringMatching(/alias/i),
+      }),
     ]);
   });
 });
@@ -224,11 +322,22 @@ describe('a 50 MiB manifest', () => {
     expect(body.images).toEqual([
       expect.objectContaining({
         state: 'error',
-        error: { kind: 'git-bad-repository', message: expect.stringMatching(/deploy\/api\.yaml .* is \d+ bytes; manifests over \d+ bytes are refused/) },
+        error: {
+          kind: 'git-bad-repository',
+          message: expect.stringMatching(
+            /deploy\/api\.yaml .* is \d+ bytes; manifests over \d+ bytes are refused/,
+          ),
+        },
       }),
     ]);
-    const blob = services.git('big-manifest', 'rev-parse', 'main:deploy/api.yaml').trim();
-    expect(services.github.requestLog.map(r => r.path)).toContainEqual(expect.stringMatching(/\/git\/trees\//));
-    expect(services.github.requestLog.filter(r => r.path.includes(blob))).toEqual([]);
+    const blob = services
+      .git('big-manifest', 'rev-parse', 'main:deploy/api.yaml')
+      .trim();
+    expect(services.github.requestLog.map(r => r.path)).toContainEqual(
+      expect.stringMatching(/\/git\/trees\//),
+    );
+    expect(
+      services.github.requestLog.filter(r => r.path.includes(blob)),
+    ).toEqual([]);
   });
 });

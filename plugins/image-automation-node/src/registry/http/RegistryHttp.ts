@@ -122,7 +122,19 @@ export class RegistryHttp {
   async send(req: HttpRequest): Promise<HttpResponse> {
     let current = req;
     for (let hop = 0; ; hop++) {
-      const response = await this.sendWithRetries(current);
+      let response: HttpResponse;
+      try {
+        response = await this.sendWithRetries(current);
+      } catch (error) {
+        if (hop > 0 && error instanceof RegistryHostNotAllowedError) {
+          throw new RegistryHostNotAllowedError(
+            error.host,
+            error.reason,
+            req.url.host,
+          );
+        }
+        throw error;
+      }
       const location = response.headers.location;
       if (![301, 302, 303, 307, 308].includes(response.status) || !location) {
         return response;

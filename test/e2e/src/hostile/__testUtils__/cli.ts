@@ -2,7 +2,10 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 
 /** The repository's `image-automation` CLI, run from its sources like `yarn image-automation`. */
-const CLI_BIN = resolve(__dirname, '../../../../../plugins/image-automation-node/bin/image-automation');
+const CLI_BIN = resolve(
+  __dirname,
+  '../../../../../plugins/image-automation-node/bin/image-automation',
+);
 
 export interface CliResult {
   code: number | null;
@@ -33,7 +36,13 @@ export function runImageAutomationCli(
       },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {
-          reject(new Error(`image-automation ${args.join(' ')} did not exit by itself: ${error.message}\n${stderr}`));
+          reject(
+            new Error(
+              `image-automation ${args.join(' ')} did not exit by itself: ${
+                error.message
+              }\n${stderr}`,
+            ),
+          );
           return;
         }
         resolveResult({

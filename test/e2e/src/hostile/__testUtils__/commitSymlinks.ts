@@ -27,7 +27,11 @@ export function commitSymlinks(
     GIT_COMMITTER_EMAIL: 'mallory@example.com',
   };
   const git = (args: string[], input?: string) =>
-    execFileSync('git', ['--git-dir', gitDir, ...args], { env, input, encoding: 'utf8' }).trim();
+    execFileSync('git', ['--git-dir', gitDir, ...args], {
+      env,
+      input,
+      encoding: 'utf8',
+    }).trim();
   try {
     const ref = `refs/heads/${branch}`;
     const parent = git(['rev-parse', '--verify', ref]);

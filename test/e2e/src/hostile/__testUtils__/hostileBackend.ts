@@ -25,13 +25,20 @@ export interface EntityState {
     latestTag?: string;
     message?: string;
     error?: { kind: string; message: string };
-    pullRequest?: { number: number; url: string; state: string; branch: string };
+    pullRequest?: {
+      number: number;
+      url: string;
+      state: string;
+      branch: string;
+    };
   }>;
 }
 
 export interface HostileBackend {
   /** POST …/refresh for `component:default/<name>`: the HTTP status and the entity's state. */
-  refresh(name: string): Promise<{ status: number; body: EntityState; elapsedMs: number }>;
+  refresh(
+    name: string,
+  ): Promise<{ status: number; body: EntityState; elapsedMs: number }>;
   /** GET …/entities/component/default/<name>. */
   get(name: string): Promise<{ status: number; body: EntityState }>;
   /** Status of GET /health: 200 while the backend still serves. */
@@ -39,12 +46,19 @@ export interface HostileBackend {
 }
 
 /** A Component entity in the default namespace with only the given annotations. */
-export function component(name: string, annotations: Record<string, string>): Entity {
+export function component(
+  name: string,
+  annotations: Record<string, string>,
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name, namespace: 'default', annotations },
-    spec: { type: 'service', owner: 'group:default/team-a', lifecycle: 'production' },
+    spec: {
+      type: 'service',
+      owner: 'group:default/team-a',
+      lifecycle: 'production',
+    },
     relations: [{ type: 'ownedBy', targetRef: 'group:default/team-a' }],
   };
 }
@@ -67,28 +81,44 @@ export async function startHostileBackend(options: {
   const { server } = await startTestBackend({
     features: [
       imageAutomationPlugin,
-      createServiceFactory({ service: catalogServiceRef, deps: {}, factory: () => catalog }),
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () => catalog,
+      }),
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: 'http://backstage.example' },
           integrations: {
-            github: [{ host: 'github.com', apiBaseUrl: options.githubApiBaseUrl, token: GITHUB_TOKEN }],
+            github: [
+              {
+                host: 'github.com',
+                apiBaseUrl: options.githubApiBaseUrl,
+                token: GITHUB_TOKEN,
+              },
+            ],
           },
           imageAutomation: { enabled: false, registries: options.registries },
         },
       }),
       mockServices.permissions.mock({
-        authorize: async requests => requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+        authorize: async requests =>
+          requests.map(() => ({ result: AuthorizeResult.ALLOW })),
       }).factory,
       metricsServiceMock.factory(),
     ],
   });
-  const path = (name: string) => `/api/image-automation/entities/component/default/${name}`;
+  const path = (name: string) =>
+    `/api/image-automation/entities/component/default/${name}`;
   return {
     async refresh(name) {
       const started = performance.now();
       const response = await request(server).post(`${path(name)}/refresh`);
-      return { status: response.status, body: response.body, elapsedMs: performance.now() - started };
+      return {
+        status: response.status,
+        body: response.body,
+        elapsedMs: performance.now() - started,
+      };
     },
     async get(name) {
       const response = await request(server).get(path(name));

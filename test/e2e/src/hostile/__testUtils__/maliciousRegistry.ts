@@ -10,7 +10,9 @@ export interface TagListAnswer {
 }
 
 /** A repository's tags, or a function that answers each tag list request itself. */
-export type RepositoryBehaviour = string[] | ((request: { search: string }) => TagListAnswer);
+export type RepositoryBehaviour =
+  | string[]
+  | ((request: { search: string }) => TagListAnswer);
 
 export interface MaliciousRegistry {
   /** `127.0.0.1:PORT`, as in image references and `imageAutomation.registries`. */
@@ -44,15 +46,29 @@ export async function startMaliciousRegistry(
     const behaviour = match && repositories[match[1]];
     if (!behaviour) {
       res.statusCode = 404;
-      res.end(JSON.stringify({ errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] }));
+      res.end(
+        JSON.stringify({
+          errors: [
+            {
+              code: 'NAME_UNKNOWN',
+              message: 'repository name not known to registry',
+            },
+          ],
+        }),
+      );
       return;
     }
     const answer: TagListAnswer = Array.isArray(behaviour)
       ? { body: { name: match[1], tags: behaviour } }
       : behaviour({ search: url.search });
     res.statusCode = answer.status ?? 200;
-    for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
-    res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+    for (const [name, value] of Object.entries(answer.headers ?? {}))
+      res.setHeader(name, value);
+    res.end(
+      typeof answer.body === 'string'
+        ? answer.body
+        : JSON.stringify(answer.body),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
