@@ -1,7 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnBackend, waitUntilReady } from './support/backendProcess';
 
 /** The demo backend (packages/backend) serving the built app, on loopback. */
 export interface DemoBackend {
@@ -41,71 +41,31 @@ export async function startDemoBackend(options: {
     ].join('\n'),
   );
 
-  const packageDir = join(repoRoot, 'packages/backend');
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--require',
-      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      'src/index.ts',
-      '--config',
-      join(repoRoot, 'app-config.yaml'),
-      '--config',
-      override,
-    ],
-    {
-      cwd: packageDir,
-      // Its own process group, so stop() ends the backend and its children.
-      detached: true,
-      env: { ...process.env, NODE_ENV: 'development' },
-    },
-  );
-  let output = '';
-  child.stdout?.on('data', chunk => (output += chunk));
-  child.stderr?.on('data', chunk => (output += chunk));
-
+  const backend = spawnBackend({
+    repoRoot,
+    configFiles: [join(repoRoot, 'app-config.yaml'), override],
+  });
   const stop = () => {
-    if (child.pid && child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    backend.kill('SIGKILL');
     rmSync(workDir, { recursive: true, force: true });
   };
 
   const started = Date.now();
   try {
-    await waitUntilServing(`http://127.0.0.1:${port}/`, child, timeoutMs, () => output);
+    // The app's index page answers once the catalog and app-backend are up.
+    await waitUntilReady(
+      backend,
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/`);
+        return (
+          response.ok && (await response.text()).includes('<div id="root">')
+        );
+      },
+      { timeoutMs, what: `serve http://127.0.0.1:${port}/` },
+    );
   } catch (error) {
     stop();
     throw error;
   }
-  return { origin, startupMs: Date.now() - started, logs: () => output, stop };
-}
-
-/** Polls until the app's index page answers: the catalog and app-backend are then up. */
-async function waitUntilServing(
-  url: string,
-  child: ChildProcess,
-  timeoutMs: number,
-  logs: () => string,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`the demo backend exited with ${child.exitCode}:\n${logs()}`);
-    }
-    try {
-      const response = await fetch(url);
-      if (response.ok && (await response.text()).includes('<div id="root">')) {
-        return;
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise(resolve => setTimeout(resolve, 500));
-  }
-  throw new Error(`the demo backend did not serve ${url} within ${timeoutMs} ms:\n${logs()}`);
+  return { origin, startupMs: Date.now() - started, logs: backend.logs, stop };
 }
