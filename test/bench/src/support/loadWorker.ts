@@ -82,7 +82,7 @@ function reply(message: LoadReply) {
   process.send!(message, () => process.disconnect?.());
 }
 
-process.once('message', (plan: LoadPlan) => {
+process.once('message', (plan: LoadPlan & { type: 'run' }) => {
   run(plan)
     .then(result => reply({ type: 'done', result }))
     .catch(error => reply({ type: 'error', message: String(error?.stack ?? error) }));

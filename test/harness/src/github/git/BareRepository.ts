@@ -79,11 +79,24 @@ const parseIdentity = (line: string): GitIdentity => {
   return { name: match[1], email: match[2], date };
 };
 
+/** Blobs kept in memory per repository: small manifests, a bounded total. */
+const MAX_CACHED_BLOB_BYTES = 256 * 1024;
+const BLOB_CACHE_BYTES = 32 * 1024 * 1024;
+const MAX_CACHED_TYPES = 100_000;
+
 /**
  * A bare repository driven only with git plumbing, so that what the emulator stores is exactly
  * what real git shows to tests.
+ *
+ * Objects are immutable by id, so what git once answered about one (its type, a small blob's
+ * bytes) is kept in memory: reading 5,000 manifests then costs no `git` process per request,
+ * which is what made the emulator, not the client, the bottleneck of the cycle benchmark.
  */
 export class BareRepository {
+  private readonly objectTypes = new Map<string, GitObjectType>();
+  private readonly blobs = new Map<string, Buffer>();
+  private cachedBlobBytes = 0;
+
   private constructor(readonly gitDir: string) {}
 
   static async init(
@@ -108,23 +121,62 @@ export class BareRepository {
     if (!isFullSha(sha)) {
       return undefined;
     }
+    const known = this.objectTypes.get(sha);
+    if (known) {
+      return known;
+    }
     const { stdout, exitCode } = await this.git(['cat-file', '-t', sha], {
       acceptExitCodes: [1, 128],
     });
-    return exitCode === 0
-      ? (stdout.toString().trim() as GitObjectType)
-      : undefined;
+    if (exitCode !== 0) {
+      // Not cached: the object may be written later.
+      return undefined;
+    }
+    const type = stdout.toString().trim() as GitObjectType;
+    this.rememberType(sha, type);
+    return type;
   }
 
   async writeBlob(content: Buffer): Promise<string> {
     const { stdout } = await this.git(['hash-object', '-w', '--stdin'], {
       input: content,
     });
-    return stdout.toString().trim();
+    const sha = stdout.toString().trim();
+    this.rememberType(sha, 'blob');
+    this.rememberBlob(sha, content);
+    return sha;
   }
 
   async readBlob(sha: string): Promise<Buffer> {
-    return (await this.git(['cat-file', 'blob', sha])).stdout;
+    const cached = this.blobs.get(sha);
+    if (cached) {
+      // A copy: callers own what they get, the cache must not change under them.
+      return Buffer.from(cached);
+    }
+    const content = (await this.git(['cat-file', 'blob', sha])).stdout;
+    this.rememberType(sha, 'blob');
+    this.rememberBlob(sha, content);
+    return content;
+  }
+
+  private rememberType(sha: string, type: GitObjectType) {
+    if (this.objectTypes.size >= MAX_CACHED_TYPES) {
+      this.objectTypes.delete(this.objectTypes.keys().next().value!);
+    }
+    this.objectTypes.set(sha, type);
+  }
+
+  private rememberBlob(sha: string, content: Buffer) {
+    if (content.length > MAX_CACHED_BLOB_BYTES || this.blobs.has(sha)) {
+      return;
+    }
+    while (this.cachedBlobBytes + content.length > BLOB_CACHE_BYTES) {
+      const [oldest, bytes] = this.blobs.entries().next().value!;
+      this.blobs.delete(oldest);
+      this.cachedBlobBytes -= bytes.length;
+    }
+    this.blobs.set(sha, Buffer.from(content));
+    this.cachedBlobBytes += content.length;
   }
 
   /** The entries directly inside a tree. */
@@ -187,7 +239,9 @@ export class BareRepository {
       .map(e => `${e.mode} ${e.type} ${e.sha}\t${e.path}\0`)
       .join('');
     const { stdout } = await this.git(['mktree', '-z'], { input });
-    return stdout.toString().trim();
+    const sha = stdout.toString().trim();
+    this.rememberType(sha, 'tree');
+    return sha;
   }
 
   async readCommit(sha: string): Promise<GitCommit> {

@@ -1,0 +1,35 @@
+import { MethodTiming } from './methodTimer';
+
+/** Messages between the cycle benchmark and the process that runs the cycle. */
+
+export interface CycleRequest {
+  type: 'run';
+  database: 'postgres' | 'sqlite';
+  registryHost: string;
+  githubApiBaseUrl: string;
+  githubToken: string;
+}
+
+/** What one measured cycle gives; GitHub's side is counted by the emulator. */
+export interface CycleMeasurement {
+  database: string;
+  seconds: number;
+  registryRequests: number;
+  dbQueries: number;
+  /** Peak RSS during the cycle, sampled every 50 ms. */
+  peakRssMb: number;
+  /** After start-up and the engine's construction, before the cycle. */
+  rssBeforeMb: number;
+  /** The process's lifetime maximum, from the kernel. */
+  maxRssMb: number;
+  cpuMs: number;
+  timings: Array<[string, MethodTiming]>;
+  report: { entities: number; checked: number; repositoriesScanned: number; updatesDue: number };
+  /** Stored images by state after the cycle. */
+  states: Record<string, number>;
+  problems: string[];
+}
+
+export type CycleReply =
+  | { type: 'measured'; measurement: CycleMeasurement }
+  | { type: 'error'; message: string };
