@@ -69,3 +69,21 @@ export function ask<R extends Reply>(
     child.send(request);
   });
 }
+
+/**
+ * Lets a worker that has answered exit by itself (so it can flush what it
+ * writes on exit, such as a --cpu-prof profile), and kills it after `graceMs`.
+ */
+export async function waitForExit(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>(done => {
+    const timer = setTimeout(() => {
+      child.kill();
+      done();
+    }, graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+  });
+}

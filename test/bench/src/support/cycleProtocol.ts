@@ -18,8 +18,12 @@ export interface CycleMeasurement {
   dbQueries: number;
   /** Peak RSS during the cycle, sampled every 50 ms. */
   peakRssMb: number;
-  /** After start-up and the engine's construction, before the cycle. */
-  rssBeforeMb: number;
+  /** Peak V8 heap in use during the cycle, sampled with the RSS. */
+  peakHeapMb: number;
+  /** After start-up and the engine's construction, before the cycle (after a GC). */
+  before: { rssMb: number; heapUsedMb: number };
+  /** After the cycle and a GC: what the engine keeps between cycles. */
+  after: { rssMb: number; heapUsedMb: number };
   /** The process's lifetime maximum, from the kernel. */
   maxRssMb: number;
   cpuMs: number;

@@ -10,7 +10,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports, @backstage/no-forbidden-package-imports
 import { createAutomationEngine } from '@image-automation/plugin-image-automation-backend/src/engine/createAutomationEngine';
 import { CycleMeasurement, CycleReply, CycleRequest } from './cycleProtocol';
-import { RssSampler, rssMb } from './figures';
+import { MemorySampler, memoryMb } from './figures';
 import { entities } from './fleet';
 import { MethodTiming, timeMethods } from './methodTimer';
 import {
@@ -64,15 +64,18 @@ async function measureCycle(
 
     const queriesBefore = database.queries();
     // Start-up garbage must not count as the cycle's; run with --expose-gc.
-    (globalThis as { gc?: () => void }).gc?.();
-    const rssBeforeMb = rssMb();
-    const sampler = new RssSampler();
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const before = memoryMb();
+    const sampler = new MemorySampler();
     const cpuBefore = process.cpuUsage();
     started = performance.now();
     const report = await engine.runCycle();
     const seconds = (performance.now() - started) / 1000;
-    const peakRssMb = sampler.stop();
+    const peak = sampler.stop();
     const cpu = process.cpuUsage(cpuBefore);
+    gc?.();
+    const after = memoryMb();
     const dbQueries = database.queries() - queriesBefore;
 
     const states: Record<string, number> = {};
@@ -84,8 +87,10 @@ async function measureCycle(
       seconds,
       registryRequests: services.registry.stats().requests,
       dbQueries,
-      peakRssMb,
-      rssBeforeMb,
+      peakRssMb: peak.rssMb,
+      peakHeapMb: peak.heapUsedMb,
+      before,
+      after,
       maxRssMb: process.resourceUsage().maxRSS / 1024,
       cpuMs: (cpu.user + cpu.system) / 1000,
       timings: [...timings],

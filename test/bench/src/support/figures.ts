@@ -29,27 +29,34 @@ export function round(value: number, digits = 1): number {
 const MB = 1024 * 1024;
 
 /**
- * Peak resident set size while something runs, sampled every 50 ms; the
- * process's lifetime maximum would include earlier benchmarks and set-up.
+ * Peak resident set size and V8 heap while something runs, sampled every
+ * 50 ms; the process's lifetime maximum would include its start-up.
  */
-export class RssSampler {
-  private peak = process.memoryUsage.rss();
+export class MemorySampler {
+  private peakRss = process.memoryUsage.rss();
+  private peakHeap = process.memoryUsage().heapUsed;
   private readonly timer: NodeJS.Timeout;
 
   constructor(intervalMs = 50) {
-    this.timer = setInterval(() => {
-      this.peak = Math.max(this.peak, process.memoryUsage.rss());
-    }, intervalMs);
+    this.timer = setInterval(() => this.sample(), intervalMs);
   }
 
-  /** Stops sampling; the peak in MB. */
-  stop(): number {
+  /** Stops sampling; the peaks in MB. */
+  stop(): { rssMb: number; heapUsedMb: number } {
     clearInterval(this.timer);
-    this.peak = Math.max(this.peak, process.memoryUsage.rss());
-    return this.peak / MB;
+    this.sample();
+    return { rssMb: this.peakRss / MB, heapUsedMb: this.peakHeap / MB };
+  }
+
+  private sample() {
+    const usage = process.memoryUsage();
+    this.peakRss = Math.max(this.peakRss, usage.rss);
+    this.peakHeap = Math.max(this.peakHeap, usage.heapUsed);
   }
 }
 
-export function rssMb(): number {
-  return process.memoryUsage.rss() / MB;
+/** RSS and V8 heap in use now, in MB. */
+export function memoryMb(): { rssMb: number; heapUsedMb: number } {
+  const usage = process.memoryUsage();
+  return { rssMb: usage.rss / MB, heapUsedMb: usage.heapUsed / MB };
 }

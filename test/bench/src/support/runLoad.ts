@@ -1,4 +1,4 @@
-import { ask, forkSource } from './childProcess';
+import { ask, forkSource, waitForExit } from './childProcess';
 import { LoadPlan, LoadReply, LoadResult } from './loadProtocol';
 
 /** Generous: 20,000 requests at a few ms each take well under a minute. */
@@ -17,6 +17,6 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     );
     return reply.result;
   } finally {
-    if (child.exitCode === null) child.kill();
+    await waitForExit(child);
   }
 }
