@@ -22,11 +22,19 @@ export interface EntityView {
   configProblems: Array<{ key: string; message: string }>;
 }
 
+export interface OverviewEntryView {
+  entityRef: string;
+  counts: Record<ImageStatusView['state'], number>;
+  openPullRequests: Array<{ number: number; url: string; state: string }>;
+}
+
 /** One backend's API, called with a guest token from that backend. */
 export interface ImageAutomationApi {
   readonly baseUrl: string;
   /** The entity's automation; undefined while the backend answers 404. */
   entity(name: string): Promise<EntityView | undefined>;
+  /** Every automated entity the guest may read (`GET /overview`, one page of 500). */
+  overview(): Promise<OverviewEntryView[]>;
   /** "Check now": the status code and body the backend answered. */
   refresh(name: string): Promise<{ status: number; body: unknown }>;
 }
@@ -80,6 +88,16 @@ export function imageAutomationApi(
         );
       }
       return (await response.json()) as EntityView;
+    },
+    async overview() {
+      const url = `${baseUrl}/api/image-automation/overview?limit=500`;
+      const response = await fetch(url, { headers });
+      if (!response.ok) {
+        throw new Error(
+          `GET ${url} answered ${response.status}: ${await response.text()}`,
+        );
+      }
+      return ((await response.json()) as { items: OverviewEntryView[] }).items;
     },
     async refresh(name) {
       const response = await fetch(`${entityUrl(name)}/refresh`, {
