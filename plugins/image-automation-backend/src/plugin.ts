@@ -77,8 +77,8 @@ export const imageAutomationPlugin = createBackendPlugin({
             id: CYCLE_TASK_ID,
             scope: 'global',
             ...settings.schedule,
-            fn: async () => {
-              await engine.runCycle();
+            fn: async signal => {
+              await engine.runCycle({ signal });
             },
           });
         }

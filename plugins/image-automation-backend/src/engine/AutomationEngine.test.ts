@@ -247,6 +247,19 @@ describe.each(databases.eachSupportedId())(
       expect(host.errorMessage).toMatch(/169\.254\.169\.254/);
     });
 
+    it('leaves entities due when the scheduler aborts the cycle', async () => {
+      const { engine, store } = await setup(databaseId, [appEntity(1), appEntity(2)]);
+      const controller = new AbortController();
+      controller.abort();
+
+      const report = await engine.runCycle({ signal: controller.signal });
+
+      expect(report).toMatchObject({ entities: 2, checked: 0 });
+      expect(await store.listImages()).toEqual([]);
+      expect(await store.listDueEntities(Date.now())).toHaveLength(2);
+      expect((await engine.runCycle()).checked).toBe(2);
+    });
+
     it('checks an entity at most once a minute, whatever interval it asks for', async () => {
     const eager = entity('eager', {
       ...appEntity(3).metadata.annotations,

@@ -69,8 +69,12 @@ export class AutomationEngine {
     this.now = options.now ?? Date.now;
   }
 
-  /** A scheduled cycle: rediscovers the catalog, then checks what is due. */
-  async runCycle(): Promise<CycleReport> {
+  /**
+   * A scheduled cycle: rediscovers the catalog, then checks what is due.
+   * When `signal` aborts (the scheduler's timeout), entities not yet started
+   * are left due for the next cycle instead of overrunning into it.
+   */
+  async runCycle(options: { signal?: AbortSignal } = {}): Promise<CycleReport> {
     const { discovery, store, logger, metrics } = this.options;
     const started = this.now();
     const discovered = await discovery.discoverAll(started);
@@ -80,10 +84,9 @@ export class AutomationEngine {
       logger.info(`Forgot ${removed.length} entities that left the catalog`);
 
     const due = await store.listDueEntities(started);
-    const result = await this.check(due);
+    const result = await this.check(due, options.signal);
     const report = {
       entities: discovered.length,
-      checked: due.length,
       removed: removed.length,
       ...result,
       durationMs: this.now() - started,
@@ -112,7 +115,7 @@ export class AutomationEngine {
     return true;
   }
 
-  private async check(entities: EntityRecord[]) {
+  private async check(entities: EntityRecord[], signal?: AbortSignal) {
     const { scanner, store } = this.options;
     const checkedAt = this.now();
     const compiled = new Map(entities.map(e => [e.entityRef, compile(e)]));
@@ -143,7 +146,10 @@ export class AutomationEngine {
     const images: ImageRecord[] = [];
     const history: HistoryEvent[] = [];
     let updatesDue = 0;
+    const checked: EntityRecord[] = [];
     await forEachLimited(entities, ENTITY_CONCURRENCY, async entity => {
+      if (signal?.aborted) return;
+      checked.push(entity);
       const result = await this.checkEntity(
         entity,
         compiled.get(entity.entityRef)!,
@@ -162,24 +168,28 @@ export class AutomationEngine {
       ).length;
     });
 
-    await store.replaceImages(
-      entities.map(e => e.entityRef),
-      images,
-    );
+    if (checked.length < entities.length) {
+      this.options.logger.warn(
+        `Image automation cycle stopped by its timeout after ${checked.length} of ${entities.length} entities; the rest stay due`,
+      );
+    }
+    const checkedRefs = checked.map(e => e.entityRef);
+    await store.replaceImages(checkedRefs, images);
     await store.appendHistory(history);
     const intervals = new Map(
-      entities.map(e => [
+      checked.map(e => [
         e.entityRef,
         e.intervalMs ?? this.options.defaultIntervalMs,
       ]),
     );
     await store.markChecked(
-      entities.map(e => e.entityRef),
+      checkedRefs,
       checkedAt,
       ref => checkedAt + intervals.get(ref)!,
     );
     this.options.metrics.recordUpdatesProposed(history.length);
     return {
+      checked: checked.length,
       repositoriesScanned: [...scans.values()].filter(s => s.scanned).length,
       updatesDue,
     };

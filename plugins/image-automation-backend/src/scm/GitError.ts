@@ -74,10 +74,7 @@ export function toGitError(
   if (status === 404) {
     return new GitError(
       'git-not-found',
-      `GitHub has no ${doing.replace(
-        /^(read|find) /,
-        '',
-      )} in ${repository} (404): check the repository, branch and file paths, and that the token can see the repository`,
+      `GitHub found nothing to ${doing} in ${repository} (404): check the repository, branch and file paths, and that the token can see the repository`,
       { cause: error },
     );
   }

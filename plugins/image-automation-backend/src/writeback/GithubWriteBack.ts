@@ -27,8 +27,12 @@ import {
   pullRequestTitle,
 } from './pullRequestText';
 
-/** How long one replica may hold a branch while it writes. */
-const LEASE_MS = 5 * 60_000;
+/**
+ * How long one replica may hold a branch while it writes: one write takes
+ * seconds, and a replica that dies holding the lease delays the branch by
+ * at most this much.
+ */
+const LEASE_MS = 2 * 60_000;
 /** Push mode re-reads the base and retries when it moved meanwhile. */
 const PUSH_ATTEMPTS = 3;
 
@@ -91,6 +95,11 @@ export class GithubWriteBack implements WriteBackHandler {
       };
       await this.options.store.saveWriteBack(record);
       return record;
+    }
+    const openPullRequest = request.previous?.prState === 'open';
+    if (request.updates.length === 0 && !openPullRequest) {
+      // Nothing to write and nothing to close: no lease, no request.
+      return request.previous;
     }
     const leaseKey = `${base.repository.htmlUrl}#${branch}`;
     const { store, instanceId } = this.options;

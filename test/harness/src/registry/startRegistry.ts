@@ -244,7 +244,8 @@ export async function startRegistry(
       await expectStatus(res, 202, `delete ${repository}@${digest}`);
     },
     async stop() {
-      if (child && child.exitCode === null) {
+      // A child killed by a signal keeps exitCode null: signalCode says it is gone.
+      if (child && child.exitCode === null && child.signalCode === null) {
         const exited = new Promise(resolve => child!.once('exit', resolve));
         child.kill('SIGTERM');
         const timer = setTimeout(() => child!.kill('SIGKILL'), 3000);
