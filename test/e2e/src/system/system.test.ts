@@ -7,7 +7,7 @@
  * The steps run in order against one running system, because a backend
  * takes ~30 s to start here and registries are scanned at most once a minute
  * per repository. The first step kills a replica in the middle of a
- * write-back; the write-back lease that replica held (5 minutes) expires
+ * write-back; the write-back lease that replica held (2 minutes) expires
  * while the other steps run, and the last step checks the recovery.
  */
 import { execFileSync } from 'node:child_process';
@@ -28,7 +28,7 @@ const repoRoot = resolve(__dirname, '../../../..');
 /** Each registry repository is scanned at most this often, whatever the cycle frequency. */
 const SCAN_FLOOR_MS = 60_000;
 /** How long a write-back lease of a replica that died stays in the way (GithubWriteBack). */
-const WRITE_BACK_LEASE_MS = 5 * 60_000;
+const WRITE_BACK_LEASE_MS = 2 * 60_000;
 const CYCLE_MS = SCHEDULE.frequencySeconds * 1000;
 
 let system: SystemUnderTest;
