@@ -11,6 +11,8 @@ import { Octokit } from '@octokit/rest';
 import { GitError } from './GitError';
 
 const RetryingOctokit = Octokit.plugin(retry, throttling);
+/** Clients kept at once: tokens in use, with room for rotation. */
+const MAX_CLIENTS = 64;
 
 /** A GitHub repository and an authenticated client for it. */
 export interface GithubRepository {
@@ -67,6 +69,8 @@ export class GithubClients {
     );
   }
 
+  private readonly octokits = new Map<string, Octokit>();
+
   constructor(
     private readonly integrations: ScmIntegrations,
     private readonly credentials: GithubCredentialsProvider,
@@ -102,11 +106,36 @@ export class GithubClients {
         `integrations.github for ${host} has no token or GitHub App installation for ${owner}/${repo}: add a token or install the app on the repository`,
       );
     }
+    const octokit = this.octokitFor(
+      token,
+      integration.config.apiBaseUrl ?? 'https://api.github.com',
+    );
+    return { octokit, owner, repo, htmlUrl, fullName: `${owner}/${repo}` };
+  }
+
+  /**
+   * One client per token and API: each carries its own throttling queues,
+   * and thousands of entities share a handful of tokens. A rotated token
+   * (GitHub App installation tokens last an hour) gets a new client.
+   */
+  private octokitFor(token: string, baseUrl: string): Octokit {
+    const key = `${baseUrl}\u0000${token}`;
+    const cached = this.octokits.get(key);
+    if (cached) return cached;
+    if (this.octokits.size >= MAX_CLIENTS) {
+      this.octokits.delete(this.octokits.keys().next().value!);
+    }
+    const octokit = this.createOctokit(token, baseUrl);
+    this.octokits.set(key, octokit);
+    return octokit;
+  }
+
+  private createOctokit(token: string, baseUrl: string): Octokit {
     const logger = this.logger;
     const maxWait = this.maxRateLimitWaitSeconds;
-    const octokit = new RetryingOctokit({
+    return new RetryingOctokit({
       auth: token,
-      baseUrl: integration.config.apiBaseUrl ?? 'https://api.github.com',
+      baseUrl,
       log: {
         debug: () => {},
         info: () => {},
@@ -130,6 +159,5 @@ export class GithubClients {
         },
       },
     });
-    return { octokit, owner, repo, htmlUrl, fullName: `${owner}/${repo}` };
   }
 }
