@@ -125,7 +125,35 @@ describe.each(databases.eachSupportedId())(
       expect(images).toEqual([image(ref, 'api', '1.2.0')]);
     });
 
-    it('stores repositories with first-seen times per tag', async () => {
+    it('reads an entity view: the entity, its write-back and its images with scan times', async () => {
+    const store = await createStore(databaseId);
+    const ref = 'component:default/a';
+    await store.saveDiscoveredEntities([discovered(ref, 1)]);
+    expect((await store.getEntityView(ref))?.writeBack).toBeUndefined();
+    await store.replaceImages([ref], [image(ref, 'api', '1.1.0')]);
+    await store.saveRepositories([
+      { repository: 'ghcr.io/acme/api', tags: { '1.1.0': 5 }, lastScanAt: 42, consecutiveFailures: 0 },
+    ]);
+    await store.saveWriteBack({
+      entityRef: ref,
+      gitRepository: 'https://github.com/acme/deploy',
+      branch: 'image-automation/a',
+      prNumber: 7,
+      prUrl: 'https://github.com/acme/deploy/pull/7',
+      prState: 'open',
+      targetTags: { api: '1.1.0' },
+      updatedAt: 3,
+    });
+
+    const view = await store.getEntityView(ref);
+
+    expect(view?.entity).toEqual(await store.getEntity(ref));
+    expect(view?.images).toEqual([{ ...image(ref, 'api', '1.1.0'), lastScanAt: 42 }]);
+    expect(view?.writeBack).toEqual(await store.getWriteBack(ref));
+    expect(await store.getEntityView('component:default/none')).toBeUndefined();
+  });
+
+  it('stores repositories with first-seen times per tag', async () => {
       const store = await createStore(databaseId);
       await store.saveRepositories([
         {

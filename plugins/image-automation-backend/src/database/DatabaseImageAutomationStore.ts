@@ -6,6 +6,7 @@ import { Knex } from 'knex';
 import {
   EntityDiscovery,
   EntityRecord,
+  EntityView,
   HistoryEvent,
   ImageAutomationStore,
   ImageRecord,
@@ -17,6 +18,21 @@ const migrationsDir = resolvePackagePath(
   '@image-automation/plugin-image-automation-backend',
   'migrations',
 );
+
+/** The write-back columns, aliased when joined onto an entity row. */
+const WRITE_BACK_COLUMNS = [
+  'entity_ref',
+  'git_repository',
+  'branch',
+  'pr_number',
+  'pr_url',
+  'pr_state',
+  'target_tags',
+  'last_commit_sha',
+  'error_kind',
+  'error_message',
+  'updated_at',
+];
 
 /** Rows per statement: stays under SQLite's bound-parameter limit. */
 const BATCH_SIZE = 50;
@@ -150,6 +166,34 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
 
   async listImages(filter?: { entityRefs?: string[] }): Promise<ImageRecord[]> {
     return (await this.selectIn('ia_images', filter?.entityRefs)).map(toImage);
+  }
+
+  async getEntityView(entityRef: string): Promise<EntityView | undefined> {
+    const [entityRow, imageRows] = await Promise.all([
+      this.db('ia_entities as e')
+        .leftJoin('ia_write_backs as w', 'w.entity_ref', 'e.entity_ref')
+        .where('e.entity_ref', entityRef)
+        .first(
+          'e.*',
+          ...WRITE_BACK_COLUMNS.map(column => `w.${column} as wb_${column}`),
+        ),
+      this.db('ia_images as i')
+        .leftJoin('ia_repositories as r', 'r.repository', 'i.repository')
+        .where('i.entity_ref', entityRef)
+        .select('i.*', 'r.last_scan_at'),
+    ]);
+    if (!entityRow) return undefined;
+    const writeBackRow = Object.fromEntries(
+      WRITE_BACK_COLUMNS.map(column => [column, entityRow[`wb_${column}`]]),
+    );
+    return {
+      entity: toEntity(entityRow),
+      images: imageRows.map(row => ({
+        ...toImage(row),
+        lastScanAt: num(row.last_scan_at),
+      })),
+      writeBack: writeBackRow.entity_ref ? toWriteBack(writeBackRow) : undefined,
+    };
   }
 
   async replaceImages(

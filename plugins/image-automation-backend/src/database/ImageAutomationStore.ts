@@ -80,6 +80,13 @@ export interface WriteBackRecord {
   updatedAt: number;
 }
 
+/** An entity as its status endpoint shows it. */
+export interface EntityView {
+  entity: EntityRecord;
+  images: Array<ImageRecord & { lastScanAt?: number }>;
+  writeBack?: WriteBackRecord;
+}
+
 /** One line of the append-only history. */
 export interface HistoryEvent {
   entityRef: string;
@@ -117,6 +124,11 @@ export interface ImageAutomationStore {
   requestRefresh(entityRef: string, at: number): Promise<void>;
 
   listImages(filter?: { entityRefs?: string[] }): Promise<ImageRecord[]>;
+  /**
+   * Everything the entity endpoint shows, in two queries: the entity with its
+   * write-back, and its images with their repositories' last scan times.
+   */
+  getEntityView(entityRef: string): Promise<EntityView | undefined>;
   /** Replaces the images of the given entities with exactly these rows. */
   replaceImages(entityRefs: string[], images: ImageRecord[]): Promise<void>;
 

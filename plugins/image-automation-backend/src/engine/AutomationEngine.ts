@@ -1,6 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ImageReference,
+  PolicyEvaluation,
+  PolicySpec,
   TagPolicy,
   createTagPolicy,
   decideImageUpdate,
@@ -118,7 +120,7 @@ export class AutomationEngine {
   private async check(entities: EntityRecord[], signal?: AbortSignal) {
     const { scanner, store } = this.options;
     const checkedAt = this.now();
-    const compiled = new Map(entities.map(e => [e.entityRef, compile(e)]));
+    const compiled = compileAll(entities);
 
     const repositories = new Map<string, ImageReference>();
     for (const images of compiled.values()) {
@@ -147,6 +149,21 @@ export class AutomationEngine {
     const history: HistoryEvent[] = [];
     let updatesDue = 0;
     const checked: EntityRecord[] = [];
+    // One evaluation per repository and policy, shared by every entity using both.
+    const evaluations = new Map<string, PolicyEvaluation>();
+    const evaluate = (
+      repository: string,
+      policy: TagPolicy,
+      tags: Record<string, number>,
+    ) => {
+      const key = `${repository}\u0000${JSON.stringify(policy.spec)}`;
+      let evaluation = evaluations.get(key);
+      if (!evaluation) {
+        evaluation = policy.evaluate(Object.keys(tags));
+        evaluations.set(key, evaluation);
+      }
+      return evaluation;
+    };
     await forEachLimited(entities, ENTITY_CONCURRENCY, async entity => {
       if (signal?.aborted) return;
       checked.push(entity);
@@ -159,6 +176,7 @@ export class AutomationEngine {
           previous: previousImages.get(entity.entityRef) ?? [],
           writeBack: writeBacks.get(entity.entityRef),
           checkedAt: decidedAt,
+          evaluate,
         },
       );
       images.push(...result.images);
@@ -204,6 +222,11 @@ export class AutomationEngine {
       previous: ImageRecord[];
       writeBack?: WriteBackRecord;
       checkedAt: number;
+      evaluate: (
+        repository: string,
+        policy: TagPolicy,
+        tags: Record<string, number>,
+      ) => PolicyEvaluation;
     },
   ): Promise<{ images: ImageRecord[]; history: HistoryEvent[] }> {
     const { spec } = entity;
@@ -281,6 +304,7 @@ export class AutomationEngine {
       const decision = decideImageUpdate({
         policy: image.policy,
         tags: { firstSeen: scan.tags },
+        evaluation: context.evaluate(image.repository, image.policy, scan.tags),
         currentTag: here?.tag,
         allowDowngrade: imageSpec.allowDowngrade,
         minimumAgeMs: imageSpec.minimumAgeMs,
@@ -428,18 +452,42 @@ function applyWriteBack(
   }
 }
 
-function compile(entity: EntityRecord): CompiledImage[] {
-  return (entity.spec?.images ?? []).map(image => {
-    const compiled: CompiledImage = { name: image.name, image: image.image };
-    try {
-      compiled.reference = parseImageReference(image.image);
-      compiled.repository = repositoryOf(compiled.reference);
-      compiled.policy = createTagPolicy(image.policy);
-    } catch (error) {
-      compiled.problem = (error as Error).message;
+/**
+ * Compiles each entity's images, sharing one TagPolicy per distinct policy
+ * spec: thousands of entities use a handful of policies.
+ */
+function compileAll(entities: EntityRecord[]): Map<string, CompiledImage[]> {
+  const policies = new Map<string, TagPolicy | Error>();
+  const policyFor = (spec: PolicySpec): TagPolicy => {
+    const key = JSON.stringify(spec);
+    let policy = policies.get(key);
+    if (!policy) {
+      try {
+        policy = createTagPolicy(spec);
+      } catch (error) {
+        policy = error as Error;
+      }
+      policies.set(key, policy);
     }
-    return compiled;
-  });
+    if (policy instanceof Error) throw policy;
+    return policy;
+  };
+  return new Map(
+    entities.map(entity => [
+      entity.entityRef,
+      (entity.spec?.images ?? []).map(image => {
+        const compiled: CompiledImage = { name: image.name, image: image.image };
+        try {
+          compiled.reference = parseImageReference(image.image);
+          compiled.repository = repositoryOf(compiled.reference);
+          compiled.policy = policyFor(image.policy);
+        } catch (error) {
+          compiled.problem = (error as Error).message;
+        }
+        return compiled;
+      }),
+    ]),
+  );
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

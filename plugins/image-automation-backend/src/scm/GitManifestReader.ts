@@ -38,7 +38,7 @@ export interface GitSnapshot extends BranchHead {
 }
 
 /** Blob contents kept in memory, by sha; content-addressed, so never stale. */
-const BLOB_CACHE_LIMIT = 5_000;
+const BLOB_CACHE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Reads manifest files at the head of a branch through the GitHub API, without
@@ -46,6 +46,7 @@ const BLOB_CACHE_LIMIT = 5_000;
  */
 export class GitManifestReader {
   private readonly blobs = new Map<string, string>();
+  private blobBytes = 0;
 
   constructor(private readonly clients: GithubClients) {}
 
@@ -85,10 +86,13 @@ export class GitManifestReader {
     return { repository, branch, headSha, treeSha, entries };
   }
 
-  /** Reads files of a branch head; blobs already seen come from memory. */
+  /**
+   * Reads files of a branch head, in parallel; blobs already seen come from
+   * memory. Every path is checked before any download starts.
+   */
   async readFiles(head: BranchHead, paths: string[]): Promise<GitSnapshot> {
     const { repository, branch, entries } = head;
-    const files = new Map<string, GitFile>();
+    const wanted: Array<{ path: string; sha: string }> = [];
     const missing: string[] = [];
     for (const path of paths) {
       const entry = entries.get(path);
@@ -110,12 +114,17 @@ export class GitManifestReader {
           `${path} in ${repository.fullName}@${branch} is ${entry.size} bytes; manifests over ${MAX_MANIFEST_BYTES} bytes are refused`,
         );
       }
-      files.set(path, {
-        path,
-        blobSha: entry.sha,
-        content: await this.blob(repository, entry.sha, path),
-      });
+      wanted.push({ path, sha: entry.sha });
     }
+    const contents = await Promise.all(
+      wanted.map(({ path, sha }) => this.blob(repository, sha, path)),
+    );
+    const files = new Map<string, GitFile>(
+      wanted.map(({ path, sha }, i) => [
+        path,
+        { path, blobSha: sha, content: contents[i] },
+      ]),
+    );
     return { ...head, files, missing };
   }
 
@@ -196,10 +205,15 @@ export class GitManifestReader {
     } catch (error) {
       throw toGitError(error, fullName, `read ${path}`);
     }
-    if (this.blobs.size >= BLOB_CACHE_LIMIT) {
-      this.blobs.delete(this.blobs.keys().next().value!);
-    }
+    // A byte budget, not a count: a fleet of many small manifests must stay
+    // cached, or every cycle fetches them again against the rate limit.
     this.blobs.set(sha, content);
+    this.blobBytes += content.length;
+    while (this.blobBytes > BLOB_CACHE_BYTES && this.blobs.size > 1) {
+      const [oldest, text] = this.blobs.entries().next().value!;
+      this.blobs.delete(oldest);
+      this.blobBytes -= text.length;
+    }
     return content;
   }
 }

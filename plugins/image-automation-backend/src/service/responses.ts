@@ -8,6 +8,7 @@ import type {
 import { IMAGE_STATES } from '@image-automation/plugin-image-automation-common';
 import {
   EntityRecord,
+  EntityView,
   ImageRecord,
   WriteBackRecord,
 } from '../database/ImageAutomationStore';
@@ -64,19 +65,13 @@ export function imageStatusOf(
   };
 }
 
-export function entityResponseOf(
-  entity: EntityRecord,
-  images: ImageRecord[],
-  lastScans: Map<string, number | undefined>,
-  writeBack?: WriteBackRecord,
-): EntityImageAutomation {
+export function entityResponseOf(view: EntityView): EntityImageAutomation {
+  const { entity, images, writeBack } = view;
   return {
     entityRef: entity.entityRef,
     mode: entity.mode,
     repository: entity.gitRepository,
-    images: images.map(i =>
-      imageStatusOf(i, lastScans.get(i.repository), writeBack),
-    ),
+    images: images.map(i => imageStatusOf(i, i.lastScanAt, writeBack)),
     configProblems: entity.configProblems,
     lastCheckedAt: iso(entity.lastCheckedAt),
   };

@@ -92,25 +92,13 @@ export async function createRouter(
   async function entityResponse(
     entityRef: string,
   ): Promise<EntityImageAutomation> {
-    const entity = await store.getEntity(entityRef);
-    if (!entity) {
+    const view = await store.getEntityView(entityRef);
+    if (!view) {
       throw new NotFoundError(
         `${entityRef} has not been checked for image automation yet: it needs image-automation/image or image-automation/config annotations, and is picked up by the next cycle`,
       );
     }
-    const images = await store.listImages({ entityRefs: [entityRef] });
-    const repositories = await store.getRepositories([
-      ...new Set(images.map(i => i.repository)),
-    ]);
-    const lastScans = new Map(
-      [...repositories].map(([key, r]) => [key, r.lastScanAt]),
-    );
-    return entityResponseOf(
-      entity,
-      images,
-      lastScans,
-      await store.getWriteBack(entityRef),
-    );
+    return entityResponseOf(view);
   }
 
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {

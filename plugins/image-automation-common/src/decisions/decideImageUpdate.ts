@@ -1,4 +1,4 @@
-import type { TagPolicy } from '../policies';
+import type { PolicyEvaluation, TagPolicy } from '../policies';
 import semver from 'semver';
 
 /** What the registry holds for one image repository. */
@@ -17,6 +17,11 @@ export interface DecisionInput {
   allowDowngrade: boolean;
   minimumAgeMs?: number;
   now: number;
+  /**
+   * The policy's evaluation of exactly these tags, when the caller already
+   * has it: entities sharing a repository and policy share one evaluation.
+   */
+  evaluation?: PolicyEvaluation;
 }
 
 /** The decision for one image; pure, so every safety rule is unit-tested. */
@@ -45,7 +50,8 @@ export interface Decision {
  */
 export function decideImageUpdate(input: DecisionInput): Decision {
   const { policy, tags, currentTag, now } = input;
-  const evaluation = policy.evaluate(Object.keys(tags.firstSeen));
+  const evaluation =
+    input.evaluation ?? policy.evaluate(Object.keys(tags.firstSeen));
   const candidates = evaluation.candidates;
   if (candidates.length === 0) {
     return {
