@@ -10,6 +10,7 @@ import {
   imageAutomationRegistryAuthExtensionPoint,
 } from '@image-automation/plugin-image-automation-node';
 import { createAutomationEngine } from './engine/createAutomationEngine';
+import { EntityStatusReadModel } from './service/EntityStatusReadModel';
 import { createRouter } from './service/router';
 
 /** The task id shared by every replica; the scheduler runs it once cluster-wide. */
@@ -56,8 +57,10 @@ export const imageAutomationPlugin = createBackendPlugin({
             auth: deps.auth,
             metrics: deps.metrics,
             providers,
+            onStatusChanged: async refs => statusReadModel.invalidate(refs),
           });
         lifecycle.addShutdownHook(() => registry.close());
+        const statusReadModel = new EntityStatusReadModel(store, logger);
 
         deps.permissionsRegistry.addPermissions(imageAutomationPermissions);
         httpRouter.use(
@@ -68,6 +71,7 @@ export const imageAutomationPlugin = createBackendPlugin({
             catalog: deps.catalog,
             store,
             engine,
+            statusReadModel,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -151,6 +151,7 @@ describe.each(databases.eachSupportedId())(
     expect(view?.images).toEqual([{ ...image(ref, 'api', '1.1.0'), lastScanAt: 42 }]);
     expect(view?.writeBack).toEqual(await store.getWriteBack(ref));
     expect(await store.getEntityView('component:default/none')).toBeUndefined();
+    expect(await store.listEntityViews()).toEqual([view]);
   });
 
   it('stores repositories with first-seen times per tag', async () => {

@@ -34,6 +34,26 @@ const WRITE_BACK_COLUMNS = [
   'updated_at',
 ];
 
+/** The image columns, aliased when joined onto an entity row. */
+const IMAGE_COLUMNS = [
+  'entity_ref',
+  'image_name',
+  'repository',
+  'image',
+  'policy',
+  'state',
+  'current_tag',
+  'current_file',
+  'current_line',
+  'latest_tag',
+  'versions_behind',
+  'pending_since',
+  'message',
+  'error_kind',
+  'error_message',
+  'updated_at',
+];
+
 /** Rows per statement: stays under SQLite's bound-parameter limit. */
 const BATCH_SIZE = 50;
 
@@ -169,31 +189,56 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
   }
 
   async getEntityView(entityRef: string): Promise<EntityView | undefined> {
-    const [entityRow, imageRows] = await Promise.all([
-      this.db('ia_entities as e')
-        .leftJoin('ia_write_backs as w', 'w.entity_ref', 'e.entity_ref')
-        .where('e.entity_ref', entityRef)
-        .first(
-          'e.*',
-          ...WRITE_BACK_COLUMNS.map(column => `w.${column} as wb_${column}`),
-        ),
-      this.db('ia_images as i')
-        .leftJoin('ia_repositories as r', 'r.repository', 'i.repository')
-        .where('i.entity_ref', entityRef)
-        .select('i.*', 'r.last_scan_at'),
-    ]);
-    if (!entityRow) return undefined;
-    const writeBackRow = Object.fromEntries(
-      WRITE_BACK_COLUMNS.map(column => [column, entityRow[`wb_${column}`]]),
-    );
+    // One round trip: the status endpoint is the plugin's hottest path.
+    const rows: Row[] = await this.db('ia_entities as e')
+      .leftJoin('ia_write_backs as w', 'w.entity_ref', 'e.entity_ref')
+      .leftJoin('ia_images as i', 'i.entity_ref', 'e.entity_ref')
+      .leftJoin('ia_repositories as r', 'r.repository', 'i.repository')
+      .where('e.entity_ref', entityRef)
+      .select(
+        'e.*',
+        ...WRITE_BACK_COLUMNS.map(column => `w.${column} as wb_${column}`),
+        ...IMAGE_COLUMNS.map(column => `i.${column} as img_${column}`),
+        'r.last_scan_at as img_last_scan_at',
+      );
+    if (!rows.length) return undefined;
+    const prefixed = (row: Row, prefix: string, columns: string[]) =>
+      Object.fromEntries(columns.map(c => [c, row[`${prefix}${c}`]]));
+    const writeBackRow = prefixed(rows[0], 'wb_', WRITE_BACK_COLUMNS);
     return {
-      entity: toEntity(entityRow),
-      images: imageRows.map(row => ({
-        ...toImage(row),
-        lastScanAt: num(row.last_scan_at),
-      })),
+      entity: toEntity(rows[0]),
+      images: rows
+        .filter(row => row.img_entity_ref !== null && row.img_entity_ref !== undefined)
+        .map(row => ({
+          ...toImage(prefixed(row, 'img_', IMAGE_COLUMNS)),
+          lastScanAt: num(row.img_last_scan_at),
+        }))
+        .sort((a, b) => (a.imageName < b.imageName ? -1 : 1)),
       writeBack: writeBackRow.entity_ref ? toWriteBack(writeBackRow) : undefined,
     };
+  }
+
+  async listEntityViews(): Promise<EntityView[]> {
+    const [entities, imageRows, writeBacks] = await Promise.all([
+      this.listEntities(),
+      this.db('ia_images as i')
+        .leftJoin('ia_repositories as r', 'r.repository', 'i.repository')
+        .select('i.*', 'r.last_scan_at as repository_last_scan_at')
+        .orderBy(['i.entity_ref', 'i.image_name']),
+      this.listWriteBacks(),
+    ]);
+    const images = new Map<string, EntityView['images']>();
+    for (const row of imageRows) {
+      const list = images.get(row.entity_ref) ?? [];
+      list.push({ ...toImage(row), lastScanAt: num(row.repository_last_scan_at) });
+      images.set(row.entity_ref, list);
+    }
+    const writeBackOf = new Map(writeBacks.map(w => [w.entityRef, w]));
+    return entities.map(entity => ({
+      entity,
+      images: images.get(entity.entityRef) ?? [],
+      writeBack: writeBackOf.get(entity.entityRef),
+    }));
   }
 
   async replaceImages(

@@ -129,6 +129,8 @@ export interface ImageAutomationStore {
    * write-back, and its images with their repositories' last scan times.
    */
   getEntityView(entityRef: string): Promise<EntityView | undefined>;
+  /** Every entity's view, in three queries whatever the number of entities. */
+  listEntityViews(): Promise<EntityView[]>;
   /** Replaces the images of the given entities with exactly these rows. */
   replaceImages(entityRefs: string[], images: ImageRecord[]): Promise<void>;
 

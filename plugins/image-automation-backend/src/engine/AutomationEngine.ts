@@ -46,6 +46,8 @@ export interface AutomationEngineOptions {
   /** Interval for entities that set none. */
   defaultIntervalMs: number;
   writeBack?: WriteBackHandler;
+  /** Told which entities' stored status changed (to drop cached answers). */
+  onStatusChanged?: (entityRefs: string[]) => Promise<void>;
   now?: () => number;
 }
 
@@ -82,8 +84,10 @@ export class AutomationEngine {
     const discovered = await discovery.discoverAll(started);
     await store.saveDiscoveredEntities(discovered);
     const removed = await store.removeEntitiesNotSeenSince(started);
-    if (removed.length)
+    if (removed.length) {
       logger.info(`Forgot ${removed.length} entities that left the catalog`);
+      await this.options.onStatusChanged?.(removed);
+    }
 
     const due = await store.listDueEntities(started);
     const result = await this.check(due, options.signal);
@@ -205,6 +209,7 @@ export class AutomationEngine {
       checkedAt,
       ref => checkedAt + intervals.get(ref)!,
     );
+    await this.options.onStatusChanged?.(checkedRefs);
     this.options.metrics.recordUpdatesProposed(history.length);
     return {
       checked: checked.length,

@@ -38,6 +38,8 @@ export async function createAutomationEngine(options: {
   metrics: MetricsService;
   providers?: RegistryCredentialsProvider[];
   registryOptions?: Omit<RegistryClientOptions, 'registries' | 'providers'>;
+  /** Told which entities' stored status changed. */
+  onStatusChanged?: (entityRefs: string[]) => Promise<void>;
   /** Identifies this replica in write-back leases. */
   instanceId?: string;
   now?: () => number;
@@ -85,6 +87,7 @@ export async function createAutomationEngine(options: {
       appBaseUrl: config.getOptionalString('app.baseUrl'),
       now,
     }),
+    onStatusChanged: options.onStatusChanged,
     now,
   });
   return { settings, store, registry, engine, metrics };

@@ -19,7 +19,8 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ImageAutomationStore } from '../database/ImageAutomationStore';
 import { AutomationEngine } from '../engine/AutomationEngine';
-import { entityResponseOf, overviewEntryOf, registryOf } from './responses';
+import { EntityStatusReadModel } from './EntityStatusReadModel';
+import { overviewEntryOf, registryOf } from './responses';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -28,6 +29,7 @@ export interface RouterOptions {
   catalog: CatalogService;
   store: ImageAutomationStore;
   engine: AutomationEngine;
+  statusReadModel: EntityStatusReadModel;
 }
 
 const entityParams = z.object({
@@ -66,7 +68,8 @@ function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, store, engine } = options;
+  const { httpAuth, permissions, catalog, store, engine, statusReadModel } =
+    options;
   const router = Router();
   router.use(express.json());
 
@@ -92,13 +95,13 @@ export async function createRouter(
   async function entityResponse(
     entityRef: string,
   ): Promise<EntityImageAutomation> {
-    const view = await store.getEntityView(entityRef);
-    if (!view) {
+    const answer = await statusReadModel.get(entityRef);
+    if (!answer) {
       throw new NotFoundError(
         `${entityRef} has not been checked for image automation yet: it needs image-automation/image or image-automation/config annotations, and is picked up by the next cycle`,
       );
     }
-    return entityResponseOf(view);
+    return answer;
   }
 
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
