@@ -10,7 +10,6 @@ import {
   imageAutomationRegistryAuthExtensionPoint,
 } from '@image-automation/plugin-image-automation-node';
 import { createAutomationEngine } from './engine/createAutomationEngine';
-import { EntityStatusReadModel } from './service/EntityStatusReadModel';
 import { createRouter } from './service/router';
 
 /** The task id shared by every replica; the scheduler runs it once cluster-wide. */
@@ -48,7 +47,7 @@ export const imageAutomationPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, scheduler, httpRouter, lifecycle } = deps;
-        const { settings, store, registry, engine } =
+        const { settings, store, registry, engine, statusReadModel } =
           await createAutomationEngine({
             config,
             logger,
@@ -57,10 +56,8 @@ export const imageAutomationPlugin = createBackendPlugin({
             auth: deps.auth,
             metrics: deps.metrics,
             providers,
-            onStatusChanged: async refs => statusReadModel.invalidate(refs),
           });
         lifecycle.addShutdownHook(() => registry.close());
-        const statusReadModel = new EntityStatusReadModel(store, logger);
 
         deps.permissionsRegistry.addPermissions(imageAutomationPermissions);
         httpRouter.use(

@@ -23,6 +23,7 @@ import { RepositoryScanner } from '../scanning/RepositoryScanner';
 import { GitManifestReader } from '../scm/GitManifestReader';
 import { GithubClients } from '../scm/GithubClients';
 import { AutomationEngine } from './AutomationEngine';
+import { EntityStatusReadModel } from '../service/EntityStatusReadModel';
 import { GithubWriteBack } from '../writeback/GithubWriteBack';
 
 /**
@@ -38,8 +39,6 @@ export async function createAutomationEngine(options: {
   metrics: MetricsService;
   providers?: RegistryCredentialsProvider[];
   registryOptions?: Omit<RegistryClientOptions, 'registries' | 'providers'>;
-  /** Told which entities' stored status changed. */
-  onStatusChanged?: (entityRefs: string[]) => Promise<void>;
   /** Identifies this replica in write-back leases. */
   instanceId?: string;
   now?: () => number;
@@ -50,6 +49,8 @@ export async function createAutomationEngine(options: {
   const store = await DatabaseImageAutomationStore.create({
     database: options.database,
   });
+  // What the status endpoint answers from; the engine says what it changed.
+  const statusReadModel = new EntityStatusReadModel(store, logger, now);
   const metrics = ImageAutomationMetrics.create(options.metrics);
   const providers = [...(options.providers ?? [])];
   // ECR's AWS modules load only when a registry entry asks for them.
@@ -87,8 +88,8 @@ export async function createAutomationEngine(options: {
       appBaseUrl: config.getOptionalString('app.baseUrl'),
       now,
     }),
-    onStatusChanged: options.onStatusChanged,
+    onStatusChanged: async refs => statusReadModel.invalidate(refs),
     now,
   });
-  return { settings, store, registry, engine, metrics };
+  return { settings, store, registry, engine, metrics, statusReadModel };
 }
