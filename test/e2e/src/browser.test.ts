@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { ensureAppBuild } from './appBuild';
 import { DemoBackend, startDemoBackend } from './demoBackend';
-import { freePort } from './freePort';
+import { freePort } from '@internal/image-automation-test-harness';
 
 const repoRoot = resolve(__dirname, '../../..');
 const artifacts = resolve(__dirname, '../artifacts');

@@ -1,4 +1,3 @@
 export { ensureAppBuild } from './appBuild';
 export { startDemoBackend } from './demoBackend';
 export type { DemoBackend } from './demoBackend';
-export { freePort } from './freePort';

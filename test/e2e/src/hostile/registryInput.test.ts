@@ -5,7 +5,7 @@
  * images on hosts the allowlist does not name. Each ends in a clear state,
  * nothing hostile reaches Git, and the backend keeps serving.
  */
-import { freePort } from '../freePort';
+import { freePort } from '@internal/image-automation-test-harness';
 import {
   HostileBackend,
   component,

@@ -7,7 +7,7 @@ import {
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../freePort';
+import { freePort } from '@internal/image-automation-test-harness';
 import { HttpRelay, startHttpRelay } from '../support/httpRelay';
 import { createTestDatabases, TestDatabases } from '../support/postgres';
 import {

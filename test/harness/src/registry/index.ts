@@ -14,3 +14,4 @@ export type { StartedProxy } from './proxy';
 export { seedRegistryStorage } from './seedStorage';
 export type { SeedStorageOptions } from './seedStorage';
 export { buildImage, buildIndex } from './images';
+export { freePort } from './ports';
