@@ -7,7 +7,10 @@ import { resolve } from 'node:path';
  * an IPC channel. Used where a figure must not include the benchmark itself:
  * the emulator, the load generator, the measured cycle.
  */
-export function forkSource(fileName: string, execArgv: string[] = []): ChildProcess {
+export function forkSource(
+  fileName: string,
+  execArgv: string[] = [],
+): ChildProcess {
   return fork(
     // Benchmarks only ever run from source, never from a production build.
     // eslint-disable-next-line no-restricted-syntax
@@ -44,7 +47,11 @@ export function ask<R extends Reply>(
   return new Promise((done, fail) => {
     const timer = setTimeout(() => {
       cleanup();
-      fail(new Error(`${what} did not answer ${request.type} within ${timeoutMs} ms`));
+      fail(
+        new Error(
+          `${what} did not answer ${request.type} within ${timeoutMs} ms`,
+        ),
+      );
     }, timeoutMs);
     const onMessage = (reply: R) => {
       if (reply?.type === 'error') {
@@ -74,7 +81,10 @@ export function ask<R extends Reply>(
  * Lets a worker that has answered exit by itself (so it can flush what it
  * writes on exit, such as a --cpu-prof profile), and kills it after `graceMs`.
  */
-export async function waitForExit(child: ChildProcess, graceMs = 10_000): Promise<void> {
+export async function waitForExit(
+  child: ChildProcess,
+  graceMs = 10_000,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   await new Promise<void>(done => {
     const timer = setTimeout(() => {

@@ -28,7 +28,12 @@ export interface CycleMeasurement {
   maxRssMb: number;
   cpuMs: number;
   timings: Array<[string, MethodTiming]>;
-  report: { entities: number; checked: number; repositoriesScanned: number; updatesDue: number };
+  report: {
+    entities: number;
+    checked: number;
+    repositoriesScanned: number;
+    updatesDue: number;
+  };
   /** Stored images by state after the cycle. */
   states: Record<string, number>;
   problems: string[];

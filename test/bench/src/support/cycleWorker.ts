@@ -3,8 +3,7 @@
  * (plus the modules a backend loads anyway), not the benchmark's set-up.
  */
 import { performance } from 'node:perf_hooks';
-import { mockServices } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { ConfigReader } from '@backstage/config';
 // Benchmarks run from source: the engine's factory is not part of the
 // package's public API, and the benchmark drives it without the plugin.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports, @backstage/no-forbidden-package-imports
@@ -18,26 +17,32 @@ import {
   createPostgresDatabase,
   createSqliteDatabase,
 } from './scratchDatabase';
-import { CountingLogger, databaseOver, discardingMetrics } from './services';
+import {
+  CountingLogger,
+  databaseOver,
+  discardingMetrics,
+  fleetCatalog,
+  serviceAuth,
+} from './services';
 
 async function measureCycle(
   request: CycleRequest,
   database: ScratchDatabase,
 ): Promise<CycleMeasurement> {
   const logger = new CountingLogger();
-  const catalog = catalogServiceMock({ entities: entities(request.registryHost) });
-  const config = mockServices.rootConfig({
-    data: {
-      integrations: {
-        github: [
-          {
-            host: 'github.com',
-            apiBaseUrl: request.githubApiBaseUrl,
-            token: request.githubToken,
-          },
-        ],
-      },
-      imageAutomation: { registries: [{ host: request.registryHost, insecure: true }] },
+  const catalog = fleetCatalog(entities(request.registryHost));
+  const config = new ConfigReader({
+    integrations: {
+      github: [
+        {
+          host: 'github.com',
+          apiBaseUrl: request.githubApiBaseUrl,
+          token: request.githubToken,
+        },
+      ],
+    },
+    imageAutomation: {
+      registries: [{ host: request.registryHost, insecure: true }],
     },
   });
   const services = await createAutomationEngine({
@@ -45,7 +50,7 @@ async function measureCycle(
     logger,
     database: databaseOver(database.knex),
     catalog,
-    auth: mockServices.auth(),
+    auth: serviceAuth,
     metrics: discardingMetrics,
   });
   const { engine, store } = services;
@@ -58,8 +63,8 @@ async function measureCycle(
     timeMethods(services.registry, 'registry', timings, since);
     timeMethods(store, 'store', timings, since);
     // The Git reader is the engine's own; reached at run time for timing only.
-    const gitReader = (engine as unknown as { options: { gitReader?: object } }).options
-      .gitReader;
+    const gitReader = (engine as unknown as { options: { gitReader?: object } })
+      .options.gitReader;
     if (gitReader) timeMethods(gitReader, 'git', timings, since);
 
     const queriesBefore = database.queries();
@@ -122,5 +127,7 @@ function reply(message: CycleReply) {
 process.once('message', (request: CycleRequest) => {
   run(request)
     .then(measurement => reply({ type: 'measured', measurement }))
-    .catch(error => reply({ type: 'error', message: String(error?.stack ?? error) }));
+    .catch(error =>
+      reply({ type: 'error', message: String(error?.stack ?? error) }),
+    );
 });

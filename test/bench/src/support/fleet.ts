@@ -19,7 +19,10 @@ const pad = (n: number, width = 4) => String(n).padStart(width, '0');
 
 /** `bench/app-0000` … `bench/app-0999`. */
 export const imageRepositories = (): string[] =>
-  Array.from({ length: FLEET.imageRepositories }, (_, i) => `bench/app-${pad(i)}`);
+  Array.from(
+    { length: FLEET.imageRepositories },
+    (_, i) => `bench/app-${pad(i)}`,
+  );
 
 /** 1.0.0 … 1.9.9: a policy `^1.0.0` allows all, 1.9.9 is the latest. */
 export const tags = (): string[] =>
@@ -80,7 +83,11 @@ export function gitRepositories(registryHost: string): SeedRepository[] {
     const where = placement(index);
     let repository = repositories.get(where.gitRepository);
     if (!repository) {
-      repository = { owner: FLEET.gitOwner, name: where.gitRepository, files: {} };
+      repository = {
+        owner: FLEET.gitOwner,
+        name: where.gitRepository,
+        files: {},
+      };
       repositories.set(where.gitRepository, repository);
     }
     repository.files[where.file] = manifest(
@@ -112,8 +119,14 @@ export function entities(
           'image-automation/mode': mode(index),
         },
       },
-      spec: { type: 'service', owner: `group:default/team-${index % 40}`, lifecycle: 'production' },
-      relations: [{ type: 'ownedBy', targetRef: `group:default/team-${index % 40}` }],
+      spec: {
+        type: 'service',
+        owner: `group:default/team-${index % 40}`,
+        lifecycle: 'production',
+      },
+      relations: [
+        { type: 'ownedBy', targetRef: `group:default/team-${index % 40}` },
+      ],
     };
   });
 }

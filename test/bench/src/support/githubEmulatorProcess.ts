@@ -6,7 +6,10 @@ const START_TIMEOUT_MS = 300_000;
 const ANSWER_TIMEOUT_MS = 30_000;
 const WHAT = 'the GitHub emulator';
 
-type Answer<T extends EmulatorReply['type']> = Extract<EmulatorReply, { type: T }>;
+type Answer<T extends EmulatorReply['type']> = Extract<
+  EmulatorReply,
+  { type: T }
+>;
 
 /** The GitHub emulator, running in a child process. */
 export interface GithubEmulatorProcess {
@@ -28,7 +31,13 @@ export async function startGithubEmulatorProcess(options: {
   const stop = async () => {
     if (child.exitCode !== null || !child.connected) return;
     try {
-      await ask<Answer<'stopped'>>(child, { type: 'stop' }, 'stopped', ANSWER_TIMEOUT_MS, WHAT);
+      await ask<Answer<'stopped'>>(
+        child,
+        { type: 'stop' },
+        'stopped',
+        ANSWER_TIMEOUT_MS,
+        WHAT,
+      );
     } finally {
       if (child.exitCode === null) child.kill();
     }

@@ -47,7 +47,11 @@ async function handle(message: EmulatorRequest) {
         byRoute[route] = (byRoute[route] ?? 0) + 1;
       }
       const cpu = process.cpuUsage();
-      reply({ type: 'requests', byRoute, cpuMs: (cpu.user + cpu.system) / 1000 });
+      reply({
+        type: 'requests',
+        byRoute,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      });
       if (emulator) emulator.requestLog.length = 0;
       return;
     }

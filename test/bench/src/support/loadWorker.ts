@@ -37,7 +37,12 @@ async function send(
   agent: Agent,
   plan: LoadPlan,
   count: number,
-  onAnswer: (path: string, status: number, body: string, latencyMs: number) => void,
+  onAnswer: (
+    path: string,
+    status: number,
+    body: string,
+    latencyMs: number,
+  ) => void,
 ) {
   let next = 0;
   await Promise.all(
@@ -54,7 +59,9 @@ async function send(
 
 async function run(plan: LoadPlan): Promise<LoadResult> {
   if (!plan.origin.startsWith('http://127.0.0.1:')) {
-    throw new Error(`the load generator only talks to 127.0.0.1, not ${plan.origin}`);
+    throw new Error(
+      `the load generator only talks to 127.0.0.1, not ${plan.origin}`,
+    );
   }
   const agent = new Agent({ keepAlive: true, maxSockets: plan.concurrency });
   try {
@@ -71,7 +78,12 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
         firstFailure = `${status} for ${path}: ${body.slice(0, 300)}`;
       }
     });
-    return { latenciesMs, statuses, elapsedMs: performance.now() - started, firstFailure };
+    return {
+      latenciesMs,
+      statuses,
+      elapsedMs: performance.now() - started,
+      firstFailure,
+    };
   } finally {
     agent.destroy();
   }
@@ -85,5 +97,7 @@ function reply(message: LoadReply) {
 process.once('message', (plan: LoadPlan & { type: 'run' }) => {
   run(plan)
     .then(result => reply({ type: 'done', result }))
-    .catch(error => reply({ type: 'error', message: String(error?.stack ?? error) }));
+    .catch(error =>
+      reply({ type: 'error', message: String(error?.stack ?? error) }),
+    );
 });

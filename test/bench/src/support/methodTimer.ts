@@ -48,7 +48,10 @@ export function timeMethods(
         timing.lastEndMs = Math.max(timing.lastEndMs, end);
         timings.set(key, timing);
       };
-      const result = (original as (...a: unknown[]) => unknown).apply(this, args);
+      const result = (original as (...a: unknown[]) => unknown).apply(
+        this,
+        args,
+      );
       if (result instanceof Promise) return result.finally(done);
       done();
       return result;

@@ -1,7 +1,17 @@
 import {
+  AuthService,
+  BackstageCredentials,
+  BackstageServicePrincipal,
   DatabaseService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
+import type { QueryEntitiesRequest } from '@backstage/catalog-client';
+import {
+  CompoundEntityRef,
+  Entity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { Knex } from 'knex';
 
@@ -51,4 +61,55 @@ export const discardingMetrics: MetricsService = {
 /** The plugin's database service over a knex client the benchmark owns. */
 export function databaseOver(knex: Knex): DatabaseService {
   return { getClient: async () => knex };
+}
+
+/**
+ * The plugin's own service credentials, as the auth service hands them out;
+ * the fleet catalog below does not check them.
+ */
+export const serviceAuth: AuthService = {
+  getOwnServiceCredentials: async () =>
+    ({
+      $$type: '@backstage/BackstageCredentials',
+      principal: { type: 'service', subject: 'plugin:image-automation' },
+    } as BackstageCredentials<BackstageServicePrincipal>),
+  authenticate: async () => {
+    throw new Error('not used by the engine');
+  },
+  getNoneCredentials: async () => {
+    throw new Error('not used by the engine');
+  },
+  isPrincipal: (() => true) as unknown as AuthService['isPrincipal'],
+  getPluginRequestToken: async () => ({ token: '' }),
+  getLimitedUserToken: async () => {
+    throw new Error('not used by the engine');
+  },
+  listPublicServiceKeys: async () => ({ keys: [] }),
+};
+
+/**
+ * The catalog calls the engine makes (paged queryEntities, getEntityByRef),
+ * over the fleet's entities in memory: the test-utils catalog mock and its
+ * dependencies would add their own memory to the RSS the benchmark reports.
+ */
+export function fleetCatalog(entities: Entity[]): CatalogService {
+  const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
+  return {
+    async queryEntities(request?: QueryEntitiesRequest) {
+      const limit = request?.limit ?? 500;
+      const offset =
+        request && 'cursor' in request ? Number(request.cursor) : 0;
+      const items = entities.slice(offset, offset + limit);
+      const next =
+        offset + limit < entities.length ? String(offset + limit) : undefined;
+      return {
+        items,
+        totalItems: entities.length,
+        pageInfo: { nextCursor: next },
+      };
+    },
+    async getEntityByRef(ref: string | CompoundEntityRef) {
+      return byRef.get(typeof ref === 'string' ? ref : stringifyEntityRef(ref));
+    },
+  } as unknown as CatalogService;
 }
