@@ -197,11 +197,15 @@ export class GitManifestReader {
     if (cached !== undefined) return cached;
     let content: string;
     try {
-      const blob = await octokit.git.getBlob({ owner, repo, file_sha: sha });
-      content = Buffer.from(
-        blob.data.content,
-        blob.data.encoding as BufferEncoding,
-      ).toString('utf8');
+      // The raw media type: the bytes themselves, not base64 inside JSON,
+      // which a first cycle over thousands of manifests pays for in garbage.
+      const blob = await octokit.git.getBlob({
+        owner,
+        repo,
+        file_sha: sha,
+        mediaType: { format: 'raw' },
+      });
+      content = rawText(blob.data as unknown);
     } catch (error) {
       throw toGitError(error, fullName, `read ${path}`);
     }
@@ -216,4 +220,19 @@ export class GitManifestReader {
     }
     return content;
   }
+}
+
+/** Octokit hands raw bodies over as text or as bytes, by content type. */
+function rawText(data: unknown): string {
+  if (typeof data === 'string') return data;
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  if (ArrayBuffer.isView(data)) {
+    return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString(
+      'utf8',
+    );
+  }
+  throw new GitError(
+    'git-bad-repository',
+    'GitHub answered a raw blob request with no content',
+  );
 }

@@ -185,6 +185,15 @@ describe('GitHub emulator: Git Data API', () => {
     expect(Buffer.from(blob.content, 'base64').toString()).toBe(
       'replicas: 1\n',
     );
+    const raw = await octokit.git.getBlob({
+      owner: OWNER,
+      repo: REPO,
+      file_sha: blob.sha,
+      mediaType: { format: 'raw' },
+    });
+    expect(Buffer.from(raw.data as unknown as ArrayBuffer).toString()).toBe(
+      'replicas: 1\n',
+    );
   });
 
   it('moves a branch only by fast-forward unless forced', async () => {

@@ -32,7 +32,7 @@ async function resolveRefParam(
   return { ref, sha };
 }
 
-const wantsRaw = (ctx: RepoContext) =>
+export const wantsRaw = (ctx: RepoContext) =>
   /application\/vnd\.github(\.v3)?\.raw/.test(
     String(ctx.request.headers.accept ?? ''),
   );

@@ -1,3 +1,4 @@
+import { wantsRaw } from './contents';
 import { GitIdentity, isFullSha } from '../git/BareRepository';
 import {
   isValidMode,
@@ -134,6 +135,14 @@ export const gitObjectRoutes: RepoRoute[] = [
         throw notFound();
       }
       const content = await ctx.repo.git.readBlob(sha);
+      if (wantsRaw(ctx)) {
+        // GitHub answers the raw media type with the blob's bytes as they are.
+        return {
+          status: 200,
+          text: content,
+          headers: { 'content-type': 'application/vnd.github.raw' },
+        };
+      }
       return {
         status: 200,
         body: {
