@@ -248,7 +248,10 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('leaves entities due when the scheduler aborts the cycle', async () => {
-      const { engine, store } = await setup(databaseId, [appEntity(1), appEntity(2)]);
+      const { engine, store } = await setup(databaseId, [
+        appEntity(1),
+        appEntity(2),
+      ]);
       const controller = new AbortController();
       controller.abort();
 
@@ -261,21 +264,24 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('checks an entity at most once a minute, whatever interval it asks for', async () => {
-    const eager = entity('eager', {
-      ...appEntity(3).metadata.annotations,
-      'image-automation/interval': '10s',
+      const eager = entity('eager', {
+        ...appEntity(3).metadata.annotations,
+        'image-automation/interval': '10s',
+      });
+      const { engine, store } = await setup(databaseId, [eager]);
+      await engine.runCycle();
+      const stored = await store.getEntity('component:default/eager');
+      expect(stored?.intervalMs).toBe(60_000);
+      expect(stored!.nextDueAt - stored!.lastCheckedAt!).toBe(60_000);
+      expect(stored?.configProblems).toEqual([
+        expect.objectContaining({
+          key: 'image-automation/interval',
+          message: expect.stringMatching(/at most once a minute/),
+        }),
+      ]);
     });
-    const { engine, store } = await setup(databaseId, [eager]);
-    await engine.runCycle();
-    const stored = await store.getEntity('component:default/eager');
-    expect(stored?.intervalMs).toBe(60_000);
-    expect(stored!.nextDueAt - stored!.lastCheckedAt!).toBe(60_000);
-    expect(stored?.configProblems).toEqual([
-      expect.objectContaining({ key: 'image-automation/interval', message: expect.stringMatching(/at most once a minute/) }),
-    ]);
-  });
 
-  it('forgets entities that left the catalog', async () => {
+    it('forgets entities that left the catalog', async () => {
       const knex = await databases.init(databaseId);
       const first = await setup(databaseId, [appEntity(1), appEntity(2)], knex);
       await first.engine.runCycle();

@@ -26,6 +26,10 @@ import { PendingUpdate, WriteBackHandler } from './WriteBackHandler';
 
 /** Entities processed at the same time (Git reads and write-backs). */
 const ENTITY_CONCURRENCY = 8;
+/** Checked entities are stored at least this often during a cycle... */
+const FLUSH_INTERVAL_MS = 2_000;
+/** ...or whenever this many are waiting: a few statements per batch. */
+const FLUSH_ENTITIES = 500;
 
 export interface CycleReport {
   entities: number;
@@ -149,10 +153,25 @@ export class AutomationEngine {
     );
 
     const heads = new Map<string, Promise<BranchHead>>();
-    const images: ImageRecord[] = [];
-    const history: HistoryEvent[] = [];
     let updatesDue = 0;
-    const checked: EntityRecord[] = [];
+    let checked = 0;
+    let proposed = 0;
+    // Results are stored in batches as entities finish, so a cycle slowed by
+    // a struggling GitHub or registry shows what it has found so far.
+    let pending: Array<{
+      entity: EntityRecord;
+      images: ImageRecord[];
+      history: HistoryEvent[];
+    }> = [];
+    let lastFlush = this.now();
+    let flushing = Promise.resolve();
+    const flush = () => {
+      const batch = pending;
+      pending = [];
+      lastFlush = this.now();
+      flushing = flushing.then(() => this.storeResults(batch, checkedAt));
+      return flushing;
+    };
     // One evaluation per repository and policy, shared by every entity using both.
     const evaluations = new Map<string, PolicyEvaluation>();
     const evaluate = (
@@ -170,7 +189,7 @@ export class AutomationEngine {
     };
     await forEachLimited(entities, ENTITY_CONCURRENCY, async entity => {
       if (signal?.aborted) return;
-      checked.push(entity);
+      checked++;
       const result = await this.checkEntity(
         entity,
         compiled.get(entity.entityRef)!,
@@ -183,39 +202,62 @@ export class AutomationEngine {
           evaluate,
         },
       );
-      images.push(...result.images);
-      history.push(...result.history);
+      pending.push({ entity, ...result });
+      proposed += result.history.length;
       updatesDue += result.images.filter(
         i => i.state === 'update-available' || i.state === 'pr-open',
       ).length;
+      if (
+        pending.length >= FLUSH_ENTITIES ||
+        this.now() - lastFlush >= FLUSH_INTERVAL_MS
+      ) {
+        await flush();
+      }
     });
+    await flush();
 
-    if (checked.length < entities.length) {
+    if (checked < entities.length) {
       this.options.logger.warn(
-        `Image automation cycle stopped by its timeout after ${checked.length} of ${entities.length} entities; the rest stay due`,
+        `Image automation cycle stopped by its timeout after ${checked} of ${entities.length} entities; the rest stay due`,
       );
     }
-    const checkedRefs = checked.map(e => e.entityRef);
-    await store.replaceImages(checkedRefs, images);
-    await store.appendHistory(history);
-    const intervals = new Map(
-      checked.map(e => [
-        e.entityRef,
-        e.intervalMs ?? this.options.defaultIntervalMs,
-      ]),
-    );
-    await store.markChecked(
-      checkedRefs,
-      checkedAt,
-      ref => checkedAt + intervals.get(ref)!,
-    );
-    await this.options.onStatusChanged?.(checkedRefs);
-    this.options.metrics.recordUpdatesProposed(history.length);
+    this.options.metrics.recordUpdatesProposed(proposed);
     return {
-      checked: checked.length,
+      checked,
       repositoriesScanned: [...scans.values()].filter(s => s.scanned).length,
       updatesDue,
     };
+  }
+
+  /** Stores one batch of checked entities: their images, history and next due time. */
+  private async storeResults(
+    batch: Array<{
+      entity: EntityRecord;
+      images: ImageRecord[];
+      history: HistoryEvent[];
+    }>,
+    checkedAt: number,
+  ) {
+    if (!batch.length) return;
+    const { store } = this.options;
+    const refs = batch.map(b => b.entity.entityRef);
+    await store.replaceImages(
+      refs,
+      batch.flatMap(b => b.images),
+    );
+    await store.appendHistory(batch.flatMap(b => b.history));
+    const intervals = new Map(
+      batch.map(b => [
+        b.entity.entityRef,
+        b.entity.intervalMs ?? this.options.defaultIntervalMs,
+      ]),
+    );
+    await store.markChecked(
+      refs,
+      checkedAt,
+      ref => checkedAt + intervals.get(ref)!,
+    );
+    await this.options.onStatusChanged?.(refs);
   }
 
   private async checkEntity(
@@ -481,7 +523,10 @@ function compileAll(entities: EntityRecord[]): Map<string, CompiledImage[]> {
     entities.map(entity => [
       entity.entityRef,
       (entity.spec?.images ?? []).map(image => {
-        const compiled: CompiledImage = { name: image.name, image: image.image };
+        const compiled: CompiledImage = {
+          name: image.name,
+          image: image.image,
+        };
         try {
           compiled.reference = parseImageReference(image.image);
           compiled.repository = repositoryOf(compiled.reference);
