@@ -134,35 +134,22 @@ export async function createRouter(
   router.get('/overview', async (req, res) => {
     const query = parse(overviewQuery, req.query);
     const credentials = await httpAuth.credentials(req);
-    const [entities, images, writeBacks] = await Promise.all([
-      store.listEntities(),
-      store.listImages(),
-      store.listWriteBacks(),
-    ]);
-    const imagesByEntity = new Map<string, typeof images>();
-    for (const image of images) {
-      imagesByEntity.set(image.entityRef, [
-        ...(imagesByEntity.get(image.entityRef) ?? []),
-        image,
-      ]);
-    }
-    const writeBackByEntity = new Map(writeBacks.map(w => [w.entityRef, w]));
     const owners = new Set(query.owner.map(o => o.toLocaleLowerCase('en-US')));
-    const candidates = entities
+    const candidates = (await store.listEntityViews())
       .filter(
-        e =>
+        ({ entity }) =>
           !owners.size ||
-          (e.owner && owners.has(e.owner.toLocaleLowerCase('en-US'))),
-      )
-      .map(e => ({ entity: e, images: imagesByEntity.get(e.entityRef) ?? [] }))
-      .filter(
-        ({ images: own }) =>
-          !query.state.length || own.some(i => query.state.includes(i.state)),
+          (entity.owner && owners.has(entity.owner.toLocaleLowerCase('en-US'))),
       )
       .filter(
-        ({ images: own }) =>
+        ({ images }) =>
+          !query.state.length ||
+          images.some(i => query.state.includes(i.state)),
+      )
+      .filter(
+        ({ images }) =>
           !query.registry.length ||
-          own.some(i => query.registry.includes(registryOf(i.repository))),
+          images.some(i => query.registry.includes(registryOf(i.repository))),
       );
 
     // Nobody sees the images of an entity they may not read.
@@ -177,8 +164,8 @@ export async function createRouter(
     const body: OverviewResponse = {
       items: visible
         .slice(query.offset, query.offset + query.limit)
-        .map(({ entity, images: own }) =>
-          overviewEntryOf(entity, own, writeBackByEntity.get(entity.entityRef)),
+        .map(({ entity, images, writeBack }) =>
+          overviewEntryOf(entity, images, writeBack),
         ),
       totalItems: visible.length,
       offset: query.offset,
