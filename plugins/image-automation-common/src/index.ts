@@ -11,3 +11,4 @@ export * from './tags';
 export * from './policies';
 export * from './config';
 export * from './decisions';
+export * from './repositories';

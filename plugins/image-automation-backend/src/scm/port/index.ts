@@ -1,0 +1,2 @@
+export * from './GitRepository';
+export * from './GitHosts';
