@@ -230,14 +230,14 @@ describe('./scripts/start.sh, the demo out of the box', () => {
   };
 
   it('writes push-branch changes to a branch per entity, only the image scalar', async () => {
-    await writtenBranch('web-frontend', {
+    const web = await writtenBranch('web-frontend', {
       'deploy/web/deployment.yaml': manifest(
         'deploy/web/deployment.yaml',
         'demo/web:1.0.0 #',
         'demo/web:1.2.1 #',
       ),
     });
-    await writtenBranch('checkout', {
+    const checkout = await writtenBranch('checkout', {
       'deploy/checkout/deployment.yaml': manifest(
         'deploy/checkout/deployment.yaml',
         'demo/checkout-api:2.0.0 #',
@@ -250,13 +250,16 @@ describe('./scripts/start.sh, the demo out of the box', () => {
       ),
     });
     // The structured target: the search container, not its sidecar.
-    await writtenBranch('search', {
+    const search = await writtenBranch('search', {
       'deploy/search/deployment.yaml': manifest(
         'deploy/search/deployment.yaml',
         'demo/search:1.0.0\n',
         'demo/search:1.0.1\n',
       ),
     });
+    // One branch per entity, each kept to that entity's files.
+    const branches = [web, checkout, search].map(w => w.head.branch);
+    expect(new Set(branches).size).toBe(3);
   }, 300_000);
 
   it('writes push changes straight onto main', async () => {
