@@ -1,14 +1,17 @@
 /*
  * The demo portal in a real browser: builds the app (unless the build is
- * current), starts the demo backend serving it, signs in as guest in Debian's
- * Chromium, and checks the image automation card and overview page. The
- * screenshots land in test/e2e/artifacts/; the card's also in the README.
+ * current), brings up the demo sandbox (scripts/demo/up.sh: registry and Git
+ * server), starts the demo backend serving the app against it, signs in as
+ * guest in Debian's Chromium, and checks the image automation card and
+ * overview page. The screenshots land in test/e2e/artifacts/; the card's
+ * also in the README.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { ensureAppBuild } from './appBuild';
 import { DemoBackend, startDemoBackend } from './demoBackend';
+import { DemoSandbox, startDemoSandbox } from './demo/sandbox';
 import { freePort } from '@internal/image-automation-test-harness';
 
 const repoRoot = resolve(__dirname, '../../..');
@@ -18,6 +21,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const UI_TIMEOUT = 60_000;
 
 describe('the demo portal in Chromium', () => {
+  let sandbox: DemoSandbox | undefined;
   let backend: DemoBackend | undefined;
   let browser: Browser | undefined;
   let page: Page;
@@ -25,14 +29,19 @@ describe('the demo portal in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
     const buildMs = ensureAppBuild(repoRoot);
+    const port = await freePort();
+    sandbox = startDemoSandbox({ repoRoot, backendPort: port, appPort: port });
     backend = await startDemoBackend({
       repoRoot,
-      port: await freePort(),
+      port,
       timeoutMs: 180_000,
+      configFiles: [sandbox.configFile],
     });
     // Figures for the test log: the app build and backend start dominate.
     process.stdout.write(
-      `e2e: app build ${buildMs ? `${(buildMs / 1000).toFixed(1)} s` : 'reused'}, backend start ${(backend.startupMs / 1000).toFixed(1)} s\n`,
+      `e2e: app build ${
+        buildMs ? `${(buildMs / 1000).toFixed(1)} s` : 'reused'
+      }, backend start ${(backend.startupMs / 1000).toFixed(1)} s\n`,
     );
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -50,6 +59,7 @@ describe('the demo portal in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     backend?.stop();
+    sandbox?.stop();
   });
 
   it('signs in as guest', async () => {
@@ -61,7 +71,9 @@ describe('the demo portal in Chromium', () => {
   }, 120_000);
 
   it('shows the card on an annotated entity and checks now', async () => {
-    await page.goto(`${backend!.origin}/catalog/default/component/web-frontend`);
+    await page.goto(
+      `${backend!.origin}/catalog/default/component/web-frontend`,
+    );
     const card = page.locator('.MuiCard-root', {
       has: page.getByText('Image automation', { exact: true }),
     });
@@ -72,9 +84,11 @@ describe('the demo portal in Chromium', () => {
     const refreshed = page.waitForResponse(
       response =>
         response.request().method() === 'POST' &&
-        response.url().endsWith(
-          '/api/image-automation/entities/component/default/web-frontend/refresh',
-        ),
+        response
+          .url()
+          .endsWith(
+            '/api/image-automation/entities/component/default/web-frontend/refresh',
+          ),
     );
     await checkNow.click();
     const refresh = await refreshed;
@@ -84,8 +98,8 @@ describe('the demo portal in Chromium', () => {
     expect(refresh.status()).toBe(200);
     // The whole card text on failure says what the backend answered instead.
     const text = await card.innerText();
-    expect(text).toContain('docker.io/library/nginx');
-    expect(text).toContain('semver >=1.25.0 <2.0.0');
+    expect(text).toContain(`${sandbox!.registryHost}/demo/web`);
+    expect(text).toContain('semver ^1.0.0');
     // The README's screenshot changes only when someone asks for it.
     if (process.env.UPDATE_README_SCREENSHOT) {
       copyFileSync(
@@ -97,7 +111,9 @@ describe('the demo portal in Chromium', () => {
 
   it('shows no card on an entity without annotations', async () => {
     await page.goto(`${backend!.origin}/catalog/default/component/docs-site`);
-    await page.getByText('A component without image automation annotations').waitFor();
+    await page
+      .getByText('A component without image automation annotations')
+      .waitFor();
     const card = page.locator('.MuiCard-root', {
       has: page.getByText('Image automation', { exact: true }),
     });
@@ -112,7 +128,9 @@ describe('the demo portal in Chromium', () => {
       .getByText(/How far behind|Error: /)
       .first()
       .waitFor();
-    expect(await page.getByLabel('State', { exact: true }).inputValue()).toBe('');
+    expect(await page.getByLabel('State', { exact: true }).inputValue()).toBe(
+      '',
+    );
     await page.screenshot({
       path: join(artifacts, 'overview.png'),
       fullPage: true,
