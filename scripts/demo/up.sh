@@ -69,13 +69,16 @@ if [ ! -f "$DEMO_DIR/state.env" ]; then
     echo "DEMO_USER=$(id -un)"
   } >"$DEMO_DIR/state.env.partial"
   (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$DEMO_DIR/webhook-token")
-  if $have_git; then
-    ssh-keygen -q -t ed25519 -N '' -C 'image-automation demo host' -f "$DEMO_DIR/ssh/host_ed25519"
-    ssh-keygen -q -t ed25519 -N '' -C 'image-automation demo deploy key' -f "$DEMO_DIR/ssh/deploy_key"
-  fi
   mv "$DEMO_DIR/state.env.partial" "$DEMO_DIR/state.env"
 fi
 source "$DEMO_DIR/state.env"
+# Made when ssh-keygen is there: a sandbox created before OpenSSH was
+# installed gets its keys on the next start.
+for key in host_ed25519 deploy_key; do
+  if $have_git && [ ! -f "$DEMO_DIR/ssh/$key" ]; then
+    ssh-keygen -q -t ed25519 -N '' -C "image-automation demo ${key%_*}" -f "$DEMO_DIR/ssh/$key"
+  fi
+done
 registry_host="127.0.0.1:$DEMO_REGISTRY_PORT"
 registry_url="http://$registry_host"
 git_url="ssh://$DEMO_USER@127.0.0.1:$DEMO_SSH_PORT$DEMO_DIR/git/demo.git"

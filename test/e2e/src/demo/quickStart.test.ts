@@ -120,18 +120,19 @@ describe('./scripts/start.sh, the demo out of the box', () => {
   }, 180_000);
 
   afterAll(async () => {
-    // Only if a test failed before the Ctrl-C test ran.
+    // Only does something when a test failed before Ctrl-C stopped it all.
     if (child?.exitCode === null && child.pid) {
       try {
         process.kill(-child.pid, 'SIGKILL');
       } catch {
         // already gone
       }
-      execFileSync('bash', ['scripts/demo/down.sh'], {
-        cwd: repoRoot,
-        env: { ...process.env, IA_DEMO_DIR: demoDir },
-      });
     }
+    execFileSync('bash', ['scripts/demo/down.sh'], {
+      cwd: repoRoot,
+      env: { ...process.env, IA_DEMO_DIR: demoDir },
+      stdio: 'ignore',
+    });
     rmSync(demoDir, { recursive: true, force: true });
   });
 
