@@ -109,6 +109,21 @@ describe('the demo portal in Chromium', () => {
     }
   }, 180_000);
 
+  it("shows the broken entity's error in plain words, with an example", async () => {
+    await page.goto(`${backend!.origin}/catalog/default/component/inventory`);
+    const card = page.locator('.MuiCard-root', {
+      has: page.getByText('Image automation', { exact: true }),
+    });
+    await card.getByText('unknown policy kind', { exact: false }).waitFor();
+    const text = await card.innerText();
+    expect(text).toContain('image-automation/policy');
+    expect(text).toContain(
+      'unknown policy kind "semvar" (did you mean "semver"?)',
+    );
+    expect(text).toContain('image-automation/policy: "semver: >=1.4.0 <2.0.0"');
+    await card.screenshot({ path: join(artifacts, 'broken-entity-card.png') });
+  }, 120_000);
+
   it('shows no card on an entity without annotations', async () => {
     await page.goto(`${backend!.origin}/catalog/default/component/docs-site`);
     await page
