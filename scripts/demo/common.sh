@@ -11,11 +11,21 @@ case "$DEMO_DIR" in /*) ;; *) DEMO_DIR="$PWD/$DEMO_DIR" ;; esac
 
 demo_say() { echo "demo: $*" >&2; }
 
+# Processes are read from /proc, not with ps: slim Debian images lack procps.
+
+# The state letter and parent pid of a process, from /proc/PID/stat.
+demo_stat() {
+  local line
+  { read -r line <"/proc/$1/stat"; } 2>/dev/null || return 1
+  # After the command name, which may hold spaces and parentheses.
+  echo "${line##*) }" | cut -d' ' -f1,2
+}
+
 # True while `pid` is a live process (a zombie counts as gone).
 demo_alive() {
-  local state
-  state="$(ps -o stat= -p "$1" 2>/dev/null)" || return 1
-  [ -n "$state" ] && [ "${state#Z}" = "$state" ]
+  local stat
+  stat="$(demo_stat "$1")" || return 1
+  [ "${stat:0:1}" != Z ]
 }
 
 # The pid of a sandbox process, if its pid file names a live process that
@@ -33,10 +43,22 @@ demo_pid() {
 # Every descendant of a process. sshd's per-connection children call setsid,
 # so a process group does not reach them: they are found by parent pid.
 demo_descendants() {
-  local child
-  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
-    echo "$child"
-    demo_descendants "$child"
+  local table file line pid ppid parent frontier=("$1") next
+  table="$(for file in /proc/[0-9]*/stat; do
+    { read -r line <"$file"; } 2>/dev/null || continue
+    pid="${file#/proc/}"
+    read -r _ ppid _ <<<"${line##*) }"
+    echo "${pid%/stat} $ppid"
+  done)"
+  while [ ${#frontier[@]} -gt 0 ]; do
+    next=()
+    for parent in "${frontier[@]}"; do
+      while read -r pid ppid; do
+        [ "$ppid" != "$parent" ] || next+=("$pid")
+      done <<<"$table"
+    done
+    [ ${#next[@]} -eq 0 ] || printf '%s\n' "${next[@]}"
+    frontier=("${next[@]}")
   done
 }
 
