@@ -108,11 +108,13 @@ function countAbove(policy: TagPolicy, candidates: string[], current: string): n
 }
 
 /**
- * The policy's order of two tags. A semver policy's range is a filter, not an
- * order: a tag in Git outside the range (say 2.0.0 under `<2.0.0`) is still
- * ordered by semver, so the range can never cause a downgrade.
+ * The policy's order of two tags (> 0 when `a` is newer). A semver policy's
+ * range is a filter, not an order: a tag in Git outside the range (say 2.0.0
+ * under `<2.0.0`) is still ordered by semver, so the range can never cause a
+ * downgrade.
+ * @public
  */
-function compareTags(policy: TagPolicy, a: string, b: string): number | undefined {
+export function compareTags(policy: TagPolicy, a: string, b: string): number | undefined {
   const byPolicy = policy.compare(a, b);
   if (byPolicy !== undefined || !policy.spec.semver) return byPolicy;
   const va = semver.valid(semver.clean(a, { loose: true }) ?? '');
