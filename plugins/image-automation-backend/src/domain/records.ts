@@ -146,4 +146,3 @@ export interface HistoryEvent {
   detail?: string;
   createdAt: number;
 }
-

@@ -229,9 +229,9 @@ export class AutomationEngine {
           await writeBack.closeForGoneEntity({ entity, repository, previous });
         } catch (error) {
           logger.warn(
-            `Could not close the change request of ${entity.entityRef}, which left the catalog: ${
-              (error as Error).message
-            }`,
+            `Could not close the change request of ${
+              entity.entityRef
+            }, which left the catalog: ${(error as Error).message}`,
           );
         }
       }
@@ -296,7 +296,9 @@ export class AutomationEngine {
         if (outcome.status === 'rejected') {
           failedBatches++;
           logger.error(
-            `Storing the results of ${batch.length} entities failed; they stay due: ${
+            `Storing the results of ${
+              batch.length
+            } entities failed; they stay due: ${
               (outcome.reason as Error)?.message
             }`,
           );

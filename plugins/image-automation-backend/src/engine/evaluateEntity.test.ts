@@ -3,7 +3,11 @@ import {
   createTagPolicy,
 } from '@image-automation/plugin-image-automation-common';
 import type { EntityRecord, RepositoryRecord } from '../domain/records';
-import { CompiledImage, EntityEvaluationInput, evaluateEntity } from './evaluateEntity';
+import {
+  CompiledImage,
+  EntityEvaluationInput,
+  evaluateEntity,
+} from './evaluateEntity';
 
 const NOW = 1_000_000;
 const REPOSITORY = 'ghcr.io/acme/api';
@@ -56,7 +60,9 @@ const scanned = (tags: string[], extra: Partial<RepositoryRecord> = {}) =>
     ],
   ]);
 
-function input(overrides: Partial<EntityEvaluationInput>): EntityEvaluationInput {
+function input(
+  overrides: Partial<EntityEvaluationInput>,
+): EntityEvaluationInput {
   return {
     entity,
     compiled,
@@ -79,7 +85,10 @@ describe('evaluateEntity', () => {
       currentTag: '1.0.0',
       latestTag: '1.1.0',
     });
-    expect(result.verdict).toEqual({ kind: 'behind', targets: { api: '1.1.0' } });
+    expect(result.verdict).toEqual({
+      kind: 'behind',
+      targets: { api: '1.1.0' },
+    });
     expect(result.updates).toEqual([
       { imageName: 'api', image: REPOSITORY, fromTag: '1.0.0', toTag: '1.1.0' },
     ]);
@@ -88,14 +97,24 @@ describe('evaluateEntity', () => {
   it('is up to date only when the tag was read from Git', () => {
     const read = evaluateEntity(
       input({
-        git: { kind: 'read', current: new Map([['api', { tag: '1.1.0', file: 'a.yaml', line: 3 }]]) },
+        git: {
+          kind: 'read',
+          current: new Map([
+            ['api', { tag: '1.1.0', file: 'a.yaml', line: 3 }],
+          ]),
+        },
       }),
     );
     expect(read.images[0].state).toBe('up-to-date');
     expect(read.verdict).toEqual({ kind: 'current' });
 
-    const unread = evaluateEntity(input({ git: { kind: 'read', current: new Map() } }));
-    expect(unread.images[0]).toMatchObject({ state: 'error', errorKind: 'manifest' });
+    const unread = evaluateEntity(
+      input({ git: { kind: 'read', current: new Map() } }),
+    );
+    expect(unread.images[0]).toMatchObject({
+      state: 'error',
+      errorKind: 'manifest',
+    });
     expect(unread.verdict.kind).toBe('undecided');
   });
 
@@ -105,7 +124,8 @@ describe('evaluateEntity', () => {
         git: {
           kind: 'failed',
           errorKind: 'config',
-          message: 'github.com/other/repo is not the repository this entity is registered from',
+          message:
+            'github.com/other/repo is not the repository this entity is registered from',
         },
       }),
     );
@@ -122,26 +142,50 @@ describe('evaluateEntity', () => {
       input({
         entity: {
           ...entity,
-          configProblems: [{ key: 'image-automation/mode', message: 'is "pushh", not a mode' }],
+          configProblems: [
+            { key: 'image-automation/mode', message: 'is "pushh", not a mode' },
+          ],
         },
-        git: { kind: 'read', current: new Map([['api', { tag: '1.1.0', file: 'a.yaml', line: 3 }]]) },
+        git: {
+          kind: 'read',
+          current: new Map([
+            ['api', { tag: '1.1.0', file: 'a.yaml', line: 3 }],
+          ]),
+        },
       }),
     );
-    expect(result.images[0]).toMatchObject({ state: 'error', errorKind: 'config' });
+    expect(result.images[0]).toMatchObject({
+      state: 'error',
+      errorKind: 'config',
+    });
     expect(result.images[0].errorMessage).toContain('image-automation/mode');
     expect(result.verdict.kind).toBe('undecided');
   });
 
   it('holds the write-back when Git could not be read, with the reason', () => {
     const result = evaluateEntity(
-      input({ git: { kind: 'failed', errorKind: 'git-unreachable', message: 'GitHub answered 502' } }),
+      input({
+        git: {
+          kind: 'failed',
+          errorKind: 'git-unreachable',
+          message: 'GitHub answered 502',
+        },
+      }),
     );
-    expect(result.images[0]).toMatchObject({ state: 'error', errorKind: 'git-unreachable' });
-    expect(result.verdict).toEqual({ kind: 'undecided', reasons: ['api: GitHub answered 502'] });
+    expect(result.images[0]).toMatchObject({
+      state: 'error',
+      errorKind: 'git-unreachable',
+    });
+    expect(result.verdict).toEqual({
+      kind: 'undecided',
+      reasons: ['api: GitHub answered 502'],
+    });
   });
 
   it('holds the write-back when the registry lists no allowed tag or its last scan failed', () => {
-    expect(evaluateEntity(input({ scans: scanned(['2.0.0']) })).verdict.kind).toBe('undecided');
+    expect(
+      evaluateEntity(input({ scans: scanned(['2.0.0']) })).verdict.kind,
+    ).toBe('undecided');
     const failed = evaluateEntity(
       input({
         scans: scanned(['1.0.0', '1.1.0'], {
@@ -150,7 +194,10 @@ describe('evaluateEntity', () => {
         }),
       }),
     );
-    expect(failed.images[0]).toMatchObject({ state: 'update-available', latestTag: '1.1.0' });
+    expect(failed.images[0]).toMatchObject({
+      state: 'update-available',
+      latestTag: '1.1.0',
+    });
     expect(failed.verdict.kind).toBe('undecided');
   });
 
@@ -160,7 +207,15 @@ describe('evaluateEntity', () => {
         git: {
           kind: 'read',
           current: new Map([
-            ['api', { tag: '1.0.0', file: 'a.yaml', line: 3, disagreement: 'b.yaml:3 holds 1.2.0' }],
+            [
+              'api',
+              {
+                tag: '1.0.0',
+                file: 'a.yaml',
+                line: 3,
+                disagreement: 'b.yaml:3 holds 1.2.0',
+              },
+            ],
           ]),
         },
       }),

@@ -64,7 +64,10 @@ spec:
 /** A fresh repository and image for each test, so tests stay independent. */
 async function fixture(
   mode: 'pull-request' | 'push' | 'push-branch' | 'observe' = 'pull-request',
-  options: { files?: Record<string, string>; annotations?: Record<string, string> } = {},
+  options: {
+    files?: Record<string, string>;
+    annotations?: Record<string, string>;
+  } = {},
 ) {
   const name = `deploy${++repoCounter}`;
   const image = `team/api${repoCounter}`;
@@ -78,7 +81,10 @@ async function fixture(
           ]),
         )
       : {
-          'deploy/api.yaml': manifest('1.0.0').replace('team/api:', `${image}:`),
+          'deploy/api.yaml': manifest('1.0.0').replace(
+            'team/api:',
+            `${image}:`,
+          ),
           'README.md': 'hello\n',
         },
   });
@@ -332,21 +338,24 @@ describe.each([['SQLITE_3' as TestDatabaseId]])(
       const readFiles = GithubRepositoryClient.prototype.readFiles;
       const spy = jest
         .spyOn(GithubRepositoryClient.prototype, 'readFiles')
-        .mockImplementation(async function (this: GithubRepositoryClient, ...args) {
-        const result = await readFiles.apply(this, args);
-        // The first read is the cycle's; the second is the write-back's plan.
-        if (!raced && ++reads === 2) {
-          raced = true;
-          await github.commitFiles(
-            'acme',
-            name,
-            'main',
-            { 'OTHER.md': 'racing\n' },
-            { message: 'racing commit' },
-          );
-        }
-        return result;
-      });
+        .mockImplementation(async function racingRead(
+          this: GithubRepositoryClient,
+          ...args
+        ) {
+          const result = await readFiles.apply(this, args);
+          // The first read is the cycle's; the second is the write-back's plan.
+          if (!raced && ++reads === 2) {
+            raced = true;
+            await github.commitFiles(
+              'acme',
+              name,
+              'main',
+              { 'OTHER.md': 'racing\n' },
+              { message: 'racing commit' },
+            );
+          }
+          return result;
+        });
 
       await services.engine.runCycle();
       spy.mockRestore();
@@ -385,9 +394,6 @@ describe.each([['SQLITE_3' as TestDatabaseId]])(
   },
 );
 
-/** What the emulator answers once its GraphQL endpoint (branch i15) is merged. */
-const GRAPHQL_CAS = process.env.IA_EMULATOR_GRAPHQL !== '0';
-
 describe('safe write-back on SQLITE_3', () => {
   const databaseId: TestDatabaseId = 'SQLITE_3';
 
@@ -411,7 +417,10 @@ describe('safe write-back on SQLITE_3', () => {
     expect(git(name, 'rev-parse', BRANCH).trim()).toBe(head);
     expect(await store.getWriteBack('component:default/api')).toEqual(before);
     const [image] = await store.listImages();
-    expect(image).toMatchObject({ state: 'error', errorKind: 'git-unreachable' });
+    expect(image).toMatchObject({
+      state: 'error',
+      errorKind: 'git-unreachable',
+    });
   });
 
   it('remembers a pull request closed without merging: that tag is not proposed again, a newer one opens one new pull request', async () => {
@@ -450,7 +459,6 @@ describe('safe write-back on SQLITE_3', () => {
       (await store.listHistory('component:default/api')).map(h => h.event),
     ).toContain('declined');
 
-    if (!GRAPHQL_CAS) return;
     await registry.pushTags(image, ['1.2.0']);
     clock += 10 * 60_000;
     await engine.runCycle();
@@ -484,7 +492,8 @@ describe('safe write-back on SQLITE_3', () => {
   it('never swaps a repository: a setter naming another image is an error with file:line, nothing is written', async () => {
     const { name, entity } = await fixture('pull-request', {
       files: {
-        'deploy/api.yaml': 'image: ghcr.io/other/tool:1.0.0 # {"$imagepolicy": "api"}\n',
+        'deploy/api.yaml':
+          'image: ghcr.io/other/tool:1.0.0 # {"$imagepolicy": "api"}\n',
       },
     });
     const { engine, store } = await engineFor(databaseId, entity);
@@ -555,8 +564,7 @@ describe('safe write-back on SQLITE_3', () => {
       BRANCH,
       { 'NOTES.md': 'mine\n' },
       {
-        message:
-          'tweak\n\nImage-Automation-Entity: component:default/api\n',
+        message: 'tweak\n\nImage-Automation-Entity: component:default/api\n',
       },
     );
     await registry.pushTags(image, ['1.5.0']);
@@ -568,10 +576,12 @@ describe('safe write-back on SQLITE_3', () => {
     });
   });
 
-  it('lets a merged branch that holds a person\'s commit no longer block: the next tag opens a new pull request on a fresh branch', async () => {
+  it("lets a merged branch that holds a person's commit no longer block: the next tag opens a new pull request on a fresh branch", async () => {
     const { name, image, entity } = await fixture();
     let clock = Date.now();
-    const { engine } = await engineFor(databaseId, entity, { now: () => clock });
+    const { engine } = await engineFor(databaseId, entity, {
+      now: () => clock,
+    });
     await engine.runCycle();
     const theirs = await github.commitFiles(
       'acme',
@@ -627,7 +637,10 @@ describe('safe write-back on SQLITE_3', () => {
     const { name, entity } = await fixture();
     const knex = await databases.init(databaseId);
     let clock = Date.now();
-    const first = await engineFor(databaseId, entity, { knex, now: () => clock });
+    const first = await engineFor(databaseId, entity, {
+      knex,
+      now: () => clock,
+    });
     await first.engine.runCycle();
     const gone = await engineFor(databaseId, [], { knex, now: () => clock });
     clock += 60 * 60_000;
@@ -653,42 +666,42 @@ describe('safe write-back on SQLITE_3', () => {
     });
   });
 
-  (GRAPHQL_CAS ? it : it.skip)(
-    "moves a branch only from the sha it read: a person's push between read and write stays",
-    async () => {
-      const { name, image, entity } = await fixture();
-      let clock = Date.now();
-      const { engine, store } = await engineFor(databaseId, entity, {
-        now: () => clock,
+  it("moves a branch only from the sha it read: a person's push between read and write stays", async () => {
+    const { name, image, entity } = await fixture();
+    let clock = Date.now();
+    const { engine, store } = await engineFor(databaseId, entity, {
+      now: () => clock,
+    });
+    await engine.runCycle();
+    await registry.pushTags(image, ['1.7.0']);
+    // The person pushes right after the write-back planned its commit.
+    let theirs: string | undefined;
+    const createCommit = GithubRepositoryClient.prototype.createCommit;
+    const spy = jest
+      .spyOn(GithubRepositoryClient.prototype, 'createCommit')
+      .mockImplementation(async function racingCommit(
+        this: GithubRepositoryClient,
+        ...args
+      ) {
+        const commit = await createCommit.apply(this, args);
+        theirs ??= await github.commitFiles(
+          'acme',
+          name,
+          BRANCH,
+          { 'NOTES.md': 'raced\n' },
+          { message: 'raced' },
+        );
+        return commit;
       });
-      await engine.runCycle();
-      await registry.pushTags(image, ['1.7.0']);
-      // The person pushes right after the write-back planned its commit.
-      let theirs: string | undefined;
-      const createCommit = GithubRepositoryClient.prototype.createCommit;
-      const spy = jest
-        .spyOn(GithubRepositoryClient.prototype, 'createCommit')
-        .mockImplementation(async function (this: GithubRepositoryClient, ...args) {
-          const commit = await createCommit.apply(this, args);
-          theirs ??= await github.commitFiles(
-            'acme',
-            name,
-            BRANCH,
-            { 'NOTES.md': 'raced\n' },
-            { message: 'raced' },
-          );
-          return commit;
-        });
-      clock += 10 * 60_000;
-      await engine.runCycle();
-      spy.mockRestore();
-      expect(theirs).toBeDefined();
-      expect(git(name, 'rev-parse', BRANCH).trim()).toBe(theirs);
-      expect((await store.listImages())[0]).toMatchObject({
-        errorKind: 'branch-edited',
-      });
-    },
-  );
+    clock += 10 * 60_000;
+    await engine.runCycle();
+    spy.mockRestore();
+    expect(theirs).toBeDefined();
+    expect(git(name, 'rev-parse', BRANCH).trim()).toBe(theirs);
+    expect((await store.listImages())[0]).toMatchObject({
+      errorKind: 'branch-edited',
+    });
+  });
 });
 
 // eachSupportedId lists PostgreSQL only when a server is configured.

@@ -23,11 +23,7 @@ import type {
 } from '../domain/records';
 import { ImageAutomationMetrics } from '../metrics';
 import { GitError } from '../scm/GitError';
-import type {
-  BranchHead,
-  FileChange,
-  GitRepository,
-} from '../scm/port';
+import type { BranchHead, FileChange, GitRepository } from '../scm/port';
 import {
   Authorization,
   CloseReason,
@@ -130,7 +126,11 @@ export class WriteBackCoordinator implements WriteBackHandler {
 
     const { store } = this.options;
     const key = `${request.repository.identity.location.key}#${branch}`;
-    const token = await store.acquireLease(key, this.now(), this.now() + LEASE_MS);
+    const token = await store.acquireLease(
+      key,
+      this.now(),
+      this.now() + LEASE_MS,
+    );
     if (!token) {
       // Another replica is writing this branch right now; it records the result.
       return previous;
@@ -194,7 +194,11 @@ export class WriteBackCoordinator implements WriteBackHandler {
     if (storedOf(previous, previous.branch).state !== 'open') return;
     const { store } = this.options;
     const key = `${repository.identity.location.key}#${previous.branch}`;
-    const token = await store.acquireLease(key, this.now(), this.now() + LEASE_MS);
+    const token = await store.acquireLease(
+      key,
+      this.now(),
+      this.now() + LEASE_MS,
+    );
     if (!token) return;
     const lease = { key, token };
     try {
@@ -226,9 +230,9 @@ export class WriteBackCoordinator implements WriteBackHandler {
       }
     } catch (error) {
       this.options.logger.warn(
-        `Closing the change request of ${entity.entityRef}, which left the catalog, failed: ${
-          (error as Error).message
-        }`,
+        `Closing the change request of ${
+          entity.entityRef
+        }, which left the catalog, failed: ${(error as Error).message}`,
       );
     } finally {
       await store.releaseLease(lease.key, lease.token);
@@ -377,7 +381,14 @@ export class WriteBackCoordinator implements WriteBackHandler {
       case 'declined':
         return this.declinedRecord(record, action.declined);
       case 'report-edited':
-        return this.reportEdited(request, record, branch, remote, history, action.number);
+        return this.reportEdited(
+          request,
+          record,
+          branch,
+          remote,
+          history,
+          action.number,
+        );
       case 'close':
         await this.close(
           request.repository,
@@ -390,7 +401,9 @@ export class WriteBackCoordinator implements WriteBackHandler {
           request.base.branch,
         );
         history.push(
-          this.event(entity.entityRef, 'pr-closed', { prNumber: action.number }),
+          this.event(entity.entityRef, 'pr-closed', {
+            prNumber: action.number,
+          }),
         );
         return {
           ...record,
@@ -401,7 +414,15 @@ export class WriteBackCoordinator implements WriteBackHandler {
           note: `closed #${action.number}: ${closeWords(action.why)}`,
         };
       default:
-        return this.write(request, branch, action, record, remote, lease, history);
+        return this.write(
+          request,
+          branch,
+          action,
+          record,
+          remote,
+          lease,
+          history,
+        );
     }
   }
 
@@ -425,11 +446,24 @@ export class WriteBackCoordinator implements WriteBackHandler {
       for (let attempt = 1; ; attempt++) {
         const planned = await this.plan(request, head, targets);
         if (!planned) return { ...record, ...clean, note: 'up to date' };
-        const commit = await this.commit(repository, head, planned, spec, lease, request.signal);
+        const commit = await this.commit(
+          repository,
+          head,
+          planned,
+          spec,
+          lease,
+          request.signal,
+        );
         await this.renew(lease, request.signal);
-        const moved = await repository.moveBranch(head.branch, head.headSha, commit);
+        const moved = await repository.moveBranch(
+          head.branch,
+          head.headSha,
+          commit,
+        );
         if (moved.moved) {
-          history.push(...this.updateEvents(request, targets, 'pushed', undefined, commit));
+          history.push(
+            ...this.updateEvents(request, targets, 'pushed', undefined, commit),
+          );
           this.options.metrics.recordWriteBack('pushed');
           return {
             ...record,
@@ -469,17 +503,35 @@ export class WriteBackCoordinator implements WriteBackHandler {
       !fresh && remote.state.branch === 'ours' ? remote.branchSha : undefined;
     const planned = await this.plan(request, base, targets);
     if (!planned) {
-      return { ...record, ...clean, note: 'every place already holds its target or a newer tag' };
+      return {
+        ...record,
+        ...clean,
+        note: 'every place already holds its target or a newer tag',
+      };
     }
-    const commit = await this.commit(repository, base, planned, spec, lease, request.signal);
+    const commit = await this.commit(
+      repository,
+      base,
+      planned,
+      spec,
+      lease,
+      request.signal,
+    );
     await this.renew(lease, request.signal);
     const moved = await repository.moveBranch(target, expected, commit);
     if (!moved.moved) {
       // Someone moved the branch between our read and our write: theirs stays.
-      return this.reportEdited(request, record, target, {
-        state: { ...remote.state, branch: 'edited' },
-        branchSha: moved.actualSha,
-      }, history, record.prNumber);
+      return this.reportEdited(
+        request,
+        record,
+        target,
+        {
+          state: { ...remote.state, branch: 'edited' },
+          branchSha: moved.actualSha,
+        },
+        history,
+        record.prNumber,
+      );
     }
     const written = {
       ...record,
@@ -490,7 +542,15 @@ export class WriteBackCoordinator implements WriteBackHandler {
       baseSha: base.headSha,
     };
     if (action.kind === 'push-branch') {
-      history.push(...this.updateEvents(request, targets, 'branch-updated', undefined, commit));
+      history.push(
+        ...this.updateEvents(
+          request,
+          targets,
+          'branch-updated',
+          undefined,
+          commit,
+        ),
+      );
       this.options.metrics.recordWriteBack('branch-updated');
       return {
         ...written,
@@ -508,7 +568,15 @@ export class WriteBackCoordinator implements WriteBackHandler {
     await this.renew(lease, request.signal);
     if (action.kind === 'update') {
       await repository.updateChangeRequest(action.number, { title, body });
-      history.push(...this.updateEvents(request, targets, 'pr-updated', action.number, commit));
+      history.push(
+        ...this.updateEvents(
+          request,
+          targets,
+          'pr-updated',
+          action.number,
+          commit,
+        ),
+      );
       this.options.metrics.recordWriteBack('pr-updated');
       return {
         ...written,
@@ -529,7 +597,15 @@ export class WriteBackCoordinator implements WriteBackHandler {
         ]),
       ],
     });
-    history.push(...this.updateEvents(request, targets, 'pr-opened', opened.number, commit));
+    history.push(
+      ...this.updateEvents(
+        request,
+        targets,
+        'pr-opened',
+        opened.number,
+        commit,
+      ),
+    );
     this.options.metrics.recordWriteBack('pr-opened');
     return {
       ...written,
@@ -541,7 +617,10 @@ export class WriteBackCoordinator implements WriteBackHandler {
     };
   }
 
-  private declinedRecord(record: WriteBackRecord, declined: Targets): WriteBackRecord {
+  private declinedRecord(
+    record: WriteBackRecord,
+    declined: Targets,
+  ): WriteBackRecord {
     return {
       ...record,
       errorKind: undefined,
@@ -655,7 +734,10 @@ export class WriteBackCoordinator implements WriteBackHandler {
       for (const name of pinned) {
         if (!images[name] || !this.options.digestOf) continue;
         const image = spec.images.find(i => i.name === name)!;
-        images[name] += `@${await this.options.digestOf(image.image, targets[name])}`;
+        images[name] += `@${await this.options.digestOf(
+          image.image,
+          targets[name],
+        )}`;
       }
       const changes: ManifestChange[] = [];
       const files: FileChange[] = [];
@@ -664,15 +746,17 @@ export class WriteBackCoordinator implements WriteBackHandler {
           targets: targetsOf(file.path),
           keepRepository: true,
           digestOnlyWherePinned: true,
-          acceptChange: change =>
-            placeMayMove(change, spec, policies, targets),
+          acceptChange: change => placeMayMove(change, spec, policies, targets),
         });
         if (result.content === file.content) continue;
         changes.push(...result.changes);
         files.push({
           path: file.path,
           content: result.content,
-          mode: head.entries.get(file.path)?.mode === '100755' ? '100755' : '100644',
+          mode:
+            head.entries.get(file.path)?.mode === '100755'
+              ? '100755'
+              : '100644',
         });
       }
       if (!files.length) return undefined;
@@ -683,11 +767,9 @@ export class WriteBackCoordinator implements WriteBackHandler {
       return { files, message: commitMessage(spec, data), changes, data };
     } catch (error) {
       if (error instanceof GitError) throw error;
-      throw new GitError(
-        'git-bad-repository',
-        `${(error as Error).message}`,
-        { cause: error },
-      );
+      throw new GitError('git-bad-repository', `${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 
@@ -723,7 +805,14 @@ export class WriteBackCoordinator implements WriteBackHandler {
       );
     }
     const now = this.now();
-    if (!(await this.options.store.renewLease(lease.key, lease.token, now, now + LEASE_MS))) {
+    if (
+      !(await this.options.store.renewLease(
+        lease.key,
+        lease.token,
+        now,
+        now + LEASE_MS,
+      ))
+    ) {
       throw new GitError(
         'git-conflict',
         `the write lease on ${lease.key} expired and was taken over; the next cycle decides again`,
@@ -739,7 +828,10 @@ export class WriteBackCoordinator implements WriteBackHandler {
   ): string | { problem: string } {
     if (entity.mode === 'push') return base.branch;
     // An open change request stays on the branch it was opened from.
-    if (previous?.state === 'open' || (!previous?.state && previous?.prState === 'open')) {
+    if (
+      previous?.state === 'open' ||
+      (!previous?.state && previous?.prState === 'open')
+    ) {
       return previous.branch;
     }
     const branch = pushBranchOf(entity.entityRef, spec);
@@ -798,7 +890,10 @@ export class WriteBackCoordinator implements WriteBackHandler {
     return previous;
   }
 
-  private baseRecord(request: WriteBackRequest, branch: string): WriteBackRecord {
+  private baseRecord(
+    request: WriteBackRequest,
+    branch: string,
+  ): WriteBackRecord {
     return {
       entityRef: request.entity.entityRef,
       gitRepository:
@@ -857,7 +952,8 @@ export function storedOf(
     else if (record.prState === 'closed') state = 'closed-by-us';
   }
   return {
-    state: state && (state !== 'open' || record.branch === branch) ? state : 'none',
+    state:
+      state && (state !== 'open' || record.branch === branch) ? state : 'none',
     targets: record.targetTags,
     declined: record.declinedTags,
   };
@@ -899,7 +995,9 @@ function declinedNote(
   declined: Targets,
 ): string {
   const when = at ? ` on ${new Date(at).toISOString().slice(0, 10)}` : '';
-  return `${number ? `#${number} was ` : ''}closed without merging${when}, ${describeTags(
+  return `${
+    number ? `#${number} was ` : ''
+  }closed without merging${when}, ${describeTags(
     declined,
   )} skipped; a newer tag opens a new one`;
 }

@@ -1,4 +1,8 @@
-import { WriteBackInput, decideWriteBack, notDeclined } from './decideWriteBack';
+import {
+  WriteBackInput,
+  decideWriteBack,
+  notDeclined,
+} from './decideWriteBack';
 
 /** Dotted numbers, as a semver policy orders the tags used here. */
 const compare = (_image: string, a: string, b: string) => {
@@ -200,11 +204,7 @@ describe('decideWriteBack', () => {
 
   it('row 7: only the declined images drop out of a proposal', () => {
     expect(
-      notDeclined(
-        { api: '1.4.2', worker: '2.0.0' },
-        { api: '1.4.2' },
-        compare,
-      ),
+      notDeclined({ api: '1.4.2', worker: '2.0.0' }, { api: '1.4.2' }, compare),
     ).toEqual({ worker: '2.0.0' });
   });
 
@@ -227,7 +227,10 @@ describe('decideWriteBack', () => {
           remote: openOurs,
         }),
       ),
-    ).toEqual({ row: '9', action: { kind: 'nothing', why: 'change-request-open' } });
+    ).toEqual({
+      row: '9',
+      action: { kind: 'nothing', why: 'change-request-open' },
+    });
   });
 
   it('row 10: behind with new targets or a moved base: our change request is updated', () => {
@@ -284,7 +287,10 @@ describe('decideWriteBack', () => {
     });
     expect(
       decideWriteBack(
-        input({ mode: 'push-branch', remote: { branch: 'edited', baseMoved: false } }),
+        input({
+          mode: 'push-branch',
+          remote: { branch: 'edited', baseMoved: false },
+        }),
       ).action,
     ).toMatchObject({ kind: 'push-branch', freshBranch: true });
     // Our branch already holds the targets on an unmoved base: no new commit.

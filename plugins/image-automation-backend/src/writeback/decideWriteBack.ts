@@ -117,7 +117,8 @@ export function decideWriteBack(input: WriteBackInput): WriteBackDecision {
     record = { ...record, state: 'merged', targets: undefined };
   }
   const open = request?.state === 'open' ? request : undefined;
-  if (!open && remote.changeRequest) remote = { ...remote, changeRequest: undefined };
+  if (!open && remote.changeRequest)
+    remote = { ...remote, changeRequest: undefined };
   const ours = open !== undefined && remote.branch === 'ours';
   const done = (row: string, action: WriteBackAction): WriteBackDecision => ({
     reconcile,
@@ -127,7 +128,11 @@ export function decideWriteBack(input: WriteBackInput): WriteBackDecision {
 
   if (input.entityGone) {
     return ours
-      ? done('gone', { kind: 'close', number: open!.number, why: 'entity-gone' })
+      ? done('gone', {
+          kind: 'close',
+          number: open!.number,
+          why: 'entity-gone',
+        })
       : done('gone', { kind: 'nothing', why: 'not-open' });
   }
   if (!input.authorization.allowed) {
@@ -150,7 +155,11 @@ export function decideWriteBack(input: WriteBackInput): WriteBackDecision {
   }
   if (cycle.kind === 'current') {
     if (ours) {
-      return done('4', { kind: 'close', number: open!.number, why: 'up-to-date' });
+      return done('4', {
+        kind: 'close',
+        number: open!.number,
+        why: 'up-to-date',
+      });
     }
     if (open) return done('5', { kind: 'report-edited', number: open.number });
     return done('6', { kind: 'nothing', why: 'up-to-date' });

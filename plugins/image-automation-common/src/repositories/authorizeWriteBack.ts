@@ -50,9 +50,13 @@ export function authorizeWriteBack(input: {
     if (!isOwn && !listed) {
       repository = {
         allowed: false,
-        problem: `${target.key} is not the repository this entity is registered from (${
+        problem: `${
+          target.key
+        } is not the repository this entity is registered from (${
           own?.key ?? 'no backstage.io/managed-by-location'
-        }); an operator can allow it with imageAutomation.git.allowedRepositories: ['${target.key}']`,
+        }); an operator can allow it with imageAutomation.git.allowedRepositories: ['${
+          target.key
+        }']`,
       };
     }
   }
@@ -60,7 +64,9 @@ export function authorizeWriteBack(input: {
   if (mode === 'push' || mode === 'push-branch') {
     const pushable =
       target !== undefined &&
-      permissions.allowPush.some(glob => repositoryMatchesGlob(target.key, glob));
+      permissions.allowPush.some(glob =>
+        repositoryMatchesGlob(target.key, glob),
+      );
     if (!pushable) {
       modeAllowed = {
         allowed: false,
@@ -76,5 +82,8 @@ export function authorizeWriteBack(input: {
 function sameRepository(a: string, b: string): boolean {
   const [hostA, ...pathA] = a.split('/');
   const [hostB, ...pathB] = b.split('/');
-  return hostA.toLowerCase() === hostB.toLowerCase() && pathA.join('/') === pathB.join('/');
+  return (
+    hostA.toLowerCase() === hostB.toLowerCase() &&
+    pathA.join('/') === pathB.join('/')
+  );
 }

@@ -10,9 +10,14 @@ const CAUTIOUS = { keepRepository: true, digestOnlyWherePinned: true };
 
 describe('rewriteManifest with keepRepository', () => {
   it('refuses a full-ref setter that names another repository, with file:line', () => {
-    const content = 'image: ghcr.io/other/tool:1.0.0 # {"$imagepolicy": "api"}\n';
+    const content =
+      'image: ghcr.io/other/tool:1.0.0 # {"$imagepolicy": "api"}\n';
     expect(() =>
-      rewriteManifest(file(content), { api: 'ghcr.io/acme/api:1.1.0' }, CAUTIOUS),
+      rewriteManifest(
+        file(content),
+        { api: 'ghcr.io/acme/api:1.1.0' },
+        CAUTIOUS,
+      ),
     ).toThrow(
       new ManifestRewriteError(
         'deploy/app.yaml:1: holds "ghcr.io/other/tool:1.0.0", an image of ghcr.io/other/tool, but policy "api" is for ghcr.io/acme/api; the plugin changes only tags and digests, never the repository: write ghcr.io/acme/api there, or point the marker at the policy of that image',
@@ -37,20 +42,27 @@ spec:
         { api: 'ghcr.io/acme/api:1.1.0' },
         { ...CAUTIOUS, targets: [{ policy: 'api', container: 'api' }] },
       ),
-    ).toThrow(/deploy\/app\.yaml:5: holds "busybox:1\.36", an image of docker\.io\/library\/busybox/);
+    ).toThrow(
+      /deploy\/app\.yaml:5: holds "busybox:1\.36", an image of docker\.io\/library\/busybox/,
+    );
   });
 
   it('changes only the tag where the file names the same repository, in its own spelling', () => {
     const content = 'image: nginx:1.25 # {"$imagepolicy": "web"}\n';
     expect(
-      rewriteManifest(file(content), { web: 'docker.io/library/nginx:1.26' }, CAUTIOUS)
-        .content,
+      rewriteManifest(
+        file(content),
+        { web: 'docker.io/library/nginx:1.26' },
+        CAUTIOUS,
+      ).content,
     ).toBe('image: nginx:1.26 # {"$imagepolicy": "web"}\n');
   });
 });
 
 describe('rewriteManifest with digestOnlyWherePinned', () => {
-  const pinned = `image: ghcr.io/acme/api:1.0.0@sha256:${'a'.repeat(64)} # {"$imagepolicy": "api"}\n`;
+  const pinned = `image: ghcr.io/acme/api:1.0.0@sha256:${'a'.repeat(
+    64,
+  )} # {"$imagepolicy": "api"}\n`;
   const plain = 'image: ghcr.io/acme/api:1.0.0 # {"$imagepolicy": "api"}\n';
   const newDigest = `sha256:${'b'.repeat(64)}`;
 
@@ -61,12 +73,18 @@ describe('rewriteManifest with digestOnlyWherePinned', () => {
         { api: `ghcr.io/acme/api:1.1.0@${newDigest}` },
         CAUTIOUS,
       ).content,
-    ).toBe(`image: ghcr.io/acme/api:1.1.0@${newDigest} # {"$imagepolicy": "api"}\n`);
+    ).toBe(
+      `image: ghcr.io/acme/api:1.1.0@${newDigest} # {"$imagepolicy": "api"}\n`,
+    );
   });
 
   it('never drops a pin: no new digest is an error', () => {
     expect(() =>
-      rewriteManifest(file(pinned), { api: 'ghcr.io/acme/api:1.1.0' }, CAUTIOUS),
+      rewriteManifest(
+        file(pinned),
+        { api: 'ghcr.io/acme/api:1.1.0' },
+        CAUTIOUS,
+      ),
     ).toThrow(/deploy\/app\.yaml:1: pins a digest .* a pin is never dropped/);
   });
 

@@ -130,8 +130,9 @@ export class GithubRepositoryClient implements GitRepository {
     const commit = await this.call(
       `read commit ${sha}`,
       async () =>
-        (await this.octokit.git.getCommit({ owner, repo, commit_sha: sha }))
-          .data,
+        (
+          await this.octokit.git.getCommit({ owner, repo, commit_sha: sha })
+        ).data,
     );
     return {
       sha: commit.sha,
@@ -312,7 +313,9 @@ export class GithubRepositoryClient implements GitRepository {
       const pull = (
         await this.octokit.pulls.get({ owner, repo, pull_number: known })
       ).data;
-      return pull.head.ref === branch ? changeRequestOf(pull, branch) : undefined;
+      return pull.head.ref === branch
+        ? changeRequestOf(pull, branch)
+        : undefined;
     } catch (error) {
       if ((error as { status?: number }).status === 404) return undefined;
       throw toGitError(error, this.name, `read pull request #${known}`);
@@ -346,7 +349,11 @@ export class GithubRepositoryClient implements GitRepository {
           ? await this.findChangeRequest(input.branch)
           : undefined;
       if (existing?.state === 'open') return existing;
-      throw toGitError(error, this.name, `open a pull request for ${input.branch}`);
+      throw toGitError(
+        error,
+        this.name,
+        `open a pull request for ${input.branch}`,
+      );
     }
     if (input.labels.length) {
       await this.call(`label pull request #${created.number}`, () =>
@@ -487,14 +494,12 @@ function graphqlAsHttp(error: unknown): unknown {
   };
   if (e?.status || !e?.errors) return error;
   const first = e.errors[0];
-  const status =
-    first?.type === 'NOT_FOUND'
-      ? 404
-      : first?.type === 'FORBIDDEN'
-        ? 403
-        : first?.type === 'RATE_LIMITED'
-          ? 429
-          : 422;
+  const statusOf: Record<string, number> = {
+    NOT_FOUND: 404,
+    FORBIDDEN: 403,
+    RATE_LIMITED: 429,
+  };
+  const status = statusOf[first?.type ?? ''] ?? 422;
   return Object.assign(new Error(first?.message ?? e.message), {
     status,
     cause: error,
