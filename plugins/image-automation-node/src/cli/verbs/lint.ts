@@ -95,8 +95,7 @@ export const lintVerb: CliVerb = {
         throw error;
       }
     }
-    args = files;
-    if (args.length === 0) {
+    if (files.length === 0) {
       return fail(
         `name at least one catalog-info file (usage: image-automation ${USAGE})`,
       );
@@ -104,7 +103,7 @@ export const lintVerb: CliVerb = {
 
     let unreadable = false;
     const total = { entities: 0, entitiesWithProblems: 0, problems: 0 };
-    for (const file of args) {
+    for (const file of files) {
       let report: FileReport;
       try {
         report = await lintFile(file, io.cwd, operator);
