@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { createGitHosts } from './createGitHosts';
 
 const logger = mockServices.logger.mock();
-const hosts = (github: unknown[]) =>
+const hosts = (github: Array<Record<string, string>>) =>
   createGitHosts({
     config: mockServices.rootConfig({ data: { integrations: { github } } }),
     logger,
