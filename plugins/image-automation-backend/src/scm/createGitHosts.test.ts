@@ -1,9 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { JsonObject } from '@backstage/types';
 import { createGitHosts } from './createGitHosts';
 
 const logger = mockServices.logger.mock();
-const hosts = (github: JsonObject[]) =>
+const hosts = (github: Array<Record<string, string>>) =>
   createGitHosts({
     config: mockServices.rootConfig({ data: { integrations: { github } } }),
     logger,
