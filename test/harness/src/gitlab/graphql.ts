@@ -103,9 +103,13 @@ function repositoryResolver(project: EmulatedProject) {
       const commit = await git.resolveCommit(ref);
       const found = [];
       if (commit) {
+        // One listing for the whole request: a path lookup per blob costs a git process each.
         const tree = (await git.readCommit(commit)).tree;
+        const byPath = new Map(
+          (await git.readTreeRecursive(tree)).map(e => [e.path, e]),
+        );
         for (const path of [...new Set(args.paths)]) {
-          const entry = await git.findEntry(tree, path);
+          const entry = byPath.get(path);
           if (entry?.type === 'blob') found.push({ path, entry });
         }
       }
