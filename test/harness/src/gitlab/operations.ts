@@ -175,6 +175,8 @@ export async function applyActions(
         edits.set(path, { path, mode: source.mode, type: 'blob', sha });
         break;
       }
+      default:
+        throw badRequest(`Unknown action ${action.action}`);
     }
   }
   return applyTreeEdits(git, baseTree, [...edits.values()]);

@@ -43,6 +43,8 @@ export interface ProjectRoute {
   handle(context: ProjectContext): Promise<RouteResponse>;
 }
 
+export const missing = (name: string) => invalidParams(`${name} is missing`);
+
 /** A parameter of the body or query; GitLab answers `400 {"error": "x is missing"}` without it. */
 export function requireParam(request: RouteRequest, name: string): string {
   const value = request.body[name] ?? request.query.get(name);
@@ -51,8 +53,6 @@ export function requireParam(request: RouteRequest, name: string): string {
   }
   return String(value);
 }
-
-export const missing = (name: string) => invalidParams(`${name} is missing`);
 
 /** An optional string parameter from the body or the query string. */
 export function optionalParam(

@@ -28,11 +28,9 @@ async function shape(ctx: ProjectContext, mr: MergeRequestRecord) {
 
 /** `labels` as GitLab takes it: a comma-separated string or an array. */
 function labelsOf(value: unknown): string[] {
-  const list = Array.isArray(value)
-    ? value.map(String)
-    : typeof value === 'string'
-    ? value.split(',')
-    : [];
+  let list: string[] = [];
+  if (Array.isArray(value)) list = value.map(String);
+  else if (typeof value === 'string') list = value.split(',');
   return [...new Set(list.map(l => l.trim()).filter(Boolean))];
 }
 
