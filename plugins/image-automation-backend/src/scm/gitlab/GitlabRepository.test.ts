@@ -398,55 +398,70 @@ describe('GitlabRepository against the GitLab emulator', () => {
       );
     });
 
-    it("keeps a commit pushed at the very moment of the move: the lease is checked under git's ref lock", async () => {
-      const base = (await repo.openBranch('main'))!;
-      const ours = await repo.createCommit({
-        parent: base,
-        message: 'web 5',
-        changes: [
-          {
-            path: 'apps/web/deploy.yaml',
-            content: 'image: registry.example/web:5.0.0\n',
-            mode: '100644',
-          },
-        ],
-      });
-      await repo.moveBranch('image-automation/moment', undefined, ours.sha);
-      const next = await repo.createCommit({
-        parent: base,
-        message: 'web 5.0.1',
-        changes: [
-          {
-            path: 'apps/web/deploy.yaml',
-            content: 'image: registry.example/web:5.0.1\n',
-            mode: '100644',
-          },
-        ],
-      });
-      let theirs: string | undefined;
-      // After the adapter has compared (GET branch) and right before git's receive-pack runs.
-      gitlab.onRequest(async entry => {
-        if (
-          entry.method === 'POST' &&
-          entry.path.endsWith('/git-receive-pack') &&
-          !theirs
-        ) {
-          theirs = await gitlab.commitFiles(
-            PROJECT,
-            'image-automation/moment',
-            { 'notes.txt': 'mine\n' },
-            { message: 'a person pushes' },
-          );
-        }
-      });
-      expect(
-        await repo.moveBranch('image-automation/moment', ours.sha, next.sha),
-      ).toEqual({ moved: false, actualSha: theirs });
-      expect(await gitlab.branchSha(PROJECT, 'image-automation/moment')).toBe(
-        theirs,
-      );
-      expect(git(gitDir, 'rev-parse', `${theirs}~1`)).toBe(ours.sha);
-    });
+    it.each([
+      // Between the adapter's compare and git's ref advertisement: the lease sees another sha.
+      ['before git reads the refs', 'GET', '/info/refs'],
+      // After the advertisement: receive-pack's own compare under the ref lock refuses.
+      ['while receive-pack runs', 'POST', '/git-receive-pack'],
+    ])(
+      'keeps a commit pushed at the very moment of the move (%s)',
+      async (_, method, suffix) => {
+        const base = (await repo.openBranch('main'))!;
+        const ours = await repo.createCommit({
+          parent: base,
+          message: 'web 5',
+          changes: [
+            {
+              path: 'apps/web/deploy.yaml',
+              content: 'image: registry.example/web:5.0.0\n',
+              mode: '100644',
+            },
+          ],
+        });
+        await repo.moveBranch(
+          `image-automation/moment-${method}`,
+          undefined,
+          ours.sha,
+        );
+        const next = await repo.createCommit({
+          parent: base,
+          message: 'web 5.0.1',
+          changes: [
+            {
+              path: 'apps/web/deploy.yaml',
+              content: 'image: registry.example/web:5.0.1\n',
+              mode: '100644',
+            },
+          ],
+        });
+        let theirs: string | undefined;
+        gitlab.onRequest(async entry => {
+          if (
+            entry.method === method &&
+            entry.path.endsWith(suffix) &&
+            !theirs
+          ) {
+            theirs = await gitlab.commitFiles(
+              PROJECT,
+              `image-automation/moment-${method}`,
+              { 'notes.txt': 'mine\n' },
+              { message: 'a person pushes' },
+            );
+          }
+        });
+        expect(
+          await repo.moveBranch(
+            `image-automation/moment-${method}`,
+            ours.sha,
+            next.sha,
+          ),
+        ).toEqual({ moved: false, actualSha: theirs });
+        expect(
+          await gitlab.branchSha(PROJECT, `image-automation/moment-${method}`),
+        ).toBe(theirs);
+        expect(git(gitDir, 'rev-parse', `${theirs}~1`)).toBe(ours.sha);
+      },
+    );
 
     it('says a protected branch is protected, through the API and through Git', async () => {
       const base = (await repo.openBranch('main'))!;
