@@ -129,7 +129,8 @@ export class GitlabApi {
   }
 
   private async read(url: string, init: RequestInit = {}) {
-    const retries = this.options.readRetries ?? 2;
+    // As Octokit retries for the GitHub adapter: three more attempts, then the cycle reports it.
+    const retries = this.options.readRetries ?? 3;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.parse(await this.request(url, init));
