@@ -37,6 +37,8 @@ export interface GitlabEmulatorOptions {
 export interface GitAuthor {
   name: string;
   email: string;
+  /** ISO 8601 for author and committer; default now. */
+  date?: string;
 }
 
 /** A merge request as tests want to look at it. */
@@ -184,6 +186,7 @@ export async function startGitlabEmulator(
     files: Record<string, string | null>,
     message: string,
     author: GitlabUser,
+    date = nowIso(),
   ) => {
     const before = await branchHeads(target);
     const head =
@@ -199,7 +202,6 @@ export async function startGitlabEmulator(
           : { action: exists ? 'update' : 'create', file_path: path, content },
       );
     }
-    const date = nowIso();
     const identity = { name: author.name, email: author.email, date };
     const sha = await target.git.writeCommit({
       tree: await applyActions(target, head, actions),
@@ -261,7 +263,14 @@ export async function startGitlabEmulator(
     async commitFiles(fullPath, branch, files, { message, author }) {
       const target = project(fullPath);
       return target.lock.run(() =>
-        commitAsPerson(target, branch, files, message, person(author)),
+        commitAsPerson(
+          target,
+          branch,
+          files,
+          message,
+          person(author),
+          author?.date,
+        ),
       );
     },
 

@@ -315,6 +315,39 @@ describe('GitlabRepository against the GitLab emulator', () => {
       expect(scratch).not.toContain(second.sha);
     });
 
+    it('sweeps scratch branches a stopped writer left behind an hour ago, and keeps fresh ones', async () => {
+      const old = 'image-automation/scratch/left-by-a-crash';
+      const fresh = 'image-automation/scratch/another-writer';
+      const twoHoursAgo = new Date(Date.now() - 2 * 3600_000).toISOString();
+      await gitlab.commitFiles(
+        PROJECT,
+        old,
+        { 'x.txt': 'x\n' },
+        {
+          message: 'scratch',
+          author: {
+            name: 'Image Automation',
+            email: 'bot@example.com',
+            date: twoHoursAgo,
+          },
+        },
+      );
+      await gitlab.commitFiles(
+        PROJECT,
+        fresh,
+        { 'y.txt': 'y\n' },
+        { message: 'scratch' },
+      );
+      const head = (await repo.openBranch('main'))!;
+      await repo.createCommit({
+        parent: head,
+        message: 'sweep',
+        changes: [{ path: 'README.md', content: '# swept\n', mode: '100644' }],
+      });
+      expect(await gitlab.branchSha(PROJECT, old)).toBeUndefined();
+      expect(await gitlab.branchSha(PROJECT, fresh)).toBeDefined();
+    });
+
     it('moves an existing branch to a rebuilt commit (not a fast-forward) while it holds the expected commit', async () => {
       const base = (await repo.openBranch('main'))!;
       const ours = await repo.createCommit({
