@@ -107,6 +107,7 @@ async function engineFor(
 ) {
   const knex = options.knex ?? (await databases.init(databaseId));
   const catalog = catalogServiceMock({ entities: [entity].flat() });
+  const logger = mockServices.logger.mock();
   const services = await createAutomationEngine({
     config: mockServices.rootConfig({
       data: {
@@ -127,7 +128,7 @@ async function engineFor(
         },
       },
     }),
-    logger: mockServices.logger.mock(),
+    logger,
     database: mockServices.database.mock({ getClient: async () => knex }),
     catalog,
     auth: mockServices.auth(),
@@ -135,8 +136,16 @@ async function engineFor(
     instanceId: options.instanceId,
     now: options.now,
   });
-  return { ...services, knex, catalog };
+  return { ...services, knex, catalog, logger };
 }
+
+/** Everything the engine logged, as one string: the token must never be in it. */
+const logged = (logger: ReturnType<typeof mockServices.logger.mock>) =>
+  JSON.stringify(
+    (['debug', 'info', 'warn', 'error'] as const).map(
+      level => (logger[level] as jest.Mock).mock.calls,
+    ),
+  );
 
 function git(path: string, ...args: string[]): string {
   return execFileSync('git', ['--git-dir', gitlab.gitDir(path), ...args], {
@@ -412,7 +421,7 @@ describe('write-back on GitLab (SQLITE_3)', () => {
   it('says a protected base refuses push mode, in plain words', async () => {
     const { path, entity } = await fixture('push');
     await gitlab.setProtectedBranch(path, 'main', true);
-    const { engine, store } = await engineFor(databaseId, entity, {
+    const { engine, store, logger } = await engineFor(databaseId, entity, {
       git: { allowPush: [`${gitlab.host}/${path}`] },
     });
     await engine.runCycle();
@@ -422,6 +431,8 @@ describe('write-back on GitLab (SQLITE_3)', () => {
     const record = await store.getWriteBack('component:default/api');
     expect(record).toMatchObject({ errorKind: 'git-protected-branch' });
     expect(record?.errorMessage).toMatch(/protected/);
+    expect(logged(logger)).toContain('protected');
+    expect(logged(logger)).not.toContain(TOKEN);
   });
 
   it('survives GitLab 502s and rate limits', async () => {
