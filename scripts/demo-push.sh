@@ -26,5 +26,6 @@ if ! [[ "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$ ]]; then
   exit 2
 fi
 digest="$(node scripts/demo/registry.mjs push "http://$registry_host" "$repository" "$tag")"
-demo_say "pushed $registry_host/$repository:$tag ($digest)"
+# The pushed reference on stdout, for scripts; what to do next on stderr.
+echo "$registry_host/$repository:$tag@$digest"
 demo_say "the registry notifies the backend; or press \"Check now\" on the entity's card"

@@ -295,7 +295,10 @@ describe('./scripts/start.sh, the demo out of the box', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    expect(pushed).toMatch(/^sha256:[0-9a-f]{64}$/m);
+    expect(pushed).toMatch(/^[^\n]*:1\.3\.0@sha256:[0-9a-f]{64}\n$/);
+    expect(pushed.startsWith(`${sandbox.registryHost}/demo/web:1.3.0@`)).toBe(
+      true,
+    );
     const path = 'deploy/web/deployment.yaml';
     const expected = manifest(path, 'demo/web:1.0.0 #', 'demo/web:1.3.0 #');
     // The registry's notification (or the next cycle, each minute) picks it up.
