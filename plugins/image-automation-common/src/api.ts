@@ -132,3 +132,73 @@ export interface OverviewResponse {
   offset: number;
   limit: number;
 }
+
+/**
+ * What `POST /entities/:kind/:namespace/:name/refresh` answered: the fresh
+ * result when the backend checked at once, or only that the check was
+ * requested and runs in the scheduled task.
+ * @public
+ */
+export type RefreshOutcome =
+  | { kind: 'checked'; result: EntityImageAutomation }
+  | { kind: 'requested' };
+
+/**
+ * What happened to an entity, newest first (`GET …/history`).
+ * - `update-available`: a newer allowed tag was found
+ * - `pr-opened`, `pr-updated`, `pr-closed`: the pull request carrying updates
+ * - `pushed`: a commit written straight to the branch
+ * - `branch-edited`: someone else changed the plugin's branch
+ * - `declined`: the pull request was closed without merging
+ * - `error`, `recovered`: an image went into error, or out of it
+ * - `state-changed`: any other change of an image's state after a check
+ * @public
+ */
+export type HistoryEventKind =
+  | 'update-available'
+  | 'pr-opened'
+  | 'pr-updated'
+  | 'pr-closed'
+  | 'pushed'
+  | 'branch-edited'
+  | 'declined'
+  | 'error'
+  | 'recovered'
+  | 'state-changed';
+
+/** One line of an entity's history. @public */
+export interface HistoryEntry {
+  /** Stable id, for list keys. */
+  id: string;
+  event: HistoryEventKind;
+  /** When it happened (ISO 8601). */
+  at: string;
+  imageName?: string;
+  fromTag?: string;
+  toTag?: string;
+  prNumber?: number;
+  commitSha?: string;
+  /** In plain words: the error and its fix, the new state, the PR link… */
+  detail?: string;
+}
+
+/** `GET /entities/:kind/:namespace/:name/history?offset=…&limit=…`. @public */
+export interface HistoryResponse {
+  items: HistoryEntry[];
+  totalItems: number;
+  offset: number;
+  limit: number;
+}
+
+/** What `GET /overview?sort=…` orders by. @public */
+export const OVERVIEW_SORT_FIELDS = [
+  'entity',
+  'owner',
+  'behind',
+  'pending',
+  'errors',
+  'checked',
+] as const;
+
+/** @public */
+export type OverviewSortField = (typeof OVERVIEW_SORT_FIELDS)[number];

@@ -28,3 +28,14 @@ describe('formatAge', () => {
     expect(formatAge(iso, NOW)).toBe(expected);
   });
 });
+
+describe('locale', () => {
+  it("formats in the locale it is given, as the browser's would", () => {
+    expect(formatRelativeTime('2026-11-26T11:55:00Z', NOW, 'de')).toBe(
+      'vor 5 Minuten',
+    );
+    expect(formatRelativeTime('2026-11-26T11:55:00Z', NOW, 'fr')).toBe(
+      'il y a 5 minutes',
+    );
+  });
+});

@@ -1,6 +1,7 @@
 /*
  * Times as people read them ("3 hours ago"), computed against an explicit
- * `now` so the output is deterministic in tests.
+ * `now` so the output is deterministic in tests. The locale defaults to the
+ * browser's: `undefined` makes Intl use the runtime's default locale.
  */
 
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
@@ -13,10 +14,15 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['second', 1],
 ];
 
-const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-
 /** "5 minutes ago", "yesterday", "in 2 hours" (clock skew). */
-export function formatRelativeTime(iso: string, now: number = Date.now()): string {
+export function formatRelativeTime(
+  iso: string,
+  now: number = Date.now(),
+  locale?: string,
+): string {
+  const relativeFormat = new Intl.RelativeTimeFormat(locale, {
+    numeric: 'auto',
+  });
   const seconds = Math.round((Date.parse(iso) - now) / 1000);
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size || unit === 'second') {
@@ -39,8 +45,8 @@ export function formatAge(iso: string, now: number = Date.now()): string {
 }
 
 /** The full local date and time, for hover text. */
-export function formatAbsoluteTime(iso: string): string {
-  return new Date(iso).toLocaleString('en', {
+export function formatAbsoluteTime(iso: string, locale?: string): string {
+  return new Date(iso).toLocaleString(locale, {
     dateStyle: 'medium',
     timeStyle: 'long',
   });

@@ -16,7 +16,8 @@ import {
 import { ImageAutomationOverview } from './ImageAutomationOverview';
 
 const DAY = 24 * 3600 * 1000;
-const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+const daysAgo = (days: number) =>
+  new Date(Date.now() - days * DAY).toISOString();
 
 const ENTRIES: OverviewEntry[] = [
   overviewEntry({
@@ -106,8 +107,8 @@ describe('ImageAutomationOverview', () => {
     expect(await screen.findByText('payments-api')).toBeInTheDocument();
     expect(api.getOverview).toHaveBeenCalledWith({
       owners: ['user:default/alice', 'group:default/team-a'],
-      state: undefined,
-      registry: undefined,
+      states: undefined,
+      registries: undefined,
       offset: 0,
       limit: 200,
     });
@@ -138,8 +139,8 @@ describe('ImageAutomationOverview', () => {
     await waitFor(() =>
       expect(api.getOverview).toHaveBeenLastCalledWith({
         owners: undefined,
-        state: 'error',
-        registry: 'docker.io',
+        states: ['error'],
+        registries: ['docker.io'],
         offset: 0,
         limit: 200,
       }),

@@ -27,7 +27,10 @@ export function OverviewFilters(props: {
   const pick =
     (field: keyof OverviewFilterValues) =>
     (event: ChangeEvent<{ value: unknown }>) =>
-      onChange({ ...value, [field]: (event.target.value as string) || undefined });
+      onChange({
+        ...value,
+        [field]: (event.target.value as string) || undefined,
+      });
 
   return (
     <Grid container spacing={2}>

@@ -94,9 +94,7 @@ export function OverviewTable(props: {
         search: true,
         padding: 'dense',
       }}
-      emptyContent={
-        <Box p={2}>No automated entities match these filters.</Box>
-      }
+      emptyContent={<Box p={2}>No automated entities match these filters.</Box>}
     />
   );
 }

@@ -76,15 +76,16 @@ function BarList(props: { title: string; unit: string; bars: Bar[] }) {
   );
 }
 
-const useFillStyles = makeStyles<Theme, { colour: Bar['colour']; percent: number }>(
-  theme => ({
-    fill: {
-      height: '100%',
-      width: ({ percent }) => `${percent}%`,
-      backgroundColor: ({ colour }) => colour(theme),
-    },
-  }),
-);
+const useFillStyles = makeStyles<
+  Theme,
+  { colour: Bar['colour']; percent: number }
+>(theme => ({
+  fill: {
+    height: '100%',
+    width: ({ percent }) => `${percent}%`,
+    backgroundColor: ({ colour }) => colour(theme),
+  },
+}));
 
 function BarFill(props: { colour: Bar['colour']; percent: number }) {
   const classes = useFillStyles(props);

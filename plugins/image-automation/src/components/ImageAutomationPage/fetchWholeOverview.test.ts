@@ -29,10 +29,15 @@ describe('fetchWholeOverview', () => {
       offset,
       limit: 150,
     }));
-    const result = await fetchWholeOverview({ getOverview }, { state: 'error' });
+    const result = await fetchWholeOverview(
+      { getOverview },
+      { states: ['error'] },
+    );
     expect(result.map(e => e.entityRef)).toEqual(all.map(e => e.entityRef));
-    expect(getOverview.mock.calls.map(([q]) => q.offset)).toEqual([0, 150, 300]);
-    expect(getOverview.mock.calls[0][0].state).toBe('error');
+    expect(getOverview.mock.calls.map(([q]) => q.offset)).toEqual([
+      0, 150, 300,
+    ]);
+    expect(getOverview.mock.calls[0][0].states).toEqual(['error']);
   });
 
   it('stops at an empty page even if the total promised more', async () => {
@@ -42,7 +47,9 @@ describe('fetchWholeOverview', () => {
       offset,
       limit: 200,
     }));
-    await expect(fetchWholeOverview({ getOverview }, {})).resolves.toHaveLength(2);
+    await expect(fetchWholeOverview({ getOverview }, {})).resolves.toHaveLength(
+      2,
+    );
     expect(getOverview).toHaveBeenCalledTimes(2);
   });
 });

@@ -20,7 +20,11 @@ export function useOverview(filters: OverviewFilterValues): {
       owner === 'mine'
         ? (await identityApi.getBackstageIdentity()).ownershipEntityRefs
         : undefined;
-    return fetchWholeOverview(api, { owners, state, registry });
+    return fetchWholeOverview(api, {
+      owners,
+      states: state ? [state] : undefined,
+      registries: registry ? [registry] : undefined,
+    });
   }, [api, identityApi, owner, state, registry]);
 
   return { loading, error, entries: value ?? [] };
