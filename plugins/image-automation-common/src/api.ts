@@ -125,12 +125,24 @@ export interface OverviewEntry {
   lastCheckedAt?: string;
 }
 
-/** `GET /overview?owner=…&state=…&offset=…&limit=…`. @public */
+/**
+ * `GET /overview?owner=…&state=…&registry=…&q=…&sort=…&order=…&offset=…&limit=…`:
+ * one page of the entities the caller may read that match every filter.
+ * @public
+ */
 export interface OverviewResponse {
   items: OverviewEntry[];
+  /** How many entities match, over every page. */
   totalItems: number;
   offset: number;
   limit: number;
+  /** Totals over every matching entity, for the summary chart. */
+  summary: {
+    imagesByState: Array<{ state: ImageState; count: number }>;
+    entitiesByPendingAge: Array<{ label: string; count: number }>;
+  };
+  /** Registry hosts of the matching entities, whatever the registry filter: the registry picker's choices. */
+  registries: string[];
 }
 
 /**

@@ -121,8 +121,15 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       await this.db.transaction(async tx => {
         await tx('ia_images').whereIn('entity_ref', batch).delete();
         await tx('ia_write_backs').whereIn('entity_ref', batch).delete();
+        await tx('ia_history').whereIn('entity_ref', batch).delete();
         await tx('ia_entities').whereIn('entity_ref', batch).delete();
       });
+    }
+    if (gone.length) {
+      // Tags first seen in a repository nobody uses any more mean nothing.
+      await this.db('ia_repositories')
+        .whereNotIn('repository', this.db('ia_images').distinct('repository'))
+        .delete();
     }
     return gone;
   }
@@ -208,13 +215,18 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     return {
       entity: toEntity(rows[0]),
       images: rows
-        .filter(row => row.img_entity_ref !== null && row.img_entity_ref !== undefined)
+        .filter(
+          row =>
+            row.img_entity_ref !== null && row.img_entity_ref !== undefined,
+        )
         .map(row => ({
           ...toImage(prefixed(row, 'img_', IMAGE_COLUMNS)),
           lastScanAt: num(row.img_last_scan_at),
         }))
         .sort((a, b) => (a.imageName < b.imageName ? -1 : 1)),
-      writeBack: writeBackRow.entity_ref ? toWriteBack(writeBackRow) : undefined,
+      writeBack: writeBackRow.entity_ref
+        ? toWriteBack(writeBackRow)
+        : undefined,
     };
   }
 
@@ -230,7 +242,10 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     const images = new Map<string, EntityView['images']>();
     for (const row of imageRows) {
       const list = images.get(row.entity_ref) ?? [];
-      list.push({ ...toImage(row), lastScanAt: num(row.repository_last_scan_at) });
+      list.push({
+        ...toImage(row),
+        lastScanAt: num(row.repository_last_scan_at),
+      });
       images.set(row.entity_ref, list);
     }
     const writeBackOf = new Map(writeBacks.map(w => [w.entityRef, w]));
@@ -378,21 +393,34 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
   }
 
   async listHistory(entityRef: string, limit = 100): Promise<HistoryEvent[]> {
-    const rows = await this.db('ia_history')
-      .where({ entity_ref: entityRef })
-      .orderBy('id', 'desc')
-      .limit(limit);
-    return rows.map(row => ({
-      entityRef: row.entity_ref,
-      imageName: str(row.image_name),
-      event: row.event,
-      fromTag: str(row.from_tag),
-      toTag: str(row.to_tag),
-      prNumber: num(row.pr_number),
-      commitSha: str(row.commit_sha),
-      detail: str(row.detail),
-      createdAt: Number(row.created_at),
-    }));
+    return (await this.pageHistory(entityRef, { offset: 0, limit })).items.map(
+      ({ id: _id, ...event }) => event,
+    );
+  }
+
+  async pageHistory(
+    entityRef: string,
+    page: { offset: number; limit: number },
+  ): Promise<{
+    items: Array<HistoryEvent & { id: string }>;
+    totalItems: number;
+  }> {
+    const [rows, [{ count }]] = await Promise.all([
+      this.db('ia_history')
+        .where({ entity_ref: entityRef })
+        // Insertion order: events are appended as they happen.
+        .orderBy('id', 'desc')
+        .offset(page.offset)
+        .limit(page.limit),
+      this.db('ia_history')
+        .where({ entity_ref: entityRef })
+        .count({ count: '*' }),
+    ]);
+    return { items: rows.map(toHistoryEvent), totalItems: Number(count) };
+  }
+
+  async deleteHistoryBefore(before: number): Promise<number> {
+    return this.db('ia_history').where('created_at', '<', before).delete();
   }
 
   /** All rows, or the rows whose key is in `keys`, in batches. */
@@ -411,6 +439,21 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     }
     return rows;
   }
+}
+
+function toHistoryEvent(row: Row): HistoryEvent & { id: string } {
+  return {
+    id: String(row.id),
+    entityRef: row.entity_ref,
+    imageName: str(row.image_name),
+    event: row.event,
+    fromTag: str(row.from_tag),
+    toTag: str(row.to_tag),
+    prNumber: num(row.pr_number),
+    commitSha: str(row.commit_sha),
+    detail: str(row.detail),
+    createdAt: Number(row.created_at),
+  };
 }
 
 function toEntity(row: Row): EntityRecord {

@@ -1,4 +1,5 @@
 import type {
+  HistoryEventKind,
   AutomationSpec,
   ConfigProblem,
   ImageState,
@@ -91,13 +92,7 @@ export interface EntityView {
 export interface HistoryEvent {
   entityRef: string;
   imageName?: string;
-  event:
-    | 'update-available'
-    | 'pr-opened'
-    | 'pr-updated'
-    | 'pr-closed'
-    | 'pushed'
-    | 'branch-edited';
+  event: HistoryEventKind;
   fromTag?: string;
   toTag?: string;
   prNumber?: number;
@@ -110,7 +105,11 @@ export interface HistoryEvent {
 export interface ImageAutomationStore {
   /** Upserts discovered entities, keeping their scheduling fields. */
   saveDiscoveredEntities(entities: EntityDiscovery[]): Promise<void>;
-  /** Deletes entities (and their images and write-backs) not seen since `seenAt`; returns their refs. */
+  /**
+   * Deletes entities not seen since `seenAt` with everything recorded about
+   * them (images, write-backs, history), and the scanned repositories no
+   * remaining image uses; returns their refs.
+   */
   removeEntitiesNotSeenSince(seenAt: number): Promise<string[]>;
   getEntity(entityRef: string): Promise<EntityRecord | undefined>;
   listEntities(filter?: { entityRefs?: string[] }): Promise<EntityRecord[]>;
@@ -159,4 +158,14 @@ export interface ImageAutomationStore {
 
   appendHistory(events: HistoryEvent[]): Promise<void>;
   listHistory(entityRef: string, limit?: number): Promise<HistoryEvent[]>;
+  /** One page of the entity's history, newest first, and how many events it has in all. */
+  pageHistory(
+    entityRef: string,
+    page: { offset: number; limit: number },
+  ): Promise<{
+    items: Array<HistoryEvent & { id: string }>;
+    totalItems: number;
+  }>;
+  /** Deletes history older than `before` (epoch ms); returns how many events went. */
+  deleteHistoryBefore(before: number): Promise<number>;
 }
