@@ -647,6 +647,40 @@ describe('EntityImageAutomationCard', () => {
     );
     expect(screen.getByText('Up to date')).toBeInTheDocument();
   });
+
+  it('shows the history timeline on request', async () => {
+    const api = mockImageAutomationApi({
+      getEntity: async () => automation({}),
+      getHistory: async () => ({
+        items: [
+          {
+            id: '1',
+            event: 'update-available',
+            at: new Date().toISOString(),
+            imageName: 'payments-api',
+            fromTag: '1.4.2',
+            toTag: '1.5.0',
+          },
+        ],
+        totalItems: 1,
+        offset: 0,
+        limit: 10,
+      }),
+    });
+    await renderCard({ api });
+    await rowOf('ghcr.io/acme/payments-api');
+    expect(api.getHistory).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Show history' }));
+    const list = await screen.findByRole('list', { name: 'History' });
+    expect(
+      within(list).getByText(
+        'payments-api: 1.5.0 is available (Git has 1.4.2)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Hide history' }),
+    ).toHaveAttribute('aria-expanded', 'true');
+  });
 });
 
 function stringify(entity: Entity) {

@@ -23,10 +23,13 @@ import {
 } from '@image-automation/plugin-image-automation-common';
 import Box from '@material-ui/core/Box';
 import { ResponseError } from '@backstage/errors';
-import { useMemo } from 'react';
+import Button from '@material-ui/core/Button';
+import HistoryIcon from '@material-ui/icons/History';
+import { useMemo, useState } from 'react';
 import { Timestamp } from '../Timestamp';
 import { CheckNowButton } from './CheckNowButton';
 import { ConfigProblems } from './ConfigProblems';
+import { HistoryTimeline } from './HistoryTimeline';
 import { ImageList } from './ImageList';
 import { LiveAnnouncer } from './LiveAnnouncer';
 import { ScmLinks, scmLinksFor } from './scmLinks';
@@ -103,6 +106,9 @@ function AutomatedEntityCard(props: { entity: Entity }) {
           wide={wide}
           links={links}
         />
+        {automation.result && (
+          <HistorySection entityRef={entityRef} version={automation.result} />
+        )}
       </div>
     </InfoCard>
   );
@@ -154,6 +160,32 @@ function CardContent(props: {
     return <ResponseErrorPanel error={loadError} />;
   }
   return null;
+}
+
+/** The timeline, folded away until asked for: most visits are about the current state. */
+function HistorySection(props: { entityRef: string; version: unknown }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Box mt={2}>
+      <Button
+        size="small"
+        startIcon={<HistoryIcon />}
+        aria-expanded={open}
+        aria-controls={open ? 'image-automation-history' : undefined}
+        onClick={() => setOpen(!open)}
+      >
+        {open ? 'Hide history' : 'Show history'}
+      </Button>
+      {open && (
+        <Box id="image-automation-history" mt={1}>
+          <HistoryTimeline
+            entityRef={props.entityRef}
+            version={props.version}
+          />
+        </Box>
+      )}
+    </Box>
+  );
 }
 
 const MODE_TEXT: Record<EntityImageAutomation['mode'], string> = {
