@@ -4,12 +4,7 @@ import { HistoryEntry } from '@image-automation/plugin-image-automation-common';
 export function describeHistoryEntry(entry: HistoryEntry): string {
   const image = entry.imageName ? `${entry.imageName}: ` : '';
   const pr = entry.prNumber ? ` #${entry.prNumber}` : '';
-  const tags =
-    entry.fromTag && entry.toTag
-      ? ` ${entry.fromTag} → ${entry.toTag}`
-      : entry.toTag
-      ? ` to ${entry.toTag}`
-      : '';
+  const tags = tagChange(entry);
   const detail = entry.detail ? ` — ${entry.detail}` : '';
   switch (entry.event) {
     case 'update-available':
@@ -37,4 +32,10 @@ export function describeHistoryEntry(entry: HistoryEntry): string {
     default:
       return `${image}${entry.event}${detail}`;
   }
+}
+
+function tagChange(entry: HistoryEntry): string {
+  if (entry.fromTag && entry.toTag) return ` ${entry.fromTag} → ${entry.toTag}`;
+  if (entry.toTag) return ` to ${entry.toTag}`;
+  return '';
 }
