@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { imageAutomationPermissions } from '@image-automation/plugin-image-automation-common';
 import {
   RegistryCredentialsProvider,
@@ -11,6 +12,9 @@ import {
 } from '@image-automation/plugin-image-automation-node';
 import { createAutomationEngine } from './engine/createAutomationEngine';
 import { createRouter } from './service/router';
+import { HistoryRetention } from './statusChanges/HistoryRetention';
+import { StatusHistoryRecorder } from './statusChanges/StatusHistoryRecorder';
+import { StatusSignals } from './statusChanges/StatusSignals';
 
 /** The task id shared by every replica; the scheduler runs it once cluster-wide. */
 export const CYCLE_TASK_ID = 'image-automation-cycle';
@@ -44,6 +48,7 @@ export const imageAutomationPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         metrics: metricsServiceRef,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const { config, logger, scheduler, httpRouter, lifecycle } = deps;
@@ -58,6 +63,14 @@ export const imageAutomationPlugin = createBackendPlugin({
             providers,
           });
         lifecycle.addShutdownHook(() => registry.close());
+
+        // What a status change sets off besides the read model: the derived
+        // history, and live updates for the cards showing the entity.
+        statusReadModel.onChange(new StatusHistoryRecorder(store).onChange);
+        statusReadModel.onChange(new StatusSignals(deps.signals).onChange);
+        await HistoryRetention.fromConfig(config, { store, logger }).schedule(
+          scheduler,
+        );
 
         deps.permissionsRegistry.addPermissions(imageAutomationPermissions);
         httpRouter.use(

@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import type { HistoryEventKind } from '@image-automation/plugin-image-automation-common';
 import {
   EntityDiscovery,
   EntityRecord,
@@ -230,17 +231,25 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     };
   }
 
-  async listEntityViews(): Promise<EntityView[]> {
-    const [entities, imageRows, writeBacks] = await Promise.all([
-      this.listEntities(),
-      this.db('ia_images as i')
-        .leftJoin('ia_repositories as r', 'r.repository', 'i.repository')
-        .select('i.*', 'r.last_scan_at as repository_last_scan_at')
-        .orderBy(['i.entity_ref', 'i.image_name']),
-      this.listWriteBacks(),
+  async listEntityViews(filter?: {
+    entityRefs?: string[];
+  }): Promise<EntityView[]> {
+    const refs = filter?.entityRefs;
+    const imageRows = async () => {
+      if (!refs) return this.imageRowsWithScans();
+      const rows: Row[] = [];
+      for (const batch of chunks(refs, 500)) {
+        rows.push(...(await this.imageRowsWithScans(batch)));
+      }
+      return rows;
+    };
+    const [entities, rows, writeBacks] = await Promise.all([
+      this.listEntities(filter),
+      imageRows(),
+      this.listWriteBacks(filter),
     ]);
     const images = new Map<string, EntityView['images']>();
-    for (const row of imageRows) {
+    for (const row of rows) {
       const list = images.get(row.entity_ref) ?? [];
       list.push({
         ...toImage(row),
@@ -254,6 +263,14 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       images: images.get(entity.entityRef) ?? [],
       writeBack: writeBackOf.get(entity.entityRef),
     }));
+  }
+
+  private imageRowsWithScans(entityRefs?: string[]): Promise<Row[]> {
+    const query = this.db('ia_images as i')
+      .leftJoin('ia_repositories as r', 'r.repository', 'i.repository')
+      .select('i.*', 'r.last_scan_at as repository_last_scan_at')
+      .orderBy(['i.entity_ref', 'i.image_name']);
+    return entityRefs ? query.whereIn('i.entity_ref', entityRefs) : query;
   }
 
   async replaceImages(
@@ -417,6 +434,31 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
         .count({ count: '*' }),
     ]);
     return { items: rows.map(toHistoryEvent), totalItems: Number(count) };
+  }
+
+  async latestHistoryEvents(
+    entityRefs: string[],
+    kinds: HistoryEventKind[],
+  ): Promise<HistoryEvent[]> {
+    const latest = new Map<string, HistoryEvent>();
+    for (const batch of chunks(entityRefs, 500)) {
+      const newest = this.db('ia_history')
+        .whereIn('entity_ref', batch)
+        .whereIn('event', kinds)
+        .groupBy('entity_ref', 'image_name', 'event')
+        .max({ id: 'id' });
+      const rows = await this.db('ia_history').whereIn('id', newest);
+      for (const row of rows) {
+        const event = toHistoryEvent(row);
+        latest.set(
+          `${event.entityRef}\u0000${event.imageName ?? ''}\u0000${
+            event.event
+          }`,
+          event,
+        );
+      }
+    }
+    return [...latest.values()];
   }
 
   async deleteHistoryBefore(before: number): Promise<number> {

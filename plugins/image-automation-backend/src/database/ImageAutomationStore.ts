@@ -128,8 +128,8 @@ export interface ImageAutomationStore {
    * write-back, and its images with their repositories' last scan times.
    */
   getEntityView(entityRef: string): Promise<EntityView | undefined>;
-  /** Every entity's view, in three queries whatever the number of entities. */
-  listEntityViews(): Promise<EntityView[]>;
+  /** Every entity's view (or those of `entityRefs`), in three queries whatever the number of entities. */
+  listEntityViews(filter?: { entityRefs?: string[] }): Promise<EntityView[]>;
   /** Replaces the images of the given entities with exactly these rows. */
   replaceImages(entityRefs: string[], images: ImageRecord[]): Promise<void>;
 
@@ -166,6 +166,11 @@ export interface ImageAutomationStore {
     items: Array<HistoryEvent & { id: string }>;
     totalItems: number;
   }>;
+  /** The newest event of each of `kinds` per entity and image (image `undefined` for entity-wide events). */
+  latestHistoryEvents(
+    entityRefs: string[],
+    kinds: HistoryEventKind[],
+  ): Promise<HistoryEvent[]>;
   /** Deletes history older than `before` (epoch ms); returns how many events went. */
   deleteHistoryBefore(before: number): Promise<number>;
 }

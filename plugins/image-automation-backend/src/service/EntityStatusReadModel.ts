@@ -14,6 +14,19 @@ const REFRESH_MS = 10_000;
 /** Above this many entities the answers come from the database each time. */
 const MAX_ENTITIES = 50_000;
 
+/** An entity whose stored status changed, as the endpoints now answer it. */
+export interface EntityStatusChange {
+  entityRef: string;
+  /** Undefined when the entity left (it is no longer automated). */
+  status?: EntityImageAutomation;
+  overview?: OverviewEntry;
+}
+
+/** Told about every change this replica's engine makes; errors are logged, never thrown at the engine. */
+export type EntityStatusListener = (
+  changes: EntityStatusChange[],
+) => Promise<void>;
+
 /** One entity as both endpoints answer it. */
 interface EntityAnswers {
   entity: EntityImageAutomation;
@@ -45,6 +58,7 @@ export class EntityStatusReadModel {
   /** Entity → invalidation count: a fresh read clears only what it saw. */
   private readonly stale = new Map<string, number>();
   private tooLarge = false;
+  private readonly listeners: EntityStatusListener[] = [];
 
   constructor(
     private readonly store: ImageAutomationStore,
@@ -74,10 +88,47 @@ export class EntityStatusReadModel {
     return [...this.answers.values()].map(a => a.overview);
   }
 
-  /** Called by the engine with the entities whose stored status changed. */
-  invalidate(entityRefs: string[]): void {
+  /**
+   * Called by the engine with the entities whose stored status changed. The
+   * listeners hear of them with the new answers, read in one batch; the
+   * engine runs the cycle once cluster-wide, so each change is told once.
+   */
+  async invalidate(entityRefs: string[]): Promise<void> {
     for (const ref of entityRefs)
       this.stale.set(ref, (this.stale.get(ref) ?? 0) + 1);
+    if (this.listeners.length && entityRefs.length) {
+      await this.announce(entityRefs);
+    }
+  }
+
+  /** Adds a listener for the changes of {@link invalidate}. */
+  onChange(listener: EntityStatusListener): void {
+    this.listeners.push(listener);
+  }
+
+  private async announce(entityRefs: string[]) {
+    let changes: EntityStatusChange[];
+    try {
+      const views = await this.store.listEntityViews({ entityRefs });
+      const answers = new Map(
+        views.map(view => [view.entity.entityRef, answersOf(view)]),
+      );
+      changes = entityRefs.map(entityRef => ({
+        entityRef,
+        status: answers.get(entityRef)?.entity,
+        overview: answers.get(entityRef)?.overview,
+      }));
+    } catch (error) {
+      this.logger.warn(`Reading changed entity statuses failed: ${error}`);
+      return;
+    }
+    for (const listener of this.listeners) {
+      try {
+        await listener(changes);
+      } catch (error) {
+        this.logger.warn(`Handling entity status changes failed: ${error}`);
+      }
+    }
   }
 
   private async ensureLoaded() {

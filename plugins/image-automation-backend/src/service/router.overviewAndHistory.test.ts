@@ -197,7 +197,7 @@ async function start(options: {
   };
   const names = (body: { items: Array<{ entityRef: string }> }) =>
     body.items.map(i => i.entityRef.replace('component:default/', ''));
-  const history = (name: string, query = "") =>
+  const history = (name: string, query = '') =>
     request(server).get(
       `/api/image-automation/entities/component/default/${name}/history${query}`,
     );
