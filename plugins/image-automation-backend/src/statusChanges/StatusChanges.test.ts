@@ -80,19 +80,21 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('keeps telling the other listeners when one fails, and never throws at the engine', async () => {
-    const { store } = await setup();
-    const model = new EntityStatusReadModel(store, mockServices.logger.mock());
-    const signals = { publish: jest.fn(async () => {}) };
-    const failing = jest.fn(async () => {
-      throw new Error('notifications backend down');
+      const { store } = await setup();
+      const model = new EntityStatusReadModel(
+        store,
+        mockServices.logger.mock(),
+      );
+      const signals = { publish: jest.fn(async () => {}) };
+      const failing = jest.fn(async () => {
+        throw new Error('notifications backend down');
+      });
+      model.onChange(failing);
+      model.onChange(new StatusSignals(signals).onChange);
+      await store.replaceImages([REF], [image({})]);
+      await expect(model.invalidate([REF])).resolves.toBeUndefined();
+      expect(failing).toHaveBeenCalled();
+      expect(signals.publish).toHaveBeenCalled();
     });
-    model.onChange(failing);
-    model.onChange(new StatusSignals(signals).onChange);
-    await store.replaceImages([REF], [image({})]);
-    await expect(model.invalidate([REF])).resolves.toBeUndefined();
-    expect(failing).toHaveBeenCalled();
-    expect(signals.publish).toHaveBeenCalled();
-  });
-});
   },
 );
