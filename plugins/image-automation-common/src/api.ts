@@ -214,3 +214,12 @@ export const OVERVIEW_SORT_FIELDS = [
 
 /** @public */
 export type OverviewSortField = (typeof OVERVIEW_SORT_FIELDS)[number];
+
+/**
+ * The Backstage signals channel on which the backend says that an entity's
+ * status changed; the message is `{ entityRef }` and nothing else.
+ * @public
+ */
+export function imageAutomationStatusChannel(entityRef: string): string {
+  return `image-automation:${entityRef}`;
+}

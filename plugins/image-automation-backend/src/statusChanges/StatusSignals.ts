@@ -1,10 +1,9 @@
 import type { SignalsService } from '@backstage/plugin-signals-node';
+import { imageAutomationStatusChannel } from '@image-automation/plugin-image-automation-common';
 import { EntityStatusChange } from '../service/EntityStatusReadModel';
 
 /** The signal channel of one entity's status; the card listens on it. */
-export function statusChannelOf(entityRef: string): string {
-  return `image-automation:${entityRef}`;
-}
+export const statusChannelOf = imageAutomationStatusChannel;
 
 /**
  * Tells open cards that their entity's status changed, so they reload it

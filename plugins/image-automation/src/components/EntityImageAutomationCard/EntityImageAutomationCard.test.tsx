@@ -6,6 +6,7 @@ import {
   scmIntegrationsApiRef,
 } from '@backstage/integration-react';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
@@ -14,7 +15,13 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { EntityImageAutomation } from '@image-automation/plugin-image-automation-common';
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import { ImageAutomationApi, imageAutomationApiRef } from '../../api';
 import {
   AUTOMATED_ENTITY,
@@ -47,6 +54,13 @@ async function renderCard(options: {
 }) {
   const { api, entity = AUTOMATED_ENTITY, permission = 'allow' } = options;
   const alertApi = { post: jest.fn(), alert$: jest.fn() };
+  const subscribers = new Map<string, (message: object) => void>();
+  const signalApi = {
+    subscribe: jest.fn((channel: string, onMessage: (m: object) => void) => {
+      subscribers.set(channel, onMessage);
+      return { unsubscribe: () => subscribers.delete(channel) };
+    }),
+  };
   const permissionApi = mockApis.permission.mock({
     authorize: async () => {
       if (permission === 'never-answers') return new Promise(() => {});
@@ -63,6 +77,7 @@ async function renderCard(options: {
         [permissionApiRef, permissionApi],
         [scmIntegrationsApiRef, integrations],
         [alertApiRef, alertApi],
+        [signalApiRef, signalApi],
       ]}
     >
       <EntityProvider entity={entity}>
@@ -70,7 +85,10 @@ async function renderCard(options: {
       </EntityProvider>
     </TestApiProvider>,
   );
-  return { ...rendered, alertApi, permissionApi };
+  /** What the signals backend does when the entity's status changed. */
+  const signal = (channel: string) =>
+    act(() => subscribers.get(channel)?.({ entityRef: 'x' }));
+  return { ...rendered, alertApi, permissionApi, signal };
 }
 
 const answering = (result: EntityImageAutomation) =>
@@ -680,6 +698,30 @@ describe('EntityImageAutomationCard', () => {
     expect(
       screen.getByRole('button', { name: 'Hide history' }),
     ).toHaveAttribute('aria-expanded', 'true');
+  });
+
+  it("reloads when the backend signals that the entity's status changed, without polling", async () => {
+    let answer = automation({});
+    const api = mockImageAutomationApi({ getEntity: async () => answer });
+    const { signal } = await renderCard({ api });
+    await rowOf('ghcr.io/acme/payments-api');
+    expect(api.getEntity).toHaveBeenCalledTimes(1);
+
+    answer = automation({
+      images: [
+        image({
+          state: 'update-available',
+          latestTag: '1.5.0',
+          versionsBehind: 1,
+        }),
+      ],
+    });
+    await signal('image-automation:component:default/payments-api');
+    expect(await screen.findByText('Update available')).toBeInTheDocument();
+    expect(api.getEntity).toHaveBeenCalledTimes(2);
+    expect(screen.getByRole('status')).toHaveTextContent(
+      '1 of 1 images behind',
+    );
   });
 });
 

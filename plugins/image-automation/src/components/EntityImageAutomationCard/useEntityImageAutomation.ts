@@ -1,14 +1,19 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { EntityImageAutomation } from '@image-automation/plugin-image-automation-common';
-import { useCallback, useState } from 'react';
+import { useSignal } from '@backstage/plugin-signals-react';
+import {
+  EntityImageAutomation,
+  imageAutomationStatusChannel,
+} from '@image-automation/plugin-image-automation-common';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { imageAutomationApiRef } from '../../api';
 import { errorMessage } from '../errorMessage';
 
 /**
- * The entity's image automation result; `reload` reads it again (a live
- * update says it changed), and `checkNow` asks the backend for a check,
- * telling the outcome through the alert API.
+ * The entity's image automation result, read again whenever the backend
+ * signals that it changed (no polling; without the signals plugin the card
+ * shows what it loaded), and `checkNow`, which asks the backend for a check
+ * and tells the outcome through the alert API.
  */
 export function useEntityImageAutomation(entityRef: string) {
   const api = useApi(imageAutomationApiRef);
@@ -50,10 +55,17 @@ export function useEntityImageAutomation(entityRef: string) {
     }
   }, [api, alertApi, entityRef]);
 
+  const retry = useRef(loaded.retry);
+  retry.current = loaded.retry;
   const reload = useCallback(() => {
     setChecked(undefined);
-    loaded.retry();
-  }, [loaded]);
+    retry.current();
+  }, []);
+
+  const { lastSignal } = useSignal(imageAutomationStatusChannel(entityRef));
+  useEffect(() => {
+    if (lastSignal) reload();
+  }, [lastSignal, reload]);
 
   return {
     loading: loaded.loading,
