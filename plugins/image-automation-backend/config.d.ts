@@ -30,6 +30,21 @@ export interface Config {
     };
 
     /**
+     * Backstage notifications to an entity's owner (needs the notifications
+     * backend). Each kind is on unless switched off here.
+     */
+    notifications?: {
+      /** Set to false to send none. @default true */
+      enabled?: boolean;
+      /** A pull request opened or updated, or a commit pushed. @default true */
+      writes?: boolean;
+      /** A pull request closed without merging. @default true */
+      declined?: boolean;
+      /** The entity in error for three checks in a row: once per episode, with the fix. @default true */
+      errors?: boolean;
+    };
+
+    /**
      * The registries that may be contacted, with their credentials. Public
      * registries (docker.io, ghcr.io, quay.io, registry.gitlab.com, gcr.io,
      * *.pkg.dev, mcr.microsoft.com) are allowed without an entry; any other

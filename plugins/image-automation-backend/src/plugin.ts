@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { imageAutomationPermissions } from '@image-automation/plugin-image-automation-common';
 import {
@@ -14,6 +15,10 @@ import { createAutomationEngine } from './engine/createAutomationEngine';
 import { createRouter } from './service/router';
 import { HistoryRetention } from './statusChanges/HistoryRetention';
 import { StatusHistoryRecorder } from './statusChanges/StatusHistoryRecorder';
+import {
+  readNotificationKinds,
+  StatusNotifier,
+} from './statusChanges/StatusNotifier';
 import { StatusSignals } from './statusChanges/StatusSignals';
 
 /** The task id shared by every replica; the scheduler runs it once cluster-wide. */
@@ -49,6 +54,7 @@ export const imageAutomationPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         metrics: metricsServiceRef,
         signals: signalsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, scheduler, httpRouter, lifecycle } = deps;
@@ -65,9 +71,18 @@ export const imageAutomationPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(() => registry.close());
 
         // What a status change sets off besides the read model: the derived
-        // history, and live updates for the cards showing the entity.
+        // history, live updates for the cards showing the entity, and
+        // notifications to its owner.
         statusReadModel.onChange(new StatusHistoryRecorder(store).onChange);
         statusReadModel.onChange(new StatusSignals(deps.signals).onChange);
+        statusReadModel.onChange(
+          new StatusNotifier({
+            store,
+            notifications: deps.notifications,
+            kinds: readNotificationKinds(config),
+            logger,
+          }).onChange,
+        );
         await HistoryRetention.fromConfig(config, { store, logger }).schedule(
           scheduler,
         );

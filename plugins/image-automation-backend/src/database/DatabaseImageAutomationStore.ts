@@ -123,6 +123,8 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
         await tx('ia_images').whereIn('entity_ref', batch).delete();
         await tx('ia_write_backs').whereIn('entity_ref', batch).delete();
         await tx('ia_history').whereIn('entity_ref', batch).delete();
+        await tx('ia_notifications_sent').whereIn('entity_ref', batch).delete();
+        await tx('ia_error_streaks').whereIn('entity_ref', batch).delete();
         await tx('ia_entities').whereIn('entity_ref', batch).delete();
       });
     }
@@ -439,8 +441,8 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
   async latestHistoryEvents(
     entityRefs: string[],
     kinds: HistoryEventKind[],
-  ): Promise<HistoryEvent[]> {
-    const latest = new Map<string, HistoryEvent>();
+  ): Promise<Array<HistoryEvent & { id: string }>> {
+    const latest = new Map<string, HistoryEvent & { id: string }>();
     for (const batch of chunks(entityRefs, 500)) {
       const newest = this.db('ia_history')
         .whereIn('entity_ref', batch)
@@ -459,6 +461,50 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       }
     }
     return [...latest.values()];
+  }
+
+  async claimNotification(
+    entityRef: string,
+    kind: string,
+    key: string,
+    at: number,
+  ): Promise<boolean> {
+    const inserted = await this.db('ia_notifications_sent')
+      .insert({ entity_ref: entityRef, kind, event_key: key, sent_at: at })
+      .onConflict(['entity_ref', 'kind', 'event_key'])
+      .ignore()
+      .returning('entity_ref');
+    return Array.isArray(inserted) && inserted.length > 0;
+  }
+
+  async countErrorStreak(
+    entityRef: string,
+    inError: boolean,
+    checkedAt: number,
+  ): Promise<{ cycles: number; startedAt?: number }> {
+    return this.db.transaction(async tx => {
+      const row = await tx('ia_error_streaks')
+        .where({ entity_ref: entityRef })
+        .first();
+      if (row && Number(row.last_checked_at) >= checkedAt) {
+        return { cycles: Number(row.cycles), startedAt: num(row.started_at) };
+      }
+      const cycles = inError ? Number(row?.cycles ?? 0) + 1 : 0;
+      // A streak begins at its first failing check and ends with a good one.
+      let startedAt: number | undefined;
+      if (cycles === 1) startedAt = checkedAt;
+      else if (cycles > 1) startedAt = num(row?.started_at);
+      await tx('ia_error_streaks')
+        .insert({
+          entity_ref: entityRef,
+          cycles,
+          started_at: startedAt ?? null,
+          last_checked_at: checkedAt,
+        })
+        .onConflict('entity_ref')
+        .merge();
+      return { cycles, startedAt };
+    });
   }
 
   async deleteHistoryBefore(before: number): Promise<number> {

@@ -170,7 +170,27 @@ export interface ImageAutomationStore {
   latestHistoryEvents(
     entityRefs: string[],
     kinds: HistoryEventKind[],
-  ): Promise<HistoryEvent[]>;
+  ): Promise<Array<HistoryEvent & { id: string }>>;
+  /**
+   * Claims the right to send one notification: true for the first caller
+   * with this entity, kind and key, false for every later one on any replica.
+   */
+  claimNotification(
+    entityRef: string,
+    kind: string,
+    key: string,
+    at: number,
+  ): Promise<boolean>;
+  /**
+   * Counts a check of the entity: the checks in a row it has been in error
+   * (0 once it is not) and when that streak began, counting each
+   * `checkedAt` once.
+   */
+  countErrorStreak(
+    entityRef: string,
+    inError: boolean,
+    checkedAt: number,
+  ): Promise<{ cycles: number; startedAt?: number }>;
   /** Deletes history older than `before` (epoch ms); returns how many events went. */
   deleteHistoryBefore(before: number): Promise<number>;
 }
