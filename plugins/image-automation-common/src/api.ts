@@ -108,6 +108,8 @@ export interface EntityImageAutomation {
 /** One row of `GET /overview`. @public */
 export interface OverviewEntry {
   entityRef: string;
+  /** How updates are written back. */
+  mode: WriteBackMode;
   title?: string;
   owner?: string;
   system?: string;

@@ -8,6 +8,7 @@ import {
 function entry(overrides: Partial<OverviewEntry>): OverviewEntry {
   return {
     entityRef: 'component:default/x',
+    mode: 'pull-request',
     images: ['ghcr.io/acme/x'],
     registries: ['ghcr.io'],
     counts: {

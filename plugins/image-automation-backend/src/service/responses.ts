@@ -95,6 +95,7 @@ export function overviewEntryOf(
   const pullRequest = pullRequestOf(writeBack);
   return {
     entityRef: entity.entityRef,
+    mode: entity.mode,
     title: entity.title,
     owner: entity.owner,
     system: entity.system,

@@ -10,6 +10,7 @@ function entry(
 ): OverviewEntry {
   return {
     entityRef: 'component:default/x',
+    mode: 'pull-request',
     images: [],
     registries: [],
     counts: {

@@ -60,6 +60,7 @@ export function overviewEntry(
   const { counts, ...rest } = overrides;
   return {
     entityRef: 'component:default/payments-api',
+    mode: 'pull-request',
     owner: 'group:default/team-a',
     system: 'system:default/payments',
     images: ['ghcr.io/acme/payments-api'],

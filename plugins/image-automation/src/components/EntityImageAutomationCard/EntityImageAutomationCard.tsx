@@ -37,13 +37,15 @@ import { useCardWidth } from './useCardWidth';
 import { useEntityImageAutomation } from './useEntityImageAutomation';
 
 const TITLE = 'Image automation';
+/** A stable hook for end-to-end tests and theming: MUI's generated class names change between builds. */
+const CARD_CLASS = 'image-automation-card';
 
 /** Where the current entity's container images stand against their policies. */
 export function EntityImageAutomationCard() {
   const { entity } = useEntity();
   if (!hasAutomationAnnotations(entity)) {
     return (
-      <InfoCard title={TITLE}>
+      <InfoCard title={TITLE} className={CARD_CLASS}>
         <MissingAnnotationEmptyState
           annotation={[ANNOTATIONS.image, ANNOTATIONS.config]}
         />
@@ -54,7 +56,7 @@ export function EntityImageAutomationCard() {
     // Only misspelt image-automation/ keys: the backend does not pick the
     // entity up, so the card reports the typos itself.
     return (
-      <InfoCard title={TITLE}>
+      <InfoCard title={TITLE} className={CARD_CLASS}>
         <ConfigProblems problems={parseEntityAnnotations(entity).problems} />
       </InfoCard>
     );
@@ -81,6 +83,7 @@ function AutomatedEntityCard(props: { entity: Entity }) {
   return (
     <InfoCard
       title={TITLE}
+      className={CARD_CLASS}
       subheader={
         automation.result && (
           <Subheader result={automation.result} links={links} />

@@ -25,7 +25,14 @@ const useStyles = makeStyles(theme => ({
   // The image's own row loses its bottom border when its details follow, so
   // the two read as one entry.
   withDetail: { '& > td': { borderBottom: 'none' } },
-  error: { color: theme.palette.error.main },
+  // The theme's main red is too light for body text on white (axe
+  // color-contrast); its dark shade reads, and the light one on dark themes.
+  error: {
+    color:
+      theme.palette.type === 'dark'
+        ? theme.palette.error.light
+        : theme.palette.error.dark,
+  },
   details: {
     display: 'grid',
     gridTemplateColumns: 'max-content 1fr',

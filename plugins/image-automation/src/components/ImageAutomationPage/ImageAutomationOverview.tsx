@@ -1,5 +1,7 @@
 import { ResponseErrorPanel } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
+import Paper from '@material-ui/core/Paper';
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { OverviewFilters } from './OverviewFilters';
@@ -30,14 +32,19 @@ export function ImageAutomationOverview() {
   const { loading, error, response } = useOverview(search);
 
   return (
-    <Grid container spacing={3}>
+    <Grid container spacing={3} className="image-automation-overview">
       <Grid item xs={12}>
-        <OverviewFilters
-          value={search}
-          registries={response?.registries ?? []}
-          // A new filter starts again at the first page.
-          onChange={filters => update({ ...filters, page: 0 })}
-        />
+        {/* On paper: the labels' grey reads too faint on the page background. */}
+        <Paper>
+          <Box p={2}>
+            <OverviewFilters
+              value={search}
+              registries={response?.registries ?? []}
+              // A new filter starts again at the first page.
+              onChange={filters => update({ ...filters, page: 0 })}
+            />
+          </Box>
+        </Paper>
       </Grid>
       {error ? (
         <Grid item xs={12}>
