@@ -11,6 +11,7 @@ describe('formatRelativeTime', () => {
     ['2026-11-25T12:00:00Z', 'yesterday'],
     ['2026-11-12T12:00:00Z', '2 weeks ago'],
     ['2026-11-26T14:00:00Z', 'in 2 hours'],
+    ['2026-11-26T12:00:02Z', 'now'],
   ])('%s is "%s"', (iso, expected) => {
     expect(formatRelativeTime(iso, NOW)).toBe(expected);
   });

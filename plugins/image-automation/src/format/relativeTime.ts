@@ -14,7 +14,7 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['second', 1],
 ];
 
-/** "5 minutes ago", "yesterday", "in 2 hours" (clock skew). */
+/** "5 minutes ago", "yesterday", "in 2 hours" (a clock far off); under a minute ahead is "now". */
 export function formatRelativeTime(
   iso: string,
   now: number = Date.now(),
@@ -23,7 +23,9 @@ export function formatRelativeTime(
   const relativeFormat = new Intl.RelativeTimeFormat(locale, {
     numeric: 'auto',
   });
-  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  const raw = Math.round((Date.parse(iso) - now) / 1000);
+  // A server clock a few seconds ahead must not read "in 1 second".
+  const seconds = raw > 0 && raw < 60 ? 0 : raw;
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size || unit === 'second') {
       return relativeFormat.format(Math.trunc(seconds / size), unit);

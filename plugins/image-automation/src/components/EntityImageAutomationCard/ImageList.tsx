@@ -73,7 +73,9 @@ export function ImageList(props: {
       <TableHead>
         <TableRow>
           {columns.map(column => (
-            <TableCell key={column}>{column}</TableCell>
+            <TableCell key={column} className={classes.nowrap}>
+              {column}
+            </TableCell>
           ))}
           <TableCell className={classes.expandCell}>
             <span style={visuallyHidden}>Details</span>
