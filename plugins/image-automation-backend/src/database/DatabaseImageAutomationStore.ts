@@ -128,12 +128,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
         await tx('ia_entities').whereIn('entity_ref', batch).delete();
       });
     }
-    if (gone.length) {
-      // Tags first seen in a repository nobody uses any more mean nothing.
-      await this.db('ia_repositories')
-        .whereNotIn('repository', this.db('ia_images').distinct('repository'))
-        .delete();
-    }
+    if (gone.length) await this.deleteUnusedRepositories();
     return gone;
   }
 
@@ -505,6 +500,13 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
         .merge();
       return { cycles, startedAt };
     });
+  }
+
+  async deleteUnusedRepositories(): Promise<number> {
+    // Tags first seen in a repository nobody uses any more mean nothing.
+    return this.db('ia_repositories')
+      .whereNotIn('repository', this.db('ia_images').distinct('repository'))
+      .delete();
   }
 
   async deleteHistoryBefore(before: number): Promise<number> {

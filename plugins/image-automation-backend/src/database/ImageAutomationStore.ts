@@ -191,6 +191,8 @@ export interface ImageAutomationStore {
     inError: boolean,
     checkedAt: number,
   ): Promise<{ cycles: number; startedAt?: number }>;
+  /** Deletes the scanned repositories no image uses any more; returns how many went. */
+  deleteUnusedRepositories(): Promise<number>;
   /** Deletes history older than `before` (epoch ms); returns how many events went. */
   deleteHistoryBefore(before: number): Promise<number>;
 }

@@ -68,10 +68,21 @@ describe('HistoryRetention', () => {
         logger: mockServices.logger.mock(),
         now: () => now,
       });
+      await store.saveRepositories([
+        {
+          repository: 'ghcr.io/acme/unused',
+          tags: { '1.0.0': 1 },
+          consecutiveFailures: 0,
+        },
+      ]);
       expect(await retention.prune()).toBe(1);
       expect(
         (await store.listHistory('component:default/a')).map(e => e.event),
       ).toEqual(['pr-opened']);
+      // A repository no image uses any more goes too.
+      expect((await store.getRepositories(['ghcr.io/acme/unused'])).size).toBe(
+        0,
+      );
     },
   );
 });

@@ -6,7 +6,11 @@ import { ImageAutomationStore } from '../database/ImageAutomationStore';
 const DEFAULT_RETENTION_MS = 90 * 24 * 3600_000;
 export const HISTORY_RETENTION_TASK_ID = 'image-automation-history-retention';
 
-/** Deletes history older than `imageAutomation.history.retention`, on a schedule of its own. */
+/**
+ * Deletes history older than `imageAutomation.history.retention`, and the
+ * scanned repositories no image uses any more (an entity that changed its
+ * image leaves one behind), on a schedule of its own.
+ */
 export class HistoryRetention {
   static fromConfig(
     config: Config,
@@ -53,8 +57,15 @@ export class HistoryRetention {
     const deleted = await this.store.deleteHistoryBefore(
       this.now() - this.retentionMs,
     );
-    if (deleted)
+    if (deleted) {
       this.logger.info(`Deleted ${deleted} history events past the retention`);
+    }
+    const repositories = await this.store.deleteUnusedRepositories();
+    if (repositories) {
+      this.logger.info(
+        `Forgot ${repositories} image repositories no entity uses`,
+      );
+    }
     return deleted;
   }
 }
