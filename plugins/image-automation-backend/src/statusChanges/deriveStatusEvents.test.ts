@@ -62,7 +62,10 @@ describe('deriveStatusEvents', () => {
         detail: 'now up to date',
       }),
     ]);
-    expect(deriveStatusEvents(status([image({})]), [], NOW)).toEqual([]);
+    // Never in error: no error or recovery, whatever else the scan says.
+    expect(
+      deriveStatusEvents(status([image({})]), [], NOW).map(e => e.event),
+    ).not.toContain('recovered');
     expect(
       deriveStatusEvents(
         status([image({})]),
@@ -124,6 +127,50 @@ describe('deriveStatusEvents', () => {
         pullRequest: { number: 7, url: 'u', state: 'closed', branch: 'b' },
       }),
     ]);
-    expect(deriveStatusEvents(closedByPlugin, [], NOW)).toEqual([]);
+    expect(
+      deriveStatusEvents(closedByPlugin, [], NOW).map(e => e.event),
+    ).not.toContain('declined');
+  });
+
+  it("records an image's first scan result, and its reaching the newest tag after an update, once each", () => {
+    const upToDate = status([image({ currentTag: '1.2.0' })]);
+    expect(deriveStatusEvents(upToDate, [], NOW)).toEqual([
+      {
+        entityRef: REF,
+        imageName: 'api',
+        event: 'state-changed',
+        toTag: '1.2.0',
+        detail: 'first scan: up to date',
+        createdAt: NOW,
+      },
+    ]);
+    expect(
+      deriveStatusEvents(upToDate, [marker('state-changed')], NOW),
+    ).toEqual([]);
+    // Merged: the pull request came after the last up-to-date.
+    expect(
+      deriveStatusEvents(
+        upToDate,
+        [
+          marker('state-changed', { createdAt: 1 }),
+          marker('pr-opened', { createdAt: 2 }),
+        ],
+        NOW,
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        event: 'state-changed',
+        detail: 'now up to date',
+      }),
+    ]);
+  });
+
+  it('says nothing of an image waiting for its update: the engine recorded it', () => {
+    const behind = status([
+      image({ state: 'update-available', latestTag: '1.3.0' }),
+    ]);
+    expect(
+      deriveStatusEvents(behind, [marker('update-available')], NOW),
+    ).toEqual([]);
   });
 });

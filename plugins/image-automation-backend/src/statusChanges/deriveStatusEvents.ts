@@ -4,18 +4,24 @@ import type {
 } from '@image-automation/plugin-image-automation-common';
 import { HistoryEvent } from '../database/ImageAutomationStore';
 
-/** The history kinds this module derives, and reads back to know what it already said. */
+/** The history kinds read back to know what was already said about an image. */
 export const DERIVED_KINDS: HistoryEventKind[] = [
   'error',
   'recovered',
   'declined',
+  'state-changed',
+  'update-available',
+  'pr-opened',
+  'pr-updated',
+  'pushed',
 ];
 
 /**
  * What the history must add after an entity's status changed: an image
- * going into error (with the error and its fix) or out of it, and a pull
- * request closed without merging. `latest` holds the newest derived event
- * per image, so a state is recorded once however many cycles it lasts and
+ * going into error (with the error and its fix) or out of it, an image
+ * found up to date (its first scan, or after its update was merged), and a
+ * pull request closed without merging. `latest` holds the newest event of
+ * each of DERIVED_KINDS per image, so a state is recorded once however many cycles it lasts and
  * whichever replica ran them. Pure.
  */
 export function deriveStatusEvents(
@@ -50,6 +56,23 @@ export function deriveStatusEvents(
         detail: `now ${image.state.replace(/-/g, ' ')}`,
         createdAt: now,
       });
+    } else if (image.state === 'up-to-date') {
+      // Updates found and written are the engine's own events; what it does
+      // not say is that an image reached (or started at) the newest tag.
+      const told = newestFor(
+        image.name,
+        DERIVED_KINDS.filter(k => k !== 'declined'),
+      );
+      if (told?.event !== 'state-changed' && told?.event !== 'recovered') {
+        events.push({
+          entityRef: status.entityRef,
+          imageName: image.name,
+          event: 'state-changed',
+          toTag: image.currentTag,
+          detail: told ? 'now up to date' : 'first scan: up to date',
+          createdAt: now,
+        });
+      }
     }
   }
 
