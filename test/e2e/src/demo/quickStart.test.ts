@@ -22,13 +22,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '@internal/image-automation-test-harness';
 import {
-  EntityView,
   guestToken,
   ImageAutomationApi,
   imageAutomationApi,
 } from '../support/imageAutomationApi';
 import { eventually } from '../support/poll';
 import {
+  BranchHeadView,
   readSandboxState,
   SandboxRepository,
   SandboxState,
@@ -50,6 +50,7 @@ describe('./scripts/start.sh, the demo out of the box', () => {
   let output = '';
   let exited: Promise<number | null>;
   let api: ImageAutomationApi;
+  let token: string;
   let sandbox: SandboxState;
   let repo: SandboxRepository;
   const startedAt = Date.now();
@@ -74,6 +75,26 @@ describe('./scripts/start.sh, the demo out of the box', () => {
       },
       { timeoutMs: 60_000 },
     );
+
+  /** The entity's history, newest first (`GET …/history`). */
+  const history = async (name: string) => {
+    const url = `${api.baseUrl}/api/image-automation/entities/component/default/${name}/history`;
+    const response = await fetch(url, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (!response.ok) {
+      throw new Error(
+        `GET ${url} answered ${response.status}: ${await response.text()}`,
+      );
+    }
+    return (
+      (await response.json()) as {
+        items: Array<{ event: string; commitSha?: string }>;
+      }
+    ).items;
+  };
+  /** The branch heads the push-branch test found, by entity. */
+  const written = new Map<string, BranchHeadView>();
 
   beforeAll(async () => {
     demoDir = mkdtempSync(join(tmpdir(), 'ia-demo-'));
@@ -102,7 +123,7 @@ describe('./scripts/start.sh, the demo out of the box', () => {
     exited = new Promise(done => child.once('exit', code => done(code)));
 
     const baseUrl = `http://127.0.0.1:${backendPort}`;
-    const token = await eventually(
+    token = await eventually(
       `the demo backend on ${baseUrl} (start.sh output so far:\n${output.slice(
         -3000,
       )})`,
@@ -215,19 +236,17 @@ describe('./scripts/start.sh, the demo out of the box', () => {
       Object.keys(files).sort(),
     );
     expect(repo.file('main', path)).toBe(manifest(path));
-    // The card says where the change went: its branch and commit.
-    const entity: EntityView = await eventually(
-      `${name}'s view naming ${head.branch} and ${head.sha.slice(0, 7)}`,
-      async () => {
-        const found = await view(name);
-        const text = JSON.stringify(found.images);
-        return text.includes(head.branch) && text.includes(head.sha.slice(0, 7))
-          ? found
-          : undefined;
-      },
+    // The entity's history records the commit.
+    await eventually(
+      `${name}'s history naming ${head.sha}`,
+      async () =>
+        (await history(name)).some(entry => entry.commitSha === head.sha)
+          ? true
+          : undefined,
       { timeoutMs: 30_000 },
     );
-    return { head, entity };
+    written.set(name, head);
+    return { head };
   };
 
   it('writes push-branch changes to a branch per entity, only the image scalar', async () => {
@@ -262,6 +281,28 @@ describe('./scripts/start.sh, the demo out of the box', () => {
     const branches = [web, checkout, search].map(w => w.head.branch);
     expect(new Set(branches).size).toBe(3);
   }, 300_000);
+
+  it('names each written change by its branch and commit in the entity view', async () => {
+    // SPEC §7: each image says where its change went (branch and commit for plain Git).
+    expect([...written.keys()].sort()).toEqual([
+      'checkout',
+      'search',
+      'web-frontend',
+    ]);
+    for (const [name, head] of written) {
+      await eventually(
+        `${name}'s view naming ${head.branch} and ${head.sha.slice(0, 7)}`,
+        async () => {
+          const text = JSON.stringify((await view(name)).images);
+          return text.includes(head.branch) &&
+            text.includes(head.sha.slice(0, 7))
+            ? true
+            : undefined;
+        },
+        { timeoutMs: 30_000 },
+      );
+    }
+  }, 120_000);
 
   it('writes push changes straight onto main', async () => {
     const path = 'deploy/payments/deployment.yaml';
