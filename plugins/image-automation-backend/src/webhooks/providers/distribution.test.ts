@@ -3,6 +3,12 @@ import { delivery } from './testDelivery';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
+/** `tag` as the registry sends it: absent when pushed by digest (''). */
+function tagField(tag: string | undefined): { tag?: string } {
+  if (tag === undefined) return { tag: '1.2.0' };
+  return tag ? { tag } : {};
+}
+
 /** An event as the registry's notifications documentation shows it. */
 function event(overrides: {
   action?: string;
@@ -23,11 +29,7 @@ function event(overrides: {
       length: 708,
       repository: overrides.repository ?? 'acme/api',
       url: `http://registry.internal:5000/v2/acme/api/manifests/${DIGEST}`,
-      ...(overrides.tag === undefined
-        ? { tag: '1.2.0' }
-        : overrides.tag
-        ? { tag: overrides.tag }
-        : {}),
+      ...tagField(overrides.tag),
     },
     request: {
       id: 'asdfasdf',
