@@ -11,6 +11,12 @@ import {
 } from '@image-automation/plugin-image-automation-node';
 import { createAutomationEngine } from './engine/createAutomationEngine';
 import { createRouter } from './service/router';
+import { DatabaseRegistryFactsStore } from './database/DatabaseRegistryFactsStore';
+import {
+  ScheduledPushEventSink,
+  createWebhookRouter,
+  readWebhooksConfig,
+} from './webhooks';
 
 /** The task id shared by every replica; the scheduler runs it once cluster-wide. */
 export const CYCLE_TASK_ID = 'image-automation-cycle';
@@ -47,7 +53,9 @@ export const imageAutomationPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, scheduler, httpRouter, lifecycle } = deps;
-        const { settings, store, registry, engine, statusReadModel } =
+        // Read first: a webhook without its secret stops the startup.
+        const webhooks = readWebhooksConfig(config);
+        const { settings, store, registry, engine, statusReadModel, metrics } =
           await createAutomationEngine({
             config,
             logger,
@@ -59,6 +67,25 @@ export const imageAutomationPlugin = createBackendPlugin({
           });
         lifecycle.addShutdownHook(() => registry.close());
 
+        const facts = await DatabaseRegistryFactsStore.create({
+          database: deps.database,
+          // createAutomationEngine's store has run every migration
+          skipMigrations: true,
+        });
+        const webhookRouter =
+          webhooks.size > 0
+            ? createWebhookRouter({
+                webhooks,
+                logger,
+                metrics,
+                sink: new ScheduledPushEventSink({
+                  facts,
+                  logger,
+                  triggerCycle: () => scheduler.triggerTask(CYCLE_TASK_ID),
+                }),
+              })
+            : undefined;
+
         deps.permissionsRegistry.addPermissions(imageAutomationPermissions);
         httpRouter.use(
           await createRouter({
@@ -69,9 +96,15 @@ export const imageAutomationPlugin = createBackendPlugin({
             store,
             engine,
             statusReadModel,
+            webhooks: webhookRouter,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // Registries cannot sign in to Backstage; each provider's own secret guards it.
+        httpRouter.addAuthPolicy({
+          path: '/webhooks',
+          allow: 'unauthenticated',
+        });
 
         if (settings.enabled) {
           await scheduler.scheduleTask({

@@ -30,6 +30,8 @@ export interface RouterOptions {
   store: ImageAutomationStore;
   engine: AutomationEngine;
   statusReadModel: EntityStatusReadModel;
+  /** `POST /webhooks/:provider`, when any provider is configured. */
+  webhooks?: express.Router;
 }
 
 const entityParams = z.object({
@@ -71,6 +73,8 @@ export async function createRouter(
   const { httpAuth, permissions, catalog, store, engine, statusReadModel } =
     options;
   const router = Router();
+  // Before the JSON parser: webhook signatures are over the raw bytes.
+  if (options.webhooks) router.use('/webhooks', options.webhooks);
   router.use(express.json());
 
   router.get('/health', (_req, res) => {

@@ -10,3 +10,4 @@ export type {
   WebhookOutcome,
   WebhookProvider,
 } from './WebhookProvider';
+export { ScheduledPushEventSink } from './ScheduledPushEventSink';

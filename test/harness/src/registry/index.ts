@@ -10,7 +10,7 @@ export { startPagingProxy } from './pagingProxy';
 export type { PagingProxy } from './pagingProxy';
 export { startFaultProxy } from './faultProxy';
 export type { Fault, FaultProxy } from './faultProxy';
-export { startProxy } from './proxy';
+export { forward, startProxy } from './proxy';
 export type { StartedProxy } from './proxy';
 export { seedRegistryStorage } from './seedStorage';
 export type { SeedStorageOptions } from './seedStorage';

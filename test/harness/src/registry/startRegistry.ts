@@ -126,10 +126,12 @@ export async function startRegistry(
     const configPath = join(workDir, 'config.yml');
     writeFileSync(
       configPath,
-      `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n` +
-        `storage:\n  filesystem:\n    rootdirectory: ${storageDir}\n  delete:\n    enabled: true\n` +
-        `http:\n  addr: 127.0.0.1:${port}\n  secret: harness-secret\n${authConfig}` +
+      [
+        `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n`,
+        `storage:\n  filesystem:\n    rootdirectory: ${storageDir}\n  delete:\n    enabled: true\n`,
+        `http:\n  addr: 127.0.0.1:${port}\n  secret: harness-secret\n${authConfig}`,
         notificationsConfig(options.notifications),
+      ].join(''),
     );
     const started = spawn('docker-registry', ['serve', configPath], {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -299,29 +301,35 @@ function notificationsConfig(
   endpoint: RegistryNotificationsEndpoint | undefined,
 ): string {
   if (!endpoint) return '';
-  const list = (values: string[]) =>
-    values.map(v => `\n          - ${JSON.stringify(v)}`).join('');
-  const headers = Object.entries(endpoint.headers ?? {})
-    .map(([name, value]) => `\n        ${name}: [${JSON.stringify(value)}]`)
-    .join('');
-  const ignore =
-    endpoint.ignoreActions || endpoint.ignoreMediaTypes
-      ? `\n      ignore:` +
-        (endpoint.ignoreMediaTypes
-          ? `\n        mediatypes:${list(endpoint.ignoreMediaTypes)}`
-          : '') +
-        (endpoint.ignoreActions
-          ? `\n        actions:${list(endpoint.ignoreActions)}`
-          : '')
-      : '';
-  return (
-    `notifications:\n  endpoints:\n    - name: harness\n` +
-    `      url: ${JSON.stringify(endpoint.url)}\n` +
-    `      timeout: 2s\n      threshold: 3\n` +
-    `      backoff: ${endpoint.backoff ?? '1s'}\n` +
-    (headers ? `      headers:${headers}\n` : '') +
-    (ignore ? `${ignore.slice(1)}\n` : '')
-  );
+  const lines = [
+    'notifications:',
+    '  endpoints:',
+    '    - name: harness',
+    `      url: ${JSON.stringify(endpoint.url)}`,
+    '      timeout: 2s',
+    '      threshold: 3',
+    `      backoff: ${endpoint.backoff ?? '1s'}`,
+  ];
+  const headers = Object.entries(endpoint.headers ?? {});
+  if (headers.length > 0) {
+    lines.push('      headers:');
+    for (const [name, value] of headers)
+      lines.push(`        ${name}: [${JSON.stringify(value)}]`);
+  }
+  if (endpoint.ignoreActions || endpoint.ignoreMediaTypes) {
+    lines.push('      ignore:');
+    if (endpoint.ignoreMediaTypes) {
+      lines.push('        mediatypes:');
+      for (const type of endpoint.ignoreMediaTypes)
+        lines.push(`          - ${JSON.stringify(type)}`);
+    }
+    if (endpoint.ignoreActions) {
+      lines.push('        actions:');
+      for (const action of endpoint.ignoreActions)
+        lines.push(`          - ${JSON.stringify(action)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 async function expectStatus(
