@@ -1,4 +1,7 @@
-import { ImageStatus } from '@image-automation/plugin-image-automation-common';
+import {
+  ImageStatus,
+  shortDigest,
+} from '@image-automation/plugin-image-automation-common';
 import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -55,14 +58,29 @@ export function ImageStatusTable(props: { images: ImageStatus[] }) {
                 )}
               </TableCell>
               <TableCell>
-                <Typography variant="body2">{image.currentTag ?? '—'}</Typography>
+                <Typography variant="body2">
+                  {image.currentTag ?? '—'}
+                </Typography>
                 {image.currentSource && (
                   <Typography variant="caption" color="textSecondary">
                     {image.currentSource.file}:{image.currentSource.line}
                   </Typography>
                 )}
               </TableCell>
-              <TableCell>{image.latestTag ?? '—'}</TableCell>
+              <TableCell>
+                <Typography variant="body2">
+                  {image.latestTag ?? '—'}
+                </Typography>
+                {image.digest && (
+                  <Typography
+                    variant="caption"
+                    color="textSecondary"
+                    title={image.digest}
+                  >
+                    @{shortDigest(image.digest)}
+                  </Typography>
+                )}
+              </TableCell>
               <TableCell>{image.policy}</TableCell>
               <TableCell>
                 <ImageStateChip
@@ -81,7 +99,25 @@ export function ImageStatusTable(props: { images: ImageStatus[] }) {
               </TableCell>
               <TableCell>{versionsBehindText(image.versionsBehind)}</TableCell>
               <TableCell>
-                {image.lastScanAt ? <Timestamp iso={image.lastScanAt} /> : 'never'}
+                {image.lastScanAt ? (
+                  <Timestamp iso={image.lastScanAt} />
+                ) : (
+                  'never'
+                )}
+                {image.lastPushEvent && (
+                  <Typography
+                    variant="caption"
+                    color="textSecondary"
+                    component="div"
+                  >
+                    last push event{' '}
+                    {image.lastPushEvent.tag
+                      ? `(${image.lastPushEvent.tag}) `
+                      : ''}
+                    <Timestamp iso={image.lastPushEvent.receivedAt} />
+                    {image.lastPushEvent.pending ? ', scan pending' : ''}
+                  </Typography>
+                )}
               </TableCell>
             </TableRow>
             {image.error && (
