@@ -33,7 +33,10 @@ interface Answer {
  * that notes the plugin's answers. The relay exists so the registry can be
  * configured before the backend's port is known.
  */
-async function startSystem(registryToken: string) {
+async function startSystem(
+  registryToken: string,
+  ignore: { ignoreActions?: string[]; ignoreMediaTypes?: string[] } = {},
+) {
   let backendUrl = 'http://127.0.0.1:9';
   const answers: Answer[] = [];
   const relay: StartedProxy = await startProxy(backendUrl, (req, res) => {
@@ -67,6 +70,7 @@ async function startSystem(registryToken: string) {
       url: `${relay.url}${WEBHOOK_PATH}`,
       headers: { Authorization: `Bearer ${registryToken}` },
       backoff: '500ms',
+      ...ignore,
     },
   });
 
@@ -177,6 +181,34 @@ describe('registry notifications into the plugin', () => {
         answers.find(a => a.body?.status === 'unknown-repository'),
       ),
     ).toMatchObject({ status: 202 });
+  });
+
+  it('gets only the manifest push from a registry that ignores pulls and blob uploads, as the README configures it', async () => {
+    const { relay, registry, server, answers } = await startSystem(TOKEN, {
+      ignoreActions: ['pull'],
+      ignoreMediaTypes: ['application/octet-stream'],
+    });
+    stops.push(
+      () => relay.stop(),
+      () => registry.stop(),
+    );
+    await waitFor('the first push notification', () =>
+      answers.find(a => a.body?.status === 'unknown-repository'),
+    );
+    // the check pulls manifests: no pull event may come of it
+    await request(server).post(
+      '/api/image-automation/entities/component/default/api/refresh',
+    );
+    await registry.pushTags('team/api', ['1.2.0']);
+    await waitFor('the push notification', () =>
+      answers.find(a => a.body?.status === 'scheduled'),
+    );
+    // nor of the blob uploads of either push
+    await new Promise(resolve => setTimeout(resolve, 300));
+    expect(answers.map(a => a.body.status)).toEqual([
+      'unknown-repository',
+      'scheduled',
+    ]);
   });
 
   it('answers 401 to a registry with the wrong token', async () => {
