@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 
 export interface Config {
   /** Image automation: keeps image tags in Git at the newest tag their policy allows. */
@@ -16,6 +17,32 @@ export interface Config {
      * a shorter frequency only re-reads Git and pull requests sooner.
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+
+    /** What the card's timeline shows: scans' outcomes, decisions, writes and errors per entity. */
+    history?: {
+      /**
+       * How long events are kept, e.g. `90d`, `P90D` or `{ days: 90 }`;
+       * older ones are deleted by a task every six hours. An entity's
+       * history goes with the entity when it leaves the catalog.
+       * @default 90 days
+       */
+      retention?: string | HumanDuration;
+    };
+
+    /**
+     * Backstage notifications to an entity's owner (needs the notifications
+     * backend). Each kind is on unless switched off here.
+     */
+    notifications?: {
+      /** Set to false to send none. @default true */
+      enabled?: boolean;
+      /** A pull request opened or updated, or a commit pushed. @default true */
+      writes?: boolean;
+      /** A pull request closed without merging. @default true */
+      declined?: boolean;
+      /** The entity in error for three checks in a row: once per episode, with the fix. @default true */
+      errors?: boolean;
+    };
 
     /**
      * The registries that may be contacted, with their credentials. Public
@@ -72,11 +99,29 @@ export interface Config {
     /**
      * Writing updates back to Git. Credentials come from Backstage's
      * `integrations.github` (token or GitHub App; GitHub Enterprise through
-     * `apiBaseUrl`). Each entity chooses its mode with image-automation/mode.
+     * `apiBaseUrl`, required for any host other than github.com). Each
+     * entity chooses its mode with image-automation/mode, within what the
+     * operator allows here.
      */
     git?: {
       /** Labels added to every pull request. */
       labels?: string[];
+      /**
+       * Repositories entities may name (image-automation/repo,
+       * backstage.io/source-location) beyond the one their entity file is
+       * registered from (backstage.io/managed-by-location), which is the only
+       * one allowed by default. Globs on `host/path`: `*` within one path
+       * segment, `**` across segments, e.g. `github.com/acme/gitops-*`.
+       * A repository not allowed is a config problem on the card, never read
+       * and never written.
+       */
+      allowedRepositories?: string[];
+      /**
+       * Repositories where `push` and `push-branch` (writes without review)
+       * are allowed, as `host/path` globs. Everywhere else only
+       * `pull-request` (and `observe`) may be used.
+       */
+      allowPush?: string[];
     };
     /**
      * Registry push webhooks at `POST /api/image-automation/webhooks/<provider>`:

@@ -4,7 +4,7 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { DatabaseImageAutomationStore } from './DatabaseImageAutomationStore';
-import { EntityDiscovery, ImageRecord } from './ImageAutomationStore';
+import { EntityDiscovery, ImageRecord } from '../domain/records';
 
 jest.setTimeout(60_000);
 
@@ -126,35 +126,44 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('reads an entity view: the entity, its write-back and its images with scan times', async () => {
-    const store = await createStore(databaseId);
-    const ref = 'component:default/a';
-    await store.saveDiscoveredEntities([discovered(ref, 1)]);
-    expect((await store.getEntityView(ref))?.writeBack).toBeUndefined();
-    await store.replaceImages([ref], [image(ref, 'api', '1.1.0')]);
-    await store.saveRepositories([
-      { repository: 'ghcr.io/acme/api', tags: { '1.1.0': 5 }, lastScanAt: 42, consecutiveFailures: 0 },
-    ]);
-    await store.saveWriteBack({
-      entityRef: ref,
-      gitRepository: 'https://github.com/acme/deploy',
-      branch: 'image-automation/a',
-      prNumber: 7,
-      prUrl: 'https://github.com/acme/deploy/pull/7',
-      prState: 'open',
-      targetTags: { api: '1.1.0' },
-      updatedAt: 3,
+      const store = await createStore(databaseId);
+      const ref = 'component:default/a';
+      await store.saveDiscoveredEntities([discovered(ref, 1)]);
+      expect((await store.getEntityView(ref))?.writeBack).toBeUndefined();
+      await store.replaceImages([ref], [image(ref, 'api', '1.1.0')]);
+      await store.saveRepositories([
+        {
+          repository: 'ghcr.io/acme/api',
+          tags: { '1.1.0': 5 },
+          lastScanAt: 42,
+          consecutiveFailures: 0,
+        },
+      ]);
+      await store.saveWriteBack({
+        entityRef: ref,
+        gitRepository: 'https://github.com/acme/deploy',
+        branch: 'image-automation/a',
+        prNumber: 7,
+        prUrl: 'https://github.com/acme/deploy/pull/7',
+        prState: 'open',
+        targetTags: { api: '1.1.0' },
+        updatedAt: 3,
+      });
+
+      const view = await store.getEntityView(ref);
+
+      expect(view?.entity).toEqual(await store.getEntity(ref));
+      expect(view?.images).toEqual([
+        { ...image(ref, 'api', '1.1.0'), lastScanAt: 42 },
+      ]);
+      expect(view?.writeBack).toEqual(await store.getWriteBack(ref));
+      expect(
+        await store.getEntityView('component:default/none'),
+      ).toBeUndefined();
+      expect(await store.listEntityViews()).toEqual([view]);
     });
 
-    const view = await store.getEntityView(ref);
-
-    expect(view?.entity).toEqual(await store.getEntity(ref));
-    expect(view?.images).toEqual([{ ...image(ref, 'api', '1.1.0'), lastScanAt: 42 }]);
-    expect(view?.writeBack).toEqual(await store.getWriteBack(ref));
-    expect(await store.getEntityView('component:default/none')).toBeUndefined();
-    expect(await store.listEntityViews()).toEqual([view]);
-  });
-
-  it('stores repositories with first-seen times per tag', async () => {
+    it('stores repositories with first-seen times per tag', async () => {
       const store = await createStore(databaseId);
       await store.saveRepositories([
         {
@@ -190,17 +199,63 @@ describe.each(databases.eachSupportedId())(
       expect(repos.has('ghcr.io/acme/none')).toBe(false);
     });
 
-    it('grants a lease to one owner at a time until it expires', async () => {
+    it('grants a lease to one acquisition at a time, never re-entrant, renewable only by its token', async () => {
       const store = await createStore(databaseId);
       const key = 'https://github.com/acme/deploy#image-automation/x';
-      expect(await store.acquireLease(key, 'replica-1', 100, 200)).toBe(true);
-      expect(await store.acquireLease(key, 'replica-2', 150, 250)).toBe(false);
-      expect(await store.acquireLease(key, 'replica-1', 150, 300)).toBe(true);
-      expect(await store.acquireLease(key, 'replica-2', 301, 400)).toBe(true);
-      await store.releaseLease(key, 'replica-1');
-      expect(await store.acquireLease(key, 'replica-1', 302, 400)).toBe(false);
-      await store.releaseLease(key, 'replica-2');
-      expect(await store.acquireLease(key, 'replica-1', 302, 400)).toBe(true);
+      const first = await store.acquireLease(key, 100, 200);
+      expect(first).toMatch(/^[0-9a-f]{32}$/);
+      // A second acquisition, even from the same process, is refused.
+      expect(await store.acquireLease(key, 150, 250)).toBeUndefined();
+      expect(await store.renewLease(key, first!, 150, 300)).toBe(true);
+      expect(await store.acquireLease(key, 250, 400)).toBeUndefined();
+      // Expired: taken over by a new acquisition with its own token...
+      const second = await store.acquireLease(key, 301, 400);
+      expect(second).toBeDefined();
+      expect(second).not.toBe(first);
+      // ...and the old holder can neither renew nor release it.
+      expect(await store.renewLease(key, first!, 302, 500)).toBe(false);
+      await store.releaseLease(key, first!);
+      expect(await store.acquireLease(key, 302, 400)).toBeUndefined();
+      await store.releaseLease(key, second!);
+      expect(await store.acquireLease(key, 302, 400)).toBeDefined();
+    });
+
+    it('keeps declined targets, the record state and the note of a write-back', async () => {
+      const store = await createStore(databaseId);
+      await store.saveWriteBack({
+        entityRef: 'component:default/a',
+        gitRepository: 'https://github.com/acme/deploy',
+        branch: 'image-automation/a',
+        state: 'declined',
+        prNumber: 4,
+        prState: 'closed',
+        declinedTags: { api: '1.4.2' },
+        declinedAt: 77,
+        baseSha: 'b'.repeat(40),
+        note: 'closed without merging, 1.4.2 skipped',
+        updatedAt: 78,
+      });
+      expect(await store.getWriteBack('component:default/a')).toMatchObject({
+        state: 'declined',
+        declinedTags: { api: '1.4.2' },
+        declinedAt: 77,
+        baseSha: 'b'.repeat(40),
+        note: 'closed without merging, 1.4.2 skipped',
+      });
+    });
+
+    it('lists due entities the catalog still holds, and those that left', async () => {
+      const store = await createStore(databaseId);
+      await store.saveDiscoveredEntities([
+        discovered('component:default/here', 10),
+        discovered('component:default/gone', 1),
+      ]);
+      expect(
+        (await store.listDueEntities(20, 10)).map(e => e.entityRef),
+      ).toEqual(['component:default/here']);
+      expect(
+        (await store.listEntitiesNotSeenSince(10)).map(e => e.entityRef),
+      ).toEqual(['component:default/gone']);
     });
 
     it('appends history and reads it newest first', async () => {
@@ -231,6 +286,100 @@ describe.each(databases.eachSupportedId())(
         toTag: '1.1.0',
         imageName: 'api',
       });
+    });
+
+    it('pages history newest first, with the total', async () => {
+      const store = await createStore(databaseId);
+      await store.appendHistory(
+        Array.from({ length: 7 }, (_, i) => ({
+          entityRef: 'component:default/a',
+          event: 'update-available' as const,
+          toTag: `1.${i}.0`,
+          createdAt: i,
+        })),
+      );
+      await store.appendHistory([
+        { entityRef: 'component:default/b', event: 'pushed', createdAt: 9 },
+      ]);
+      const first = await store.pageHistory('component:default/a', {
+        offset: 0,
+        limit: 3,
+      });
+      expect(first.totalItems).toBe(7);
+      expect(first.items.map(e => e.toTag)).toEqual([
+        '1.6.0',
+        '1.5.0',
+        '1.4.0',
+      ]);
+      const last = await store.pageHistory('component:default/a', {
+        offset: 6,
+        limit: 3,
+      });
+      expect(last.items.map(e => e.toTag)).toEqual(['1.0.0']);
+      expect(new Set([...first.items, ...last.items].map(e => e.id)).size).toBe(
+        4,
+      );
+    });
+
+    it('deletes history older than the retention, and only that', async () => {
+      const store = await createStore(databaseId);
+      await store.appendHistory([
+        { entityRef: 'component:default/a', event: 'pushed', createdAt: 100 },
+        {
+          entityRef: 'component:default/a',
+          event: 'pr-opened',
+          createdAt: 200,
+        },
+        { entityRef: 'component:default/b', event: 'pushed', createdAt: 150 },
+      ]);
+      expect(await store.deleteHistoryBefore(160)).toBe(2);
+      expect(
+        (await store.listHistory('component:default/a')).map(e => e.event),
+      ).toEqual(['pr-opened']);
+      expect(await store.listHistory('component:default/b')).toEqual([]);
+    });
+
+    it('deletes the history of an entity that left, and the repositories no entity uses any more', async () => {
+      const store = await createStore(databaseId);
+      await store.saveDiscoveredEntities([
+        discovered('component:default/gone', 1),
+        discovered('component:default/stays', 5),
+      ]);
+      await store.replaceImages(
+        ['component:default/gone', 'component:default/stays'],
+        [
+          {
+            ...image('component:default/gone', 'old', '1.1.0'),
+            repository: 'ghcr.io/acme/old',
+          },
+          image('component:default/gone', 'api', '1.1.0'),
+          image('component:default/stays', 'api', '1.1.0'),
+        ],
+      );
+      await store.saveRepositories(
+        ['ghcr.io/acme/old', 'ghcr.io/acme/api'].map(repository => ({
+          repository,
+          tags: { '1.1.0': 1 },
+          consecutiveFailures: 0,
+        })),
+      );
+      await store.appendHistory([
+        { entityRef: 'component:default/gone', event: 'pushed', createdAt: 1 },
+        { entityRef: 'component:default/stays', event: 'pushed', createdAt: 1 },
+      ]);
+
+      expect(await store.removeEntitiesNotSeenSince(5)).toEqual([
+        'component:default/gone',
+      ]);
+      expect(await store.listHistory('component:default/gone')).toEqual([]);
+      expect(await store.listHistory('component:default/stays')).toHaveLength(
+        1,
+      );
+      const repositories = await store.getRepositories([
+        'ghcr.io/acme/old',
+        'ghcr.io/acme/api',
+      ]);
+      expect([...repositories.keys()]).toEqual(['ghcr.io/acme/api']);
     });
   },
 );
