@@ -1,4 +1,4 @@
-export { decideImageUpdate } from './decideImageUpdate';
+export { compareTags, decideImageUpdate } from './decideImageUpdate';
 export type { Decision, DecisionInput, ListedTags } from './decideImageUpdate';
 export {
   decideDigest,
