@@ -138,6 +138,9 @@ describe.each(databases.eachSupportedId())(
       expect(
         await facts.knownRepositories([REPO, 'docker.io/library/nginx']),
       ).toEqual(new Set([REPO]));
+      expect(
+        await facts.entityRefsUsing([REPO, 'docker.io/library/nginx']),
+      ).toEqual(['component:default/api']);
     });
 
     it('records push events per repository, pending until a scan that started after them', async () => {

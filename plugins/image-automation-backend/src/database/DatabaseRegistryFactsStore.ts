@@ -156,6 +156,18 @@ export class DatabaseRegistryFactsStore implements RegistryFactsStore {
     return known;
   }
 
+  async entityRefsUsing(repositories: string[]): Promise<string[]> {
+    const refs = new Set<string>();
+    for (const batch of chunks([...new Set(repositories)])) {
+      const rows: string[] = await this.db('ia_images')
+        .distinct('entity_ref')
+        .whereIn('repository', batch)
+        .pluck('entity_ref');
+      rows.forEach(r => refs.add(r));
+    }
+    return [...refs].sort();
+  }
+
   async recordPushEvents(
     events: PushEvent[],
     receivedAt: number,

@@ -53,6 +53,8 @@ export interface RegistryFactsStore {
 
   /** Which of these repositories some entity's image uses. */
   knownRepositories(repositories: string[]): Promise<Set<string>>;
+  /** The entities with an image from one of these repositories. */
+  entityRefsUsing(repositories: string[]): Promise<string[]>;
   /** Upserts the last event per repository and marks it pending; a digest updates the tag's digest. */
   recordPushEvents(events: PushEvent[], receivedAt: number): Promise<void>;
   listPendingPushes(): Promise<PushEventRecord[]>;
