@@ -55,10 +55,20 @@ exports.up = async function up(knex) {
     table.bigInteger('last_push_scan_at').nullable();
     table.index(['pending_since'], 'ia_push_events_pending_idx');
   });
+
+  await knex.schema.alterTable('ia_images', table => {
+    table
+      .string('digest', 100)
+      .nullable()
+      .comment('the digest Git pins or is to pin with latest_tag');
+  });
 };
 
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
+  await knex.schema.alterTable('ia_images', table => {
+    table.dropColumn('digest');
+  });
   await knex.schema.dropTable('ia_push_events');
   await knex.schema.dropTable('ia_build_times');
   await knex.schema.dropTable('ia_tag_digests');

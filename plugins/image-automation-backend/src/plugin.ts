@@ -13,7 +13,6 @@ import {
 } from '@image-automation/plugin-image-automation-node';
 import { createAutomationEngine } from './engine/createAutomationEngine';
 import { createRouter } from './service/router';
-import { DatabaseRegistryFactsStore } from './database/DatabaseRegistryFactsStore';
 import {
   ScheduledPushEventSink,
   createWebhookRouter,
@@ -66,23 +65,27 @@ export const imageAutomationPlugin = createBackendPlugin({
         const { config, logger, scheduler, httpRouter, lifecycle } = deps;
         // Read first: a webhook without its secret stops the startup.
         const webhooks = readWebhooksConfig(config);
-        const { settings, store, registry, engine, statusReadModel, metrics } =
-          await createAutomationEngine({
-            config,
-            logger,
-            database: deps.database,
-            catalog: deps.catalog,
-            auth: deps.auth,
-            metrics: deps.metrics,
-            providers,
-          });
+        const triggerCycle = () => scheduler.triggerTask(CYCLE_TASK_ID);
+        const {
+          settings,
+          store,
+          facts,
+          registry,
+          engine,
+          statusReadModel,
+          metrics,
+        } = await createAutomationEngine({
+          config,
+          logger,
+          database: deps.database,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          metrics: deps.metrics,
+          providers,
+          requestCycle: triggerCycle,
+        });
         lifecycle.addShutdownHook(() => registry.close());
 
-        const facts = await DatabaseRegistryFactsStore.create({
-          database: deps.database,
-          // createAutomationEngine's store has run every migration
-          skipMigrations: true,
-        });
         const webhookRouter =
           webhooks.size > 0
             ? createWebhookRouter({
@@ -92,7 +95,7 @@ export const imageAutomationPlugin = createBackendPlugin({
                 sink: new ScheduledPushEventSink({
                   facts,
                   logger,
-                  triggerCycle: () => scheduler.triggerTask(CYCLE_TASK_ID),
+                  triggerCycle,
                 }),
               })
             : undefined;
