@@ -62,6 +62,26 @@ const IMAGE_COLUMNS = [
   'updated_at',
 ];
 
+/** The last push event of an image's repository, joined onto its row. */
+const PUSH_COLUMNS = [
+  'p.received_at as push_received_at',
+  'p.provider as push_provider',
+  'p.tag as push_tag',
+  'p.pending_since as push_pending_since',
+];
+
+function toLastPush(row: Row): EntityView['images'][number]['lastPush'] {
+  if (row.push_received_at === null || row.push_received_at === undefined)
+    return undefined;
+  return {
+    receivedAt: Number(row.push_received_at),
+    provider: row.push_provider,
+    tag: str(row.push_tag),
+    pending:
+      row.push_pending_since !== null && row.push_pending_since !== undefined,
+  };
+}
+
 /** Rows per statement: stays under SQLite's bound-parameter limit. */
 const BATCH_SIZE = 50;
 
@@ -640,26 +660,6 @@ function fromImage(i: ImageRecord): Row {
     error_message: i.errorMessage ?? null,
     digest: i.digest ?? null,
     updated_at: i.updatedAt,
-  };
-}
-
-/** The last push event of an image's repository, joined onto its row. */
-const PUSH_COLUMNS = [
-  'p.received_at as push_received_at',
-  'p.provider as push_provider',
-  'p.tag as push_tag',
-  'p.pending_since as push_pending_since',
-];
-
-function toLastPush(row: Row): EntityView['images'][number]['lastPush'] {
-  if (row.push_received_at === null || row.push_received_at === undefined)
-    return undefined;
-  return {
-    receivedAt: Number(row.push_received_at),
-    provider: row.push_provider,
-    tag: str(row.push_tag),
-    pending:
-      row.push_pending_since !== null && row.push_pending_since !== undefined,
   };
 }
 

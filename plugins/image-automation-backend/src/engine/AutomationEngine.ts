@@ -406,6 +406,12 @@ export class AutomationEngine {
       });
       return flushing;
     };
+    const factsOf = (repository: string, policy: TagPolicy) =>
+      policy.spec.newestBuild
+        ? buildTimes.get(
+            buildTimeKey(repository, policy.spec.newestBuild.platform),
+          )
+        : undefined;
     // One evaluation per repository and policy, shared by every entity using both.
     const evaluations = new Map<string, PolicyEvaluation>();
     const evaluate = (
@@ -424,12 +430,6 @@ export class AutomationEngine {
       }
       return evaluation;
     };
-    const factsOf = (repository: string, policy: TagPolicy) =>
-      policy.spec.newestBuild
-        ? buildTimes.get(
-            buildTimeKey(repository, policy.spec.newestBuild.platform),
-          )
-        : undefined;
     await forEachLimited(entities, ENTITY_CONCURRENCY, async entity => {
       if (signal?.aborted) return;
       checked++;
