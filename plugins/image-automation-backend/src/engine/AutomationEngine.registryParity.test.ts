@@ -226,9 +226,11 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('orders newest-build tags by their image build time', async () => {
+      let clock = Date.now();
       const { engine, store, facts } = await setup(
         [shorthand('built', 'built', 'newest-build')],
         databaseId as any,
+        () => clock,
       );
       await engine.runCycle();
       const [built] = await store.listImages({
@@ -243,6 +245,19 @@ describe.each(databases.eachSupportedId())(
       expect(
         (await facts.getTagDigests(`${registry.host}/${ns}/built`)).size,
       ).toBe(3);
+
+      // a deleted tag's digest is forgotten at the next scan
+      const key = `${registry.host}/${ns}/built`;
+      await registry.deleteManifest(
+        `${ns}/built`,
+        (await facts.getTagDigests(key)).get('v5')!.digest,
+      );
+      clock += 61 * 60_000;
+      await engine.runCycle();
+      expect([...(await facts.getTagDigests(key)).keys()].sort()).toEqual([
+        'v1',
+        'v9',
+      ]);
     });
 
     it('writes the new tag with its digest into pinned refs and :digest setters, and keeps Never from leaving a pin stale', async () => {

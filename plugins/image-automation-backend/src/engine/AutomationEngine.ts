@@ -355,6 +355,7 @@ export class AutomationEngine {
       }
     }
     const scans = await scanner.scan(repositories, signal, pushed);
+    await this.forgetDigestsOfDeletedTags(scans);
     const buildTimes = await this.resolveBuildTimes(compiled, scans);
     this.cycleDigests = this.options.registryFacts?.digestReader();
     // Decisions see every tag this scan first saw as seen "now", not later.
@@ -646,6 +647,37 @@ export class AutomationEngine {
       }),
     );
     reflectDigests(spec, evaluation, current, readings, now);
+  }
+
+  /** Tag digests are kept only for tags the registry still lists. */
+  private async forgetDigestsOfDeletedTags(
+    scans: Map<
+      string,
+      {
+        scanned: boolean;
+        record: { tags?: Record<string, number>; lastErrorKind?: string };
+      }
+    >,
+  ) {
+    const facts = this.options.registryFacts?.store;
+    if (!facts) return;
+    for (const [repository, outcome] of scans) {
+      if (
+        !outcome.scanned ||
+        outcome.record.lastErrorKind ||
+        !outcome.record.tags
+      )
+        continue;
+      await facts
+        .pruneTagDigests(repository, Object.keys(outcome.record.tags))
+        .catch(error =>
+          this.options.logger.warn(
+            `Forgetting deleted tags of ${repository} failed: ${
+              (error as Error).message
+            }`,
+          ),
+        );
+    }
   }
 
   /**
