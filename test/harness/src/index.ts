@@ -5,3 +5,4 @@
  */
 export * from './registry';
 export * from './github';
+export * from './gitserver';
