@@ -87,7 +87,8 @@ export async function startSshGitServer(
 
   let child: ChildProcess | undefined;
   let port = 0;
-  let stderr = '';
+  // One holder, written by the current sshd's stderr: closures in the loop share it.
+  const output = { text: '' };
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     port = await freePort();
     const config = join(dir, 'sshd_config');
@@ -116,17 +117,17 @@ export async function startSshGitServer(
       ].join('\n'),
     );
     execFileSync(SSHD, ['-t', '-f', config]);
-    stderr = '';
+    output.text = '';
     const started = spawn(SSHD, ['-D', '-e', '-f', config], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     started.stderr?.on('data', chunk => {
-      stderr = (stderr + chunk).slice(-20000);
+      output.text = (output.text + chunk).slice(-20000);
     });
     if (await waitForBanner(port, started)) child = started;
     else {
       started.kill('SIGKILL');
-      if (attempt === 4) throw new Error(`sshd did not start: ${stderr}`);
+      if (attempt === 4) throw new Error(`sshd did not start: ${output.text}`);
     }
   }
   const knownHosts = `[127.0.0.1]:${port} ${readFileSync(
@@ -147,7 +148,7 @@ export async function startSshGitServer(
     root,
     url: path => `ssh://${user}@127.0.0.1:${port}/${path.replace(/^\/+/, '')}`,
     addDeployKey: ({ readOnly = false } = {}) => authorize(readOnly),
-    log: () => stderr,
+    log: () => output.text,
     async stop() {
       const main = child!;
       const pids = main.pid ? descendants(main.pid) : [];
