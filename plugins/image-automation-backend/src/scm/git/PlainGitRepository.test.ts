@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { parseRepositoryUrl } from '@image-automation/plugin-image-automation-common';
 import {
+  generateDeployKey,
   GitServerRoot,
   ServedRepository,
   startHttpGitServer,
@@ -11,8 +12,11 @@ import {
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
+  existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -198,6 +202,23 @@ describe('PlainGitRepository', () => {
     expect(await repository.branchSha('no-such-branch')).toBeUndefined();
   });
 
+  it('refuses a manifest over the size limit before reading it, and names a repository that is not there', async () => {
+    const served = await newRepository();
+    await served.commit('main', { 'deploy/huge.yaml': 'x'.repeat(1024 * 1024 + 1) });
+    const repository = await openSsh(served);
+    const head = (await repository.openBranch('main'))!;
+    const error = await repository.readFiles(head, ['deploy/huge.yaml']).catch(e => e);
+    expect(error.kind).toBe('git-bad-repository');
+    expect(error.message).toContain('deploy/huge.yaml in');
+    expect(error.message).toContain('is 1048577 bytes; manifests over 1048576 bytes are refused');
+
+    const absent = await open(sshAdapter(), ssh.url('team/nothing-here.git'))
+      .then(r => r.defaultBranch())
+      .catch(e => e);
+    expect(absent.kind).toBe('git-not-found');
+    expect(absent.message).toContain(`${ssh.host} has no repository ${ssh.host}/team/nothing-here`);
+  });
+
   it('fetches only the blobs it reads from a server that honours the filter', async () => {
     const served = await newRepository(true);
     const repository = await openSsh(served);
@@ -349,13 +370,9 @@ describe('PlainGitRepository', () => {
 
   it('refuses a server whose host key is not the configured one, saying what to fix', async () => {
     const served = await newRepository();
-    const other = execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(workDir, 'other')]);
-    void other;
-    const wrong = `[127.0.0.1]:${ssh.port} ${require('node:fs')
-      .readFileSync(join(workDir, 'other.pub'), 'utf8')
-      .split(' ')
-      .slice(0, 2)
-      .join(' ')}`;
+    // Another server's key, filed under this server's address.
+    const otherKey = generateDeployKey().publicKey.split(' ').slice(0, 2).join(' ');
+    const wrong = `[127.0.0.1]:${ssh.port} ${otherKey}`;
     const repository = await openSsh(served, sshAdapter({ knownHosts: wrong }));
     const error = await repository.defaultBranch().catch(e => e);
     expect(error).toBeInstanceOf(GitError);
@@ -397,7 +414,7 @@ describe('PlainGitRepository', () => {
 
   it('a key the server does not know is refused with a clear error', async () => {
     const served = await newRepository();
-    const stranger = require('@internal/image-automation-test-harness').generateDeployKey();
+    const stranger = generateDeployKey();
     const repository = await openSsh(served, sshAdapter({ privateKey: stranger.privateKey }));
     const error = await repository.defaultBranch().catch(e => e);
     expect(error.kind).toBe('git-auth');
@@ -407,7 +424,7 @@ describe('PlainGitRepository', () => {
   it('keeps the key 0600 in a 0700 directory while ssh runs, and removes it after', async () => {
     const served = await newRepository();
     const bin = join(workDir, 'bin');
-    require('node:fs').mkdirSync(bin);
+    mkdirSync(bin);
     const record = join(workDir, 'modes');
     writeFileSync(
       join(bin, 'ssh'),
@@ -429,12 +446,12 @@ exec /usr/bin/ssh "$@"
       process.env.PATH = path;
       delete process.env.SSH_AUTH_SOCK;
     }
-    const runs = require('node:fs').readFileSync(record, 'utf8').trim().split('\n');
+    const runs = readFileSync(record, 'utf8').trim().split('\n');
     expect(runs.length).toBeGreaterThanOrEqual(3); // ls-remote, fetch, blob fetch, push
     for (const run of runs) {
       const [fileMode, dirMode, keyFile, agent] = run.split(' ');
       expect([fileMode, dirMode, agent]).toEqual(['600', '700', 'no-agent']);
-      expect(require('node:fs').existsSync(keyFile)).toBe(false);
+      expect(existsSync(keyFile)).toBe(false);
     }
   });
 
