@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { parseRepositoryUrl } from '@image-automation/plugin-image-automation-common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ describe('PlainGitHostAdapter', () => {
   });
   afterEach(() => rmSync(workingDirectory, { recursive: true, force: true }));
 
-  const adapter = (hosts: unknown[], logger = capturingLogger()) =>
+  const adapter = (hosts: JsonObject[], logger = capturingLogger()) =>
     PlainGitHostAdapter.fromConfig(
       new ConfigReader({ imageAutomation: { git: { hosts } } }),
       { logger, workingDirectory },
