@@ -9,6 +9,8 @@ import { GitCommandFailure, runGit, RunGitOptions } from './runGit';
 const NETWORK_TIMEOUT_MS = 120_000;
 const LOCAL_TIMEOUT_MS = 60_000;
 const TRACKING = 'refs/remotes/origin/';
+/** Fetch commits and trees only; blobs come when read. */
+const BLOBLESS = 'blob:none';
 
 export interface LocalCloneOptions {
   gitDir: string;
@@ -20,6 +22,8 @@ export interface LocalCloneOptions {
   logger: LoggerService;
   /** How long one look at the server serves reads: a cycle costs one fetch per repository. */
   freshnessMs: number;
+  /** The largest file ever read: the fallback filter for servers that refuse single blobs. */
+  maxBlobBytes: number;
 }
 
 /**
@@ -33,6 +37,8 @@ export class LocalClone {
   private refreshedAt?: number;
   private heads = new Map<string, string>();
   private remoteHead?: string;
+  /** The filter of every fetch: blobless, or all blobs up to the size limit (see widenFilter). */
+  private filter = BLOBLESS;
 
   constructor(private readonly options: LocalCloneOptions) {}
 
@@ -104,7 +110,7 @@ export class LocalClone {
             '--prune',
             '--no-tags',
             '--no-write-fetch-head',
-            '--filter=blob:none',
+            `--filter=${this.filter}`,
             'origin',
             `+refs/heads/*:${TRACKING}*`,
           ],
@@ -124,20 +130,57 @@ export class LocalClone {
   fetchObjects(oids: string[]): Promise<void> {
     if (oids.length === 0) return Promise.resolve();
     return this.serialized(async () => {
-      await this.remote(
-        [
-          'fetch',
-          '--quiet',
-          '--no-tags',
-          '--no-write-fetch-head',
-          '--filter=blob:none',
-          '--stdin',
-          'origin',
-        ],
-        'fetch the files to read from',
-        { input: `${oids.join('\n')}\n` },
-      );
+      try {
+        await this.remote(
+          [
+            'fetch',
+            '--quiet',
+            '--no-tags',
+            '--no-write-fetch-head',
+            `--filter=${BLOBLESS}`,
+            '--stdin',
+            'origin',
+          ],
+          'fetch the files to read from',
+          { input: `${oids.join('\n')}\n` },
+        );
+      } catch (error) {
+        const said = (error as GitError).cause as GitCommandFailure | undefined;
+        if (!/unadvertised object|not our ref/i.test(said?.stderr ?? '')) {
+          throw error;
+        }
+        await this.widenFilter();
+      }
     });
+  }
+
+  /**
+   * Protocol v0 (an sshd without `AcceptEnv GIT_PROTOCOL`) lets a client want
+   * only advertised commits, not single blobs. Such a server still filters,
+   * so the clone then keeps every blob up to the manifest size limit: fetched
+   * once now, and with each new commit after.
+   */
+  private async widenFilter(): Promise<void> {
+    const { logger, displayName, host, maxBlobBytes } = this.options;
+    this.filter = `blob:limit=${maxBlobBytes + 1}`;
+    await this.git(['config', 'remote.origin.partialclonefilter', this.filter]);
+    logger.info(
+      `${host} sends no single files of ${displayName} (Git protocol v0); keeping every file up to ${maxBlobBytes} bytes in the local clone instead. Add "AcceptEnv GIT_PROTOCOL" to the server's sshd_config to fetch only the files read`,
+    );
+    await this.remote(
+      [
+        'fetch',
+        '--quiet',
+        '--refetch',
+        '--prune',
+        '--no-tags',
+        '--no-write-fetch-head',
+        `--filter=${this.filter}`,
+        'origin',
+        `+refs/heads/*:${TRACKING}*`,
+      ],
+      'fetch the files to read from',
+    );
   }
 
   /**
@@ -217,7 +260,19 @@ export class LocalClone {
 
   private async create(): Promise<void> {
     const { gitDir, cloneUrl, transport, logger, displayName } = this.options;
-    if (await exists(gitDir)) return;
+    if (await exists(gitDir)) {
+      const { stdout } = await runGit(
+        ['config', '--get', 'remote.origin.partialclonefilter'],
+        {
+          gitDir,
+          env: transport.localEnv(),
+          timeoutMs: LOCAL_TIMEOUT_MS,
+          acceptExitCodes: [1],
+        },
+      );
+      this.filter = stdout.toString().trim() || BLOBLESS;
+      return;
+    }
     await mkdir(dirname(gitDir), { recursive: true, mode: 0o700 });
     const building = `${gitDir}.${process.pid}.${Date.now()}.tmp`;
     const local = (args: string[], dir?: string) =>

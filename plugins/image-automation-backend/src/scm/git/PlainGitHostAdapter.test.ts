@@ -28,11 +28,19 @@ describe('PlainGitHostAdapter', () => {
 
   it('serves the hosts of its entries, port included, case-insensitively', () => {
     const git = adapter([
-      { host: 'Git.Internal:2222', ssh: { privateKey: KEY, knownHosts: KNOWN } },
-      { host: 'gitea.internal', https: { username: 'bot', token: 'secret-token' } },
+      {
+        host: 'Git.Internal:2222',
+        ssh: { privateKey: KEY, knownHosts: KNOWN },
+      },
+      {
+        host: 'gitea.internal',
+        https: { username: 'bot', token: 'secret-token' },
+      },
     ]);
     expect(git.kind).toBe('git');
-    expect(git.serves(at('ssh://git@git.internal:2222/team/app.git'))).toBe(true);
+    expect(git.serves(at('ssh://git@git.internal:2222/team/app.git'))).toBe(
+      true,
+    );
     expect(git.serves(at('https://gitea.internal/team/app.git'))).toBe(true);
     expect(git.serves(at('git@gitea.internal:team/app.git'))).toBe(true);
     expect(git.serves(at('ssh://git@git.internal/team/app.git'))).toBe(false);
@@ -44,14 +52,21 @@ describe('PlainGitHostAdapter', () => {
       logger: capturingLogger(),
       workingDirectory,
     });
-    expect(git.serves(at('ssh://git@git.internal:2222/team/app.git'))).toBe(false);
+    expect(git.serves(at('ssh://git@git.internal:2222/team/app.git'))).toBe(
+      false,
+    );
   });
 
   it('opens a repository named for messages by host and path, without a web page', async () => {
     const git = adapter([
-      { host: 'git.internal:2222', ssh: { privateKey: KEY, knownHosts: KNOWN } },
+      {
+        host: 'git.internal:2222',
+        ssh: { privateKey: KEY, knownHosts: KNOWN },
+      },
     ]);
-    const repository = await git.open(at('ssh://git@git.internal:2222/team/app.git'));
+    const repository = await git.open(
+      at('ssh://git@git.internal:2222/team/app.git'),
+    );
     expect(repository.identity).toEqual({
       kind: 'git',
       location: at('ssh://git@git.internal:2222/team/app.git'),
@@ -65,7 +80,7 @@ describe('PlainGitHostAdapter', () => {
       'ssh without knownHosts',
       { host: 'git.internal:2222', ssh: { privateKey: KEY } },
       'ssh://git@git.internal:2222/team/app.git',
-      'imageAutomation.git.hosts[0] (git.internal:2222) has no ssh.knownHosts: host keys are always checked; set it to the server\'s known_hosts line (`ssh-keyscan -p 2222 git.internal` prints it',
+      "imageAutomation.git.hosts[0] (git.internal:2222) has no ssh.knownHosts: host keys are always checked; set it to the server's known_hosts line (`ssh-keyscan -p 2222 git.internal` prints it",
     ],
     [
       'ssh without privateKey',
@@ -87,7 +102,10 @@ describe('PlainGitHostAdapter', () => {
     ],
     [
       'an ssh URL on an https-only host',
-      { host: 'gitea.internal', https: { username: 'bot', token: 't0ken-value' } },
+      {
+        host: 'gitea.internal',
+        https: { username: 'bot', token: 't0ken-value' },
+      },
       'git@gitea.internal:team/app.git',
       'gitea.internal/team/app is an SSH URL, but the imageAutomation.git.hosts entry for gitea.internal has no ssh credentials',
     ],
@@ -97,22 +115,29 @@ describe('PlainGitHostAdapter', () => {
       'https://git.internal/team/app.git',
       'git.internal/team/app is an https URL, but the imageAutomation.git.hosts entry for git.internal has no https credentials',
     ],
-  ])('%s is a config problem on the repository', async (_, entry, url, message) => {
-    const logger = capturingLogger();
-    const git = adapter([entry], logger);
-    expect(git.serves(at(url))).toBe(true);
-    const error = await git.open(at(url)).catch(e => e);
-    expect(error).toBeInstanceOf(GitError);
-    expect(error.kind).toBe('git-no-integration');
-    expect(error.message).toContain(message);
-    expect(logger.text()).not.toContain('b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ');
-    expect(logger.text()).not.toContain('t0ken-value');
-  });
+  ])(
+    '%s is a config problem on the repository',
+    async (_, entry, url, message) => {
+      const logger = capturingLogger();
+      const git = adapter([entry], logger);
+      expect(git.serves(at(url))).toBe(true);
+      const error = await git.open(at(url)).catch(e => e);
+      expect(error).toBeInstanceOf(GitError);
+      expect(error.kind).toBe('git-no-integration');
+      expect(error.message).toContain(message);
+      expect(logger.text()).not.toContain(
+        'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ',
+      );
+      expect(logger.text()).not.toContain('t0ken-value');
+    },
+  );
 
   it('warns at start about a broken entry', () => {
     const logger = capturingLogger();
     adapter([{ host: 'git.internal:2222', ssh: { privateKey: KEY } }], logger);
     expect(logger.text()).toContain('has no ssh.knownHosts');
-    expect(logger.text()).not.toContain('b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ');
+    expect(logger.text()).not.toContain(
+      'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ',
+    );
   });
 });

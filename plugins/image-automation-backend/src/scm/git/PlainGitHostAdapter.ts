@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
+import { MAX_MANIFEST_BYTES } from '@image-automation/plugin-image-automation-node';
 import type { RepositoryLocation } from '@image-automation/plugin-image-automation-common';
 import { GitError } from '../GitError';
 import type { GitHostAdapter, GitRepository } from '../port';
@@ -99,6 +100,7 @@ export class PlainGitHostAdapter implements GitHostAdapter {
       transport: new GitTransport(location, host, this.homeDir),
       logger: this.options.logger,
       freshnessMs: this.options.freshnessMs ?? DEFAULT_FRESHNESS_MS,
+      maxBlobBytes: MAX_MANIFEST_BYTES,
     });
     this.clones.set(location.cloneUrl, clone);
     return clone;

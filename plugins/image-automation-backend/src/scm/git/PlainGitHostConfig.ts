@@ -36,7 +36,9 @@ export function readPlainGitHosts(config: Config): PlainGitHost[] {
         problems.push(
           `${where} has no ssh.knownHosts: host keys are always checked; set it to the server's known_hosts line (\`ssh-keyscan${portOption(
             host,
-          )} ${hostName(host)}\` prints it; compare it with the server's own key)`,
+          )} ${hostName(
+            host,
+          )}\` prints it; compare it with the server's own key)`,
         );
       }
       if (privateKey?.trim() && knownHosts?.trim()) {

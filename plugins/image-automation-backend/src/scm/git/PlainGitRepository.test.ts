@@ -155,7 +155,10 @@ describe('PlainGitRepository', () => {
         },
       ],
     });
-    return { commit, move: await repository.moveBranch(branch, expected, commit.sha) };
+    return {
+      commit,
+      move: await repository.moveBranch(branch, expected, commit.sha),
+    };
   }
 
   /** Blobs present and absent in the adapter's clone, for the server's head commit. */
@@ -164,7 +167,13 @@ describe('PlainGitRepository', () => {
     const dir = readdirSync(git).find(d => d.endsWith('.git'))!;
     const out = execFileSync(
       'git',
-      [`--git-dir=${join(git, dir)}`, 'rev-list', '--objects', '--missing=print', headSha],
+      [
+        `--git-dir=${join(git, dir)}`,
+        'rev-list',
+        '--objects',
+        '--missing=print',
+        headSha,
+      ],
       { env: { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: '1' } },
     ).toString();
     const lines = out.split('\n').filter(Boolean);
@@ -204,19 +213,27 @@ describe('PlainGitRepository', () => {
 
   it('refuses a manifest over the size limit before reading it, and names a repository that is not there', async () => {
     const served = await newRepository();
-    await served.commit('main', { 'deploy/huge.yaml': 'x'.repeat(1024 * 1024 + 1) });
+    await served.commit('main', {
+      'deploy/huge.yaml': 'x'.repeat(1024 * 1024 + 1),
+    });
     const repository = await openSsh(served);
     const head = (await repository.openBranch('main'))!;
-    const error = await repository.readFiles(head, ['deploy/huge.yaml']).catch(e => e);
+    const error = await repository
+      .readFiles(head, ['deploy/huge.yaml'])
+      .catch(e => e);
     expect(error.kind).toBe('git-bad-repository');
     expect(error.message).toContain('deploy/huge.yaml in');
-    expect(error.message).toContain('is 1048577 bytes; manifests over 1048576 bytes are refused');
+    expect(error.message).toContain(
+      'is 1048577 bytes; manifests over 1048576 bytes are refused',
+    );
 
     const absent = await open(sshAdapter(), ssh.url('team/nothing-here.git'))
       .then(r => r.defaultBranch())
       .catch(e => e);
     expect(absent.kind).toBe('git-not-found');
-    expect(absent.message).toContain(`${ssh.host} has no repository ${ssh.host}/team/nothing-here`);
+    expect(absent.message).toContain(
+      `${ssh.host} has no repository ${ssh.host}/team/nothing-here`,
+    );
   });
 
   it('fetches only the blobs it reads from a server that honours the filter', async () => {
@@ -226,7 +243,10 @@ describe('PlainGitRepository', () => {
     expect(cloneObjects(head.headSha).missing).toBe(5);
     await repository.readFiles(head, ['deploy/app.yaml']);
     // one commit, three trees (root, deploy, docs, src → four) and one blob
-    expect(cloneObjects(head.headSha)).toEqual({ missing: 4, present: 1 + 4 + 1 });
+    expect(cloneObjects(head.headSha)).toEqual({
+      missing: 4,
+      present: 1 + 4 + 1,
+    });
   });
 
   it('works with a server that ignores the filter and sends everything', async () => {
@@ -236,8 +256,81 @@ describe('PlainGitRepository', () => {
     expect(cloneObjects(head.headSha).missing).toBe(0);
     const snapshot = await repository.readFiles(head, ['deploy/app.yaml']);
     expect(snapshot.files.get('deploy/app.yaml')?.content).toBe(APP_YAML);
-    const { move } = await bumpOnBranch(repository, 'image-automation/app', undefined);
+    const { move } = await bumpOnBranch(
+      repository,
+      'image-automation/app',
+      undefined,
+    );
     expect(move).toEqual({ moved: true });
+  });
+
+  it('reads from a filtering server that speaks only protocol v0 (no GIT_PROTOCOL over ssh)', async () => {
+    const v0 = await startSshGitServer({ root, acceptProtocolEnv: false });
+    try {
+      const served = await newRepository(true);
+      const adapter = PlainGitHostAdapter.fromConfig(
+        new ConfigReader({
+          imageAutomation: {
+            git: {
+              hosts: [
+                {
+                  host: v0.host,
+                  ssh: {
+                    privateKey: v0.deployKey.privateKey,
+                    knownHosts: v0.knownHosts,
+                  },
+                },
+              ],
+            },
+          },
+        }),
+        { logger, workingDirectory: workDir },
+      );
+      const repository = await open(adapter, v0.url(served.path));
+      const head = (await repository.openBranch('main'))!;
+      const snapshot = await repository.readFiles(head, ['deploy/app.yaml']);
+      expect(snapshot.files.get('deploy/app.yaml')?.content).toBe(APP_YAML);
+      expect(logger.text()).toContain('Add "AcceptEnv GIT_PROTOCOL"');
+      // Files changed later come with the next fetch: no single-blob request.
+      await served.commit('main', {
+        'deploy/worker.yaml': 'image: worker:3\n',
+      });
+      const later = await open(
+        PlainGitHostAdapter.fromConfig(
+          new ConfigReader({
+            imageAutomation: {
+              git: {
+                hosts: [
+                  {
+                    host: v0.host,
+                    ssh: {
+                      privateKey: v0.deployKey.privateKey,
+                      knownHosts: v0.knownHosts,
+                    },
+                  },
+                ],
+              },
+            },
+          }),
+          { logger, workingDirectory: workDir, freshnessMs: 0 },
+        ),
+        v0.url(served.path),
+      );
+      const next = (await later.openBranch('main'))!;
+      expect(
+        (await later.readFiles(next, ['deploy/worker.yaml'])).files.get(
+          'deploy/worker.yaml',
+        )?.content,
+      ).toBe('image: worker:3\n');
+      const { move } = await bumpOnBranch(
+        later,
+        'image-automation/app',
+        undefined,
+      );
+      expect(move).toEqual({ moved: true });
+    } finally {
+      await v0.stop();
+    }
   });
 
   it('commits on the push branch changing only the image line, with the message and author given', async () => {
@@ -285,7 +378,11 @@ describe('PlainGitRepository', () => {
       { 'notes.txt': 'mine\n' },
       'A person made this branch',
     );
-    const { move } = await bumpOnBranch(repository, 'image-automation/app', undefined);
+    const { move } = await bumpOnBranch(
+      repository,
+      'image-automation/app',
+      undefined,
+    );
     expect(move).toEqual({ moved: false, actualSha: personal });
     expect(await served.branchSha('image-automation/app')).toBe(personal);
   });
@@ -307,7 +404,9 @@ describe('PlainGitRepository', () => {
     });
     const person = await served.commit('main', { 'src/one.txt': 'person\n' });
 
-    expect(await repository.moveBranch('main', base.headSha, first.sha)).toEqual({
+    expect(
+      await repository.moveBranch('main', base.headSha, first.sha),
+    ).toEqual({
       moved: false,
       actualSha: person,
     });
@@ -350,20 +449,36 @@ describe('PlainGitRepository', () => {
     expect(await served.branchSha('main')).toBe(start);
   });
 
-  it('rebuilds its own push branch on a new base, but never over a person\'s commit', async () => {
+  it("rebuilds its own push branch on a new base, but never over a person's commit", async () => {
     const served = await newRepository();
     const repository = await openSsh(served);
-    const { commit: ours } = await bumpOnBranch(repository, 'image-automation/app', undefined);
+    const { commit: ours } = await bumpOnBranch(
+      repository,
+      'image-automation/app',
+      undefined,
+    );
     await served.commit('main', { 'src/one.txt': 'base moved\n' });
 
     // Our branch, rebuilt on the new base: not a fast-forward, moved by lease.
-    const rebuilt = await bumpOnBranch(repository, 'image-automation/app', ours.sha);
+    const rebuilt = await bumpOnBranch(
+      repository,
+      'image-automation/app',
+      ours.sha,
+    );
     expect(rebuilt.move).toEqual({ moved: true });
-    expect(await served.branchSha('image-automation/app')).toBe(rebuilt.commit.sha);
+    expect(await served.branchSha('image-automation/app')).toBe(
+      rebuilt.commit.sha,
+    );
 
     // A person commits on the push branch: our stale expectation is refused.
-    const person = await served.commit('image-automation/app', { 'notes.txt': 'mine\n' });
-    const stale = await bumpOnBranch(repository, 'image-automation/app', rebuilt.commit.sha);
+    const person = await served.commit('image-automation/app', {
+      'notes.txt': 'mine\n',
+    });
+    const stale = await bumpOnBranch(
+      repository,
+      'image-automation/app',
+      rebuilt.commit.sha,
+    );
     expect(stale.move).toEqual({ moved: false, actualSha: person });
     expect(await served.branchSha('image-automation/app')).toBe(person);
   });
@@ -371,13 +486,18 @@ describe('PlainGitRepository', () => {
   it('refuses a server whose host key is not the configured one, saying what to fix', async () => {
     const served = await newRepository();
     // Another server's key, filed under this server's address.
-    const otherKey = generateDeployKey().publicKey.split(' ').slice(0, 2).join(' ');
+    const otherKey = generateDeployKey()
+      .publicKey.split(' ')
+      .slice(0, 2)
+      .join(' ');
     const wrong = `[127.0.0.1]:${ssh.port} ${otherKey}`;
     const repository = await openSsh(served, sshAdapter({ knownHosts: wrong }));
     const error = await repository.defaultBranch().catch(e => e);
     expect(error).toBeInstanceOf(GitError);
     expect(error.kind).toBe('git-auth');
-    expect(error.message).toContain(`the SSH host key of ${ssh.host} does not match ssh.knownHosts`);
+    expect(error.message).toContain(
+      `the SSH host key of ${ssh.host} does not match ssh.knownHosts`,
+    );
     expect(error.message).toContain(`ssh-keyscan -p ${ssh.port} 127.0.0.1`);
   });
 
@@ -386,7 +506,11 @@ describe('PlainGitRepository', () => {
     const adapter = PlainGitHostAdapter.fromConfig(
       new ConfigReader({
         imageAutomation: {
-          git: { hosts: [{ host: ssh.host, ssh: { privateKey: ssh.deployKey.privateKey } }] },
+          git: {
+            hosts: [
+              { host: ssh.host, ssh: { privateKey: ssh.deployKey.privateKey } },
+            ],
+          },
         },
       }),
       { logger, workingDirectory: workDir },
@@ -402,8 +526,15 @@ describe('PlainGitRepository', () => {
   it('a read-only deploy key reads, and a push says so naming the repository', async () => {
     const served = await newRepository();
     const reader = ssh.addDeployKey({ readOnly: true });
-    const repository = await openSsh(served, sshAdapter({ privateKey: reader.privateKey }));
-    const error = await bumpOnBranch(repository, 'image-automation/app', undefined).catch(e => e);
+    const repository = await openSsh(
+      served,
+      sshAdapter({ privateKey: reader.privateKey }),
+    );
+    const error = await bumpOnBranch(
+      repository,
+      'image-automation/app',
+      undefined,
+    ).catch(e => e);
     expect(error).toBeInstanceOf(GitError);
     expect(error.kind).toBe('git-permission');
     expect(error.message).toContain(`${ssh.host}/team/app-${counter}`);
@@ -415,10 +546,15 @@ describe('PlainGitRepository', () => {
   it('a key the server does not know is refused with a clear error', async () => {
     const served = await newRepository();
     const stranger = generateDeployKey();
-    const repository = await openSsh(served, sshAdapter({ privateKey: stranger.privateKey }));
+    const repository = await openSsh(
+      served,
+      sshAdapter({ privateKey: stranger.privateKey }),
+    );
     const error = await repository.defaultBranch().catch(e => e);
     expect(error.kind).toBe('git-auth');
-    expect(error.message).toContain(`${ssh.host} refused the deploy key for ${ssh.host}/team/app-${counter}`);
+    expect(error.message).toContain(
+      `${ssh.host} refused the deploy key for ${ssh.host}/team/app-${counter}`,
+    );
   });
 
   it('keeps the key 0600 in a 0700 directory while ssh runs, and removes it after', async () => {
@@ -463,17 +599,37 @@ exec /usr/bin/ssh "$@"
     const good = await openSsh(served);
     await bumpOnBranch(good, 'image-automation/app', undefined);
     for (const attempt of [
-      () => openSsh(served, sshAdapter({ knownHosts: `[127.0.0.1]:1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGX` })).then(r => r.defaultBranch()),
-      () => openSsh(served, sshAdapter({ privateKey: 'not a key' })).then(r => r.defaultBranch()),
-      () => open(httpAdapter('reader'), http.url(served.path)).then(r => bumpOnBranch(r, 'x', undefined)),
+      () =>
+        openSsh(
+          served,
+          sshAdapter({
+            knownHosts: `[127.0.0.1]:1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGX`,
+          }),
+        ).then(r => r.defaultBranch()),
+      () =>
+        openSsh(served, sshAdapter({ privateKey: 'not a key' })).then(r =>
+          r.defaultBranch(),
+        ),
+      () =>
+        open(httpAdapter('reader'), http.url(served.path)).then(r =>
+          bumpOnBranch(r, 'x', undefined),
+        ),
     ]) {
-      messages.push(String(await attempt().catch(e => `${e.message} ${e.cause?.message} ${e.cause?.stderr}`)));
+      messages.push(
+        String(
+          await attempt().catch(
+            e => `${e.message} ${e.cause?.message} ${e.cause?.stderr}`,
+          ),
+        ),
+      );
     }
     const everything = `${logger.text()}\n${messages.join('\n')}`;
     expect(everything).not.toContain(keyBody);
     expect(everything).not.toContain('bot-token-1234567890');
     expect(everything).not.toContain('reader-token-0987654321');
-    expect(everything).not.toContain(Buffer.from('reader:reader-token-0987654321').toString('base64'));
+    expect(everything).not.toContain(
+      Buffer.from('reader:reader-token-0987654321').toString('base64'),
+    );
   });
 
   describe('over HTTPS with a token', () => {
@@ -482,17 +638,25 @@ exec /usr/bin/ssh "$@"
       const adapter = httpAdapter('bot', 60_000);
       const before = http.requests.length;
       const first = await open(adapter, http.url(served.path));
-      const { move } = await bumpOnBranch(first, 'image-automation/app', undefined);
+      const { move } = await bumpOnBranch(
+        first,
+        'image-automation/app',
+        undefined,
+      );
       expect(move).toEqual({ moved: true });
       expect(await served.branchSha('image-automation/app')).toBeDefined();
-      const fetchesAfterFirst = http.requests.slice(before).filter(r => r.path.endsWith('/info/refs')).length;
+      const fetchesAfterFirst = http.requests
+        .slice(before)
+        .filter(r => r.path.endsWith('/info/refs')).length;
 
       // Another entity of the same repository in the same cycle: no new fetch.
       const second = await open(adapter, http.url(served.path));
       const head = (await second.openBranch('main'))!;
       await second.readFiles(head, ['deploy/app.yaml']);
       const requests = http.requests.slice(before);
-      expect(requests.filter(r => r.path.endsWith('/info/refs')).length).toBe(fetchesAfterFirst);
+      expect(requests.filter(r => r.path.endsWith('/info/refs')).length).toBe(
+        fetchesAfterFirst,
+      );
       expect(requests.every(r => r.authorized && r.status !== 401)).toBe(true);
       // ls-remote, fetch, the blob fetch and the push: each one connection
       expect(fetchesAfterFirst).toBe(4);
@@ -505,11 +669,15 @@ exec /usr/bin/ssh "$@"
       await repository.openBranch('main');
       const before = http.requests.length;
       await repository.branchSha('main');
-      const services = http.requests.slice(before).filter(r => r.method === 'POST');
+      const services = http.requests
+        .slice(before)
+        .filter(r => r.method === 'POST');
       // ls-remote only: ls-refs in one POST, nothing to fetch
       expect(services.length).toBe(1);
       await served.commit('main', { 'src/one.txt': 'moved\n' });
-      expect(await repository.branchSha('main')).toBe(await served.branchSha('main'));
+      expect(await repository.branchSha('main')).toBe(
+        await served.branchSha('main'),
+      );
     });
 
     it('rejects a wrong token with a clear error', async () => {
@@ -517,23 +685,43 @@ exec /usr/bin/ssh "$@"
       const adapter = PlainGitHostAdapter.fromConfig(
         new ConfigReader({
           imageAutomation: {
-            git: { hosts: [{ host: http.host, https: { username: 'bot', token: 'wrong-token-value' } }] },
+            git: {
+              hosts: [
+                {
+                  host: http.host,
+                  https: { username: 'bot', token: 'wrong-token-value' },
+                },
+              ],
+            },
           },
         }),
         { logger, workingDirectory: workDir },
       );
-      const error = await open(adapter, http.url(served.path)).then(r => r.defaultBranch()).catch(e => e);
+      const error = await open(adapter, http.url(served.path))
+        .then(r => r.defaultBranch())
+        .catch(e => e);
       expect(error.kind).toBe('git-auth');
-      expect(error.message).toContain(`${http.host} rejected https.username and https.token for ${http.host}/team/app-${counter}`);
+      expect(error.message).toContain(
+        `${http.host} rejected https.username and https.token for ${http.host}/team/app-${counter}`,
+      );
       expect(error.message).not.toContain('wrong-token-value');
     });
 
     it('a read-only token is refused pushes with a clear error', async () => {
       const served = await newRepository();
-      const repository = await open(httpAdapter('reader'), http.url(served.path));
-      const error = await bumpOnBranch(repository, 'image-automation/app', undefined).catch(e => e);
+      const repository = await open(
+        httpAdapter('reader'),
+        http.url(served.path),
+      );
+      const error = await bumpOnBranch(
+        repository,
+        'image-automation/app',
+        undefined,
+      ).catch(e => e);
       expect(error.kind).toBe('git-permission');
-      expect(error.message).toContain(`${http.host} denied the request to push branch image-automation/app to ${http.host}/team/app-${counter} (403)`);
+      expect(error.message).toContain(
+        `${http.host} denied the request to push branch image-automation/app to ${http.host}/team/app-${counter} (403)`,
+      );
     });
   });
 
@@ -541,16 +729,28 @@ exec /usr/bin/ssh "$@"
     const served = await newRepository();
     const repository = await openSsh(served);
     expect(repository.supportsChangeRequests).toBe(false);
-    expect(await repository.findChangeRequest('image-automation/app')).toBeUndefined();
+    expect(
+      await repository.findChangeRequest('image-automation/app'),
+    ).toBeUndefined();
     const error = await repository
-      .openChangeRequest({ branch: 'b', base: 'main', title: 't', body: 'b', labels: [] })
+      .openChangeRequest({
+        branch: 'b',
+        base: 'main',
+        title: 't',
+        body: 'b',
+        labels: [],
+      })
       .catch(e => e);
     expect(error).toBeInstanceOf(GitError);
     expect(error.kind).toBe('git-no-integration');
     expect(error.message).toBe(
       'pull-request mode needs a host with an API (GitHub or GitLab integration); use push-branch for plain Git',
     );
-    await expect(repository.updateChangeRequest(1, { title: 't', body: 'b' })).rejects.toThrow(GitError);
-    await expect(repository.closeChangeRequest(1, 'c')).rejects.toThrow(GitError);
+    await expect(
+      repository.updateChangeRequest(1, { title: 't', body: 'b' }),
+    ).rejects.toThrow(GitError);
+    await expect(repository.closeChangeRequest(1, 'c')).rejects.toThrow(
+      GitError,
+    );
   });
 });

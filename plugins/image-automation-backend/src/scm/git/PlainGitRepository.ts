@@ -124,7 +124,9 @@ export class PlainGitRepository implements GitRepository {
     if (!FULL_SHA.test(sha)) {
       throw new GitError(
         'git-not-found',
-        `${JSON.stringify(sha)} is not a commit id of ${this.identity.displayName}`,
+        `${JSON.stringify(sha)} is not a commit id of ${
+          this.identity.displayName
+        }`,
       );
     }
     let text: string;
@@ -225,7 +227,10 @@ export class PlainGitRepository implements GitRepository {
     newSha: string,
   ): Promise<RefMove> {
     await this.checkBranchName(branch);
-    if (!FULL_SHA.test(newSha) || (expectedSha && !FULL_SHA.test(expectedSha))) {
+    if (
+      !FULL_SHA.test(newSha) ||
+      (expectedSha && !FULL_SHA.test(expectedSha))
+    ) {
       throw new GitError(
         'git-bad-repository',
         `cannot move ${branch} of ${this.identity.displayName}: not a commit id`,
@@ -256,7 +261,9 @@ export class PlainGitRepository implements GitRepository {
       const reason = summary.replace(/^\[remote rejected\]\s*/, '');
       throw new GitError(
         /protect/i.test(reason) ? 'git-protected-branch' : 'git-permission',
-        `${this.identity.location.host} refused the push to ${branch} of ${this.identity.displayName} ${reason}: ${
+        `${this.identity.location.host} refused the push to ${branch} of ${
+          this.identity.displayName
+        } ${reason}: ${
           /protect/i.test(reason)
             ? 'the branch is protected; allow the deploy key to push, or use push-branch with another branch'
             : 'check the server hooks and the credentials write access'
@@ -373,7 +380,9 @@ function checkPath(path: string, repository: string): void {
   ) {
     throw new GitError(
       'git-bad-repository',
-      `refusing to write ${JSON.stringify(path)} in ${repository}: not a path inside the repository`,
+      `refusing to write ${JSON.stringify(
+        path,
+      )} in ${repository}: not a path inside the repository`,
     );
   }
 }

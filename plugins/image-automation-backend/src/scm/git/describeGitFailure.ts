@@ -53,10 +53,16 @@ export function describeGitFailure(
       'git-auth',
       `the SSH host key of ${host} does not match ssh.knownHosts of its imageAutomation.git.hosts entry, so the connection to ${repository} was refused${because}: check the server's key and put its known_hosts line (\`ssh-keyscan${portOption(
         host,
-      )} ${hostName(host)}\`, written as [${hostName(host)}]:PORT for a port other than 22) in ssh.knownHosts`,
+      )} ${hostName(host)}\`, written as [${hostName(
+        host,
+      )}]:PORT for a port other than 22) in ssh.knownHosts`,
     );
   }
-  if (/Load key|invalid format|incorrect passphrase|error in libcrypto/i.test(text)) {
+  if (
+    /Load key|invalid format|incorrect passphrase|error in libcrypto/i.test(
+      text,
+    )
+  ) {
     return make(
       'git-auth',
       `ssh could not use the ssh.privateKey of ${host} for ${repository}${because}: give an OpenSSH private key without passphrase`,
@@ -68,7 +74,11 @@ export function describeGitFailure(
       `${host} refused the deploy key for ${repository}${because}: add the key's public half to the repository's deploy keys (with write access for push and push-branch)`,
     );
   }
-  if (/returned error: 401|Authentication failed|could not read (Username|Password)/i.test(text)) {
+  if (
+    /returned error: 401|Authentication failed|could not read (Username|Password)/i.test(
+      text,
+    )
+  ) {
     return make(
       'git-auth',
       `${host} rejected https.username and https.token for ${repository} while trying to ${doing} it${because}: check the token and that it has not expired`,
@@ -103,7 +113,10 @@ export function describeGitFailure(
       `${host} has no repository ${repository}${because}: check image-automation/repo, and that the credentials can see it`,
     );
   }
-  if (context.writing && /Could not read from remote repository|remote end hung up|fatal/i.test(text)) {
+  if (
+    context.writing &&
+    /Could not read from remote repository|remote end hung up|fatal/i.test(text)
+  ) {
     return make(
       'git-permission',
       `${host} refused to let the ${

@@ -67,7 +67,8 @@ export function runGit(
       (error, stdout, stderrBytes) => {
         const stderr = scrub(stderrBytes.toString(), options.secrets);
         let exitCode: number | null = 0;
-        if (error) exitCode = typeof error.code === 'number' ? error.code : null;
+        if (error)
+          exitCode = typeof error.code === 'number' ? error.code : null;
         if (
           exitCode !== null &&
           (exitCode === 0 || options.acceptExitCodes?.includes(exitCode))

@@ -4,15 +4,13 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 export function capturingLogger(): LoggerService & { text(): string } {
   const lines: string[] = [];
   const make = (fields: object): LoggerService & { text(): string } => {
-    const log =
-      (level: string) =>
-      (message: string, meta?: Error | object) => {
-        lines.push(
-          `${level} ${message} ${JSON.stringify({ ...fields, ...meta })} ${
-            meta instanceof Error ? `${meta.message} ${meta.stack}` : ''
-          }`,
-        );
-      };
+    const log = (level: string) => (message: string, meta?: Error | object) => {
+      lines.push(
+        `${level} ${message} ${JSON.stringify({ ...fields, ...meta })} ${
+          meta instanceof Error ? `${meta.message} ${meta.stack}` : ''
+        }`,
+      );
+    };
     return {
       error: log('error'),
       warn: log('warn'),
