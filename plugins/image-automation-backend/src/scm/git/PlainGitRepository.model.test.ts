@@ -108,6 +108,7 @@ describe('PlainGitRepository under people and stale reads (model-based)', () => 
     let ours: string | undefined; // our last commit on the push branch
     let tag = 1;
     const counts: Record<string, number> = {};
+    const violations: string[] = [];
 
     const write = async (
       repository: GitRepository,
@@ -213,12 +214,17 @@ describe('PlainGitRepository under people and stale reads (model-based)', () => 
           const dropped = [...kept.get(PUSH_BRANCH)!].filter(
             sha => !isAncestor(sha, commit.sha),
           );
-          expect(move.moved ? dropped : []).toEqual([]);
+          if (move.moved && dropped.length) {
+            violations.push(
+              `step ${step}: our push branch dropped ${dropped.join(', ')}`,
+            );
+          }
           break;
         }
         default:
           break;
       }
+      expect(violations).toEqual([]);
       // Invariant: every person's commit is still on its branch.
       for (const [branch, commits] of kept) {
         const head = await served.branchSha(branch);
