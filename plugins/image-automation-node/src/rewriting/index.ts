@@ -28,4 +28,5 @@ export type {
   DirectoryRewrite,
   DirectoryRewriteOptions,
   FileRewrite,
+  SkippedFile,
 } from './applyToDirectory';
