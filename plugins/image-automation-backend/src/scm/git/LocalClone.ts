@@ -49,7 +49,10 @@ export class LocalClone {
   /** A local git command: no credentials, so it cannot reach the server. */
   async git(
     args: string[],
-    extra: Partial<RunGitOptions> = {},
+    extra: Pick<RunGitOptions, 'input' | 'acceptExitCodes'> & {
+      /** Added to the local environment, e.g. GIT_INDEX_FILE or an identity. */
+      env?: Record<string, string>;
+    } = {},
   ): Promise<{ stdout: Buffer; exitCode: number }> {
     await this.initialize();
     return runGit(args, {
@@ -57,8 +60,9 @@ export class LocalClone {
       env: { ...this.options.transport.localEnv(), ...extra.env },
       timeoutMs: LOCAL_TIMEOUT_MS,
       secrets: this.options.transport.secrets,
-      ...extra,
-    } as RunGitOptions);
+      input: extra.input,
+      acceptExitCodes: extra.acceptExitCodes,
+    });
   }
 
   /** Branch → sha as the server had them at the last look, at most `freshnessMs` ago. */
