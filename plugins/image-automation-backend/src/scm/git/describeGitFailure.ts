@@ -140,6 +140,7 @@ export function serverWords(stderr: string): string {
         line &&
         !/^hint:/.test(line) &&
         !/^Please make sure you have the correct access rights/.test(line) &&
+        !/^Could not read from remote repository\.?$/.test(line) &&
         !/^and the repository exists\.?$/.test(line) &&
         !/^warning: filtering not recognized/.test(line) &&
         !/^To /.test(line),
