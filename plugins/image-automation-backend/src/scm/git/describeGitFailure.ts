@@ -65,7 +65,7 @@ export function describeGitFailure(
   ) {
     return make(
       'git-auth',
-      `ssh could not use the ssh.privateKey of ${host} for ${repository}${because}: give an OpenSSH private key without passphrase`,
+      `ssh could not use the ssh.privateKey of ${host} for ${repository}${because}: give an OpenSSH private key without passphrase, with its line breaks (a variable that lost them gives this error)`,
     );
   }
   if (/Permission denied \(publickey/i.test(text)) {
