@@ -108,13 +108,14 @@ function countAbove(policy: TagPolicy, candidates: string[], current: string): n
 }
 
 /**
- * The policy's order of two tags. A semver policy's range is a filter, not an
+ * The policy's order of two tags (> 0 when `a` is newer). A semver policy's range is a filter, not an
  * order: a tag in Git outside the range (say 2.0.0 under `<2.0.0`) is still
  * ordered by semver, so the range can never cause a downgrade. It is read by
  * the policy's own Flux-compatible reader, so a tag orders the same inside
  * and outside the range (`2024.01-rc.1` is 2024.1.0-rc.1 in both).
+ * @public
  */
-function compareTags(policy: TagPolicy, a: string, b: string): number | undefined {
+export function compareTags(policy: TagPolicy, a: string, b: string): number | undefined {
   const byPolicy = policy.compare(a, b);
   if (byPolicy !== undefined || !policy.spec.semver) return byPolicy;
   const va = parseSemanticVersion(a);

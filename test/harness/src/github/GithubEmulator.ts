@@ -16,7 +16,14 @@ import {
   mergePull,
   pullHeads,
 } from './operations';
+import {
+  PrimaryRateLimits,
+  RateLimitOptions,
+  RateLimitResource,
+  RateLimitState,
+} from './ratelimit/PrimaryRateLimits';
 import { EmulatedInstallation } from './routes/apps';
+import { quotaOf } from './auth';
 import { GithubShapes } from './shapes';
 
 export interface GithubEmulatorOptions {
@@ -34,6 +41,12 @@ export interface GithubEmulatorOptions {
     slug?: string;
     installations: EmulatedInstallation[];
   };
+  /**
+   * GitHub's primary rate limits (default: 5,000 REST requests and 5,000 GraphQL points per hour,
+   * a personal access token's budget). Every token of a user shares one budget; an installation
+   * token spends its installation's.
+   */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface GitAuthor {
@@ -111,6 +124,12 @@ export interface GithubEmulator {
     token: string,
     permissions: PermissionSet | undefined,
   ): void;
+  /** What a token has left of a budget now, as its `x-ratelimit-*` headers would say. */
+  rateLimit(token: string, resource?: RateLimitResource): RateLimitState;
+  /** Changes a budget for every token from now on (usage so far in the window is kept). */
+  setRateLimit(resource: RateLimitResource, limit: number): void;
+  /** Forgets all usage, as if every window had just ended. */
+  resetRateLimits(): void;
   stop(): Promise<void>;
 }
 
@@ -132,7 +151,9 @@ export async function startGithubEmulator(
   }
   const requestLog: RequestLogEntry[] = [];
   const faults = new FaultInjector();
+  const rateLimits = new PrimaryRateLimits(options.rateLimit);
   const state = {
+    rateLimits,
     shapes: new GithubShapes('', options.htmlBaseUrl ?? 'https://github.com'),
     tokens,
     faults,
@@ -296,6 +317,16 @@ export async function startGithubEmulator(
       }
       tokens.set(token, { ...grant, permissions });
     },
+
+    rateLimit(token, resource = 'core') {
+      const grant = tokens.get(token);
+      if (!grant) {
+        throw new Error('rateLimit: unknown token');
+      }
+      return rateLimits.state(quotaOf(grant), resource);
+    },
+    setRateLimit: (resource, limit) => rateLimits.setLimit(resource, limit),
+    resetRateLimits: () => rateLimits.reset(),
 
     async stop() {
       server.closeAllConnections();

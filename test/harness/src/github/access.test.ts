@@ -146,12 +146,21 @@ describe('GitHub emulator: authentication, permissions and faults', () => {
     ).rejects.toMatchObject({ status: 502 });
     await octokit.git.createBlob({ owner: OWNER, repo: REPO, content: 'y' });
     expect(emulator.requestLog).toEqual([
-      { method: 'GET', path: '/repos/acme/svc', query: '', status: 502 },
+      // A fault answers before the request reaches the rate limit: it costs nothing.
+      {
+        method: 'GET',
+        path: '/repos/acme/svc',
+        query: '',
+        status: 502,
+        cost: 0,
+      },
       {
         method: 'POST',
         path: '/repos/acme/svc/git/blobs',
         query: '',
         status: 201,
+        resource: 'core',
+        cost: 1,
       },
     ]);
   });
@@ -200,6 +209,12 @@ describe('GitHub emulator: authentication, permissions and faults', () => {
     await expect(
       installationClient.repos.get({ owner: OWNER, repo: 'other' }),
     ).rejects.toMatchObject({ status: 404 });
+    // An installation spends its own budget, not the budget of the user tokens.
+    const userUsed = emulator.rateLimit(TOKEN).used;
+    expect(emulator.rateLimit(token.token)).toMatchObject({ used: 3 });
+    await installationClient.repos.get({ owner: OWNER, repo: REPO });
+    expect(emulator.rateLimit(token.token)).toMatchObject({ used: 4 });
+    expect(emulator.rateLimit(TOKEN).used).toBe(userUsed);
   });
 
   it.each([

@@ -2,6 +2,8 @@ import { createPublicKey, KeyObject, verify } from 'node:crypto';
 import { GithubApiError } from './http/GithubApiError';
 import { PermissionLevel, PermissionName, PermissionSet } from './http/routing';
 import { Actor, EmulatedRepository } from './model';
+import { Quota } from './ratelimit/PrimaryRateLimits';
+import { stableId } from './shapes';
 
 /** What a token may do. */
 export interface TokenGrant {
@@ -13,7 +15,16 @@ export interface TokenGrant {
   permissions?: PermissionSet;
   /** Installation tokens see only their installation's repositories; undefined means all. */
   canAccess?: (repo: EmulatedRepository) => boolean;
+  /** Whose rate limit the token spends; undefined: its user's, shared by all that user's tokens. */
+  quota?: Quota;
 }
+
+/** The budget a grant's requests are counted against. */
+export const quotaOf = (grant: TokenGrant): Quota =>
+  grant.quota ?? {
+    key: `user:${grant.actor.login}`,
+    subject: `user ID ${stableId(grant.actor.login)}`,
+  };
 
 const LEVELS: Record<PermissionLevel, number> = { read: 1, write: 2 };
 

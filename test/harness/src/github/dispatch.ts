@@ -6,13 +6,27 @@ import {
   credentialOf,
   isAllowed,
   permissionDenied,
+  quotaOf,
   TokenGrant,
   verifyAppJwt,
 } from './auth';
 import { FaultInjector } from './faults';
+import { executeGraphql } from './graphql/GraphqlEndpoint';
 import { GithubApiError, notFound } from './http/GithubApiError';
 import { matchPath, Route, RouteRequest, RouteResponse } from './http/routing';
 import { EmulatedRepository } from './model';
+import {
+  cacheHeaders,
+  entityTag,
+  matchesIfNoneMatch,
+} from './ratelimit/conditional';
+import {
+  PrimaryRateLimits,
+  Quota,
+  RateLimitResource,
+  rateLimitHeaders,
+  restRateLimitExceeded,
+} from './ratelimit/PrimaryRateLimits';
 import {
   AppContext,
   appJwtRoutes,
@@ -32,10 +46,14 @@ import { GithubShapes } from './shapes';
 /** One request as the emulator saw it, for tests that count API calls (e.g. writes). */
 export interface RequestLogEntry {
   method: string;
-  /** Path without query string, with any `/api/v3` prefix removed. */
+  /** Path without query string, with any `/api/v3` prefix removed (`/api/graphql` logs as `/graphql`). */
   path: string;
   query: string;
   status: number;
+  /** The budget the request was counted against, if any. */
+  resource?: RateLimitResource;
+  /** What it cost there: 1 per REST request, the points of a GraphQL call, 0 for a 304. */
+  cost: number;
 }
 
 const REPO_ROUTES: RepoRoute[] = [
@@ -57,6 +75,7 @@ export interface DispatchState {
   tokens: Map<string, TokenGrant>;
   faults: FaultInjector;
   requestLog: RequestLogEntry[];
+  rateLimits: PrimaryRateLimits;
   app?: EmulatedApp & AppIdentity;
   findRepository(owner: string, name: string): EmulatedRepository | undefined;
   repositories(): EmulatedRepository[];
@@ -100,16 +119,11 @@ function findRoute<C>(routes: Route<C>[], method: string, path: string) {
   return undefined;
 }
 
-function send(res: ServerResponse, response: RouteResponse) {
+function send(res: ServerResponse, response: RouteResponse, requestId: string) {
   const headers: Record<string, string> = {
-    'x-github-request-id': randomUUID(),
+    'x-github-request-id': requestId,
     'x-github-media-type': 'github.v3; format=json',
     'x-github-api-version-selected': '2022-11-28',
-    'x-ratelimit-limit': '5000',
-    'x-ratelimit-remaining': '4999',
-    'x-ratelimit-used': '1',
-    'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
-    'x-ratelimit-resource': 'core',
     ...response.headers,
   };
   if (response.text !== undefined) {
@@ -133,12 +147,20 @@ const errorResponse = (error: GithubApiError): RouteResponse => ({
 });
 
 /** Turns one HTTP request into a route call: faults, authentication, permission and repository checks first. */
+/** Everything one request carries through the dispatcher. */
+interface Exchange {
+  req: IncomingMessage;
+  path: string;
+  query: URLSearchParams;
+  requestId: string;
+  entry: RequestLogEntry;
+}
+
 async function route(
   state: DispatchState,
-  req: IncomingMessage,
-  path: string,
-  query: URLSearchParams,
+  exchange: Exchange,
 ): Promise<RouteResponse> {
+  const { req, path, query } = exchange;
   const fault = state.faults.next();
   if (fault) {
     throw fault;
@@ -176,8 +198,123 @@ async function route(
 
   const grant = credential ? state.tokens.get(credential) : undefined;
   if (!grant) {
+    if (path === '/graphql' && !credential) {
+      throw new GithubApiError(
+        401,
+        'This endpoint requires you to be authenticated.',
+        {
+          documentationUrl:
+            'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql',
+        },
+      );
+    }
     throw badCredentials();
   }
+  const quota = quotaOf(grant);
+  if (path === '/graphql' && method === 'POST') {
+    const outcome = await executeGraphql({
+      body: parseJson(await readBody(req)),
+      grant,
+      quota,
+      limits: state.rateLimits,
+      shapes: state.shapes,
+      findRepository: state.findRepository,
+      repositories: state.repositories,
+    });
+    exchange.entry.resource = 'graphql';
+    exchange.entry.cost = outcome.cost;
+    return outcome.response;
+  }
+  if (path === '/rate_limit' && method === 'GET') {
+    // GitHub does not count this endpoint against the primary limit.
+    return rateLimitStatus(state.rateLimits, quota);
+  }
+  return charged(state, exchange, quota, () =>
+    restRoute(state, exchange, grant, request),
+  );
+}
+
+/** GET /rate_limit, in GitHub's shape. */
+function rateLimitStatus(
+  limits: PrimaryRateLimits,
+  quota: Quota,
+): RouteResponse {
+  const resource = (name: RateLimitResource) => {
+    const state = limits.state(quota, name);
+    return {
+      limit: state.limit,
+      used: state.used,
+      remaining: state.remaining,
+      reset: Math.ceil(state.resetAt / 1000),
+    };
+  };
+  const core = resource('core');
+  return {
+    status: 200,
+    body: { resources: { core, graphql: resource('graphql') }, rate: core },
+    headers: rateLimitHeaders(limits.state(quota, 'core')),
+  };
+}
+
+/**
+ * Counts a REST request against the caller's core budget, as GitHub does: refused once spent,
+ * every answer counted (errors too) except a 304 to a conditional GET, every answer carrying
+ * the `x-ratelimit-*` headers, every successful GET an ETag.
+ */
+async function charged(
+  state: DispatchState,
+  exchange: Exchange,
+  quota: Quota,
+  work: () => Promise<RouteResponse>,
+): Promise<RouteResponse> {
+  const { req, entry } = exchange;
+  const limits = state.rateLimits;
+  const after = limits.charge(quota, 'core', 1);
+  if (!after) {
+    throw restRateLimitExceeded(
+      quota,
+      limits.state(quota, 'core'),
+      limits.exceededStatus,
+      exchange.requestId,
+    );
+  }
+  entry.resource = 'core';
+  let response: RouteResponse;
+  try {
+    response = await work();
+  } catch (error) {
+    if (!(error instanceof GithubApiError)) throw error;
+    response = errorResponse(error);
+  }
+  if (req.method === 'GET' && response.status === 200) {
+    const etag = entityTag(response, req.headers);
+    if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
+      const refunded = limits.refund(quota, 'core', 1, after);
+      return {
+        status: 304,
+        headers: { ...cacheHeaders(etag), ...rateLimitHeaders(refunded) },
+      };
+    }
+    response = {
+      ...response,
+      headers: { ...cacheHeaders(etag), ...response.headers },
+    };
+  }
+  entry.cost = 1;
+  return {
+    ...response,
+    headers: { ...rateLimitHeaders(after), ...response.headers },
+  };
+}
+
+async function restRoute(
+  state: DispatchState,
+  exchange: Exchange,
+  grant: TokenGrant,
+  request: (params: Record<string, string>) => Promise<RouteRequest>,
+): Promise<RouteResponse> {
+  const { req, path } = exchange;
+  const method = req.method ?? 'GET';
   const installationRoute = findRoute(installationTokenRoutes, method, path);
   if (installationRoute) {
     return installationRoute.route.handle(
@@ -224,20 +361,31 @@ function appContext(
   };
 }
 
+/**
+ * GitHub Enterprise serves REST under /api/v3 and GraphQL at /api/graphql; GitHub.com serves both
+ * at the root. Both layouts are accepted; /api/v3/graphql, which neither serves, stays unknown.
+ */
+function apiPath(pathname: string): string {
+  if (pathname === '/api/graphql') return '/graphql';
+  if (pathname === '/api/v3/graphql') return pathname;
+  return pathname.replace(/^\/api\/v3(?=\/|$)/, '') || '/';
+}
+
 /** The emulator's request listener: never throws, always answers in GitHub's JSON error shape. */
 export function createDispatcher(state: DispatchState) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const parsed = new URL(req.url ?? '/', 'http://emulator');
-    // GitHub Enterprise serves the API under /api/v3; accept both layouts.
-    const path = parsed.pathname.replace(/^\/api\/v3(?=\/|$)/, '') || '/';
+    const path = apiPath(parsed.pathname);
     const entry: RequestLogEntry = {
       method: req.method ?? 'GET',
       path,
       query: parsed.search,
       status: 0,
+      cost: 0,
     };
     state.requestLog.push(entry);
-    route(state, req, path, parsed.searchParams)
+    const requestId = randomUUID();
+    route(state, { req, path, query: parsed.searchParams, requestId, entry })
       .catch(error => {
         if (error instanceof GithubApiError) {
           return errorResponse(error);
@@ -251,7 +399,7 @@ export function createDispatcher(state: DispatchState) {
       })
       .then(response => {
         entry.status = response.status;
-        send(res, response);
+        send(res, response, requestId);
       });
   };
 }

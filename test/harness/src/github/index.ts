@@ -21,3 +21,8 @@ export type {
   PermissionLevel,
 } from './http/routing';
 export type { EmulatedInstallation } from './routes/apps';
+export type {
+  RateLimitOptions,
+  RateLimitResource,
+  RateLimitState,
+} from './ratelimit/PrimaryRateLimits';

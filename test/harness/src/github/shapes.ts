@@ -16,7 +16,7 @@ export function stableId(name: string): number {
   return hash;
 }
 
-const nodeId = (prefix: string, key: string) =>
+export const nodeId = (prefix: string, key: string) =>
   `${prefix}_${Buffer.from(key).toString('base64url')}`;
 
 /**

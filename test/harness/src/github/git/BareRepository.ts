@@ -84,6 +84,24 @@ const MAX_CACHED_BLOB_BYTES = 256 * 1024;
 const BLOB_CACHE_BYTES = 32 * 1024 * 1024;
 const MAX_CACHED_TYPES = 100_000;
 
+/** Trees and commits kept in memory per repository (they are immutable by id). */
+const MAX_CACHED_OBJECTS = 20_000;
+
+function remember<T>(cache: Map<string, T>, sha: string, value: T) {
+  if (cache.size >= MAX_CACHED_OBJECTS) {
+    cache.delete(cache.keys().next().value!);
+  }
+  cache.set(sha, value);
+}
+
+/** One move of an atomic multi-ref update: `newSha` undefined deletes; `expected` null means "must not exist". */
+export interface RefTransactionStep {
+  ref: string;
+  newSha: string | undefined;
+  /** The sha the ref must be at; null: must not exist; undefined: not checked. */
+  expected: string | null | undefined;
+}
+
 /**
  * A bare repository driven only with git plumbing, so that what the emulator stores is exactly
  * what real git shows to tests.
@@ -96,6 +114,8 @@ export class BareRepository {
   private readonly objectTypes = new Map<string, GitObjectType>();
   private readonly blobs = new Map<string, Buffer>();
   private cachedBlobBytes = 0;
+  private readonly trees = new Map<string, GitTreeEntry[]>();
+  private readonly commits = new Map<string, GitCommit>();
 
   private constructor(readonly gitDir: string) {}
 
@@ -181,7 +201,16 @@ export class BareRepository {
 
   /** The entries directly inside a tree. */
   async readTree(treeSha: string): Promise<GitTreeEntry[]> {
-    return this.listTree(['ls-tree', '-z', '-l', treeSha]);
+    // Only full ids are immutable; `main^{tree}` and the like are not cached.
+    const cached = isFullSha(treeSha) ? this.trees.get(treeSha) : undefined;
+    if (cached) {
+      return cached.map(entry => ({ ...entry }));
+    }
+    const entries = await this.listTree(['ls-tree', '-z', '-l', treeSha]);
+    if (isFullSha(treeSha)) {
+      remember(this.trees, treeSha, entries);
+    }
+    return entries.map(entry => ({ ...entry }));
   }
 
   /** Every entry below a tree, subtrees included, with full paths. */
@@ -245,6 +274,18 @@ export class BareRepository {
   }
 
   async readCommit(sha: string): Promise<GitCommit> {
+    const cached = isFullSha(sha) ? this.commits.get(sha) : undefined;
+    if (cached) {
+      return { ...cached, parents: [...cached.parents] };
+    }
+    const commit = await this.parseCommit(sha);
+    if (isFullSha(sha)) {
+      remember(this.commits, sha, commit);
+    }
+    return { ...commit, parents: [...commit.parents] };
+  }
+
+  private async parseCommit(sha: string): Promise<GitCommit> {
     const raw = (await this.git(['cat-file', 'commit', sha])).stdout.toString();
     const split = raw.indexOf('\n\n');
     const headerLines = (split === -1 ? raw : raw.slice(0, split)).split('\n');
@@ -350,6 +391,26 @@ export class BareRepository {
       }
       throw error;
     }
+  }
+
+  /**
+   * Applies every step or none (`git update-ref --stdin` is one transaction): returns false when
+   * some ref was not where its step expected it, and then nothing moved.
+   */
+  async updateRefsAtomically(
+    steps: readonly RefTransactionStep[],
+  ): Promise<boolean> {
+    const line = (step: RefTransactionStep) => {
+      const expected = step.expected === null ? ZERO_SHA : step.expected ?? '';
+      return step.newSha === undefined
+        ? `delete ${step.ref} ${expected}`.trimEnd()
+        : `update ${step.ref} ${step.newSha} ${expected}`.trimEnd();
+    };
+    const { exitCode } = await this.git(['update-ref', '--stdin'], {
+      input: `${steps.map(line).join('\n')}\n`,
+      acceptExitCodes: [128],
+    });
+    return exitCode === 0;
   }
 
   /**

@@ -136,6 +136,11 @@ export const appJwtRoutes: Route<AppContext>[] = [
         actor: { login: `${ctx.app.slug}[bot]`, type: 'Bot' },
         permissions,
         canAccess: repo => installationCovers(installation, repo),
+        // Installation tokens spend the installation's budget, not a user's.
+        quota: {
+          key: `installation:${installation.id}`,
+          subject: `installation ID ${installation.id}`,
+        },
       });
       return {
         status: 201,

@@ -1,0 +1,61 @@
+import { isAllowed, TokenGrant } from '../auth';
+import { EmulatedRepository } from '../model';
+import { GithubShapes, nodeId } from '../shapes';
+import { GithubGraphqlError } from './errors';
+
+/** What every resolver sees: who asks, and the emulator's repositories. */
+export interface GraphqlContext {
+  grant: TokenGrant;
+  shapes: GithubShapes;
+  findRepository(owner: string, name: string): EmulatedRepository | undefined;
+  repositories(): EmulatedRepository[];
+  /** The `rateLimit` field: the budget after this call was charged. */
+  rateLimit(): {
+    cost: number;
+    nodeCount: number;
+    limit: number;
+    remaining: number;
+    used: number;
+    resetAt: string;
+  };
+  /** Revisions resolved once per call: a query naming `main:a` and `main:b` resolves `main` once. */
+  revisions: Map<string, Promise<string | undefined>>;
+}
+
+export const repositoryNodeId = (repo: EmulatedRepository) =>
+  nodeId('R', repo.fullName);
+
+export function visibleRepository(
+  ctx: GraphqlContext,
+  repo: EmulatedRepository | undefined,
+): repo is EmulatedRepository {
+  return !!repo && (!ctx.grant.canAccess || ctx.grant.canAccess(repo));
+}
+
+/** GitHub's FORBIDDEN for a fine-grained actor lacking a permission the field needs. */
+export function requirePermission(
+  ctx: GraphqlContext,
+  name: 'contents',
+  level: 'read' | 'write',
+) {
+  if (!isAllowed(ctx.grant, [{ [name]: level }])) {
+    throw new GithubGraphqlError(
+      'FORBIDDEN',
+      'Resource not accessible by integration',
+    );
+  }
+}
+
+export function repositoryByNodeId(
+  ctx: GraphqlContext,
+  id: string,
+): EmulatedRepository {
+  const repo = ctx.repositories().find(r => repositoryNodeId(r) === id);
+  if (!visibleRepository(ctx, repo)) {
+    throw new GithubGraphqlError(
+      'NOT_FOUND',
+      `Could not resolve to a node with the global id of '${id}'`,
+    );
+  }
+  return repo;
+}
