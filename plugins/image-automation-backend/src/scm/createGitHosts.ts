@@ -1,5 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { tmpdir } from 'node:os';
+import { PlainGitHostAdapter } from './git';
 import { GithubHostAdapter } from './github/GithubHostAdapter';
 import { GitHostAdapter, GitHosts } from './port';
 
@@ -17,6 +19,12 @@ export function createGitHosts(options: {
   const { config, logger } = options;
   const adapters: GitHostAdapter[] = [
     GithubHostAdapter.fromConfig(config, { logger }),
+    // Plain Git keeps its clones under the backend's working directory.
+    PlainGitHostAdapter.fromConfig(config, {
+      logger,
+      workingDirectory:
+        config.getOptionalString('backend.workingDirectory') ?? tmpdir(),
+    }),
   ];
   return new GitHosts(adapters);
 }

@@ -20,8 +20,6 @@ export interface LocalCloneOptions {
   host: string;
   transport: GitTransport;
   logger: LoggerService;
-  /** How long one look at the server serves reads: a cycle costs one fetch per repository. */
-  freshnessMs: number;
   /** The largest file ever read: the fallback filter for servers that refuse single blobs. */
   maxBlobBytes: number;
 }
@@ -34,7 +32,7 @@ export interface LocalCloneOptions {
 export class LocalClone {
   private queue: Promise<unknown> = Promise.resolve();
   private initialized?: Promise<void>;
-  private refreshedAt?: number;
+  private refreshing?: Promise<void>;
   private heads = new Map<string, string>();
   private remoteHead?: string;
   /** The filter of every fetch: blobless, or all blobs up to the size limit (see widenFilter). */
@@ -65,69 +63,59 @@ export class LocalClone {
     });
   }
 
-  /** Branch → sha as the server had them at the last look, at most `freshnessMs` ago. */
-  async branches(): Promise<Map<string, string>> {
-    await this.refresh();
+  /** Branch → sha as the server had them at the last look (or as we pushed them since). */
+  branches(): Map<string, string> {
     return this.heads;
   }
 
-  /** The branch the server's HEAD names, if it says. */
-  async headBranch(): Promise<string | undefined> {
-    await this.refresh();
+  /** The branch the server's HEAD named at the last look, if it said. */
+  headBranch(): string | undefined {
     return this.remoteHead;
   }
 
-  /** Forget the last look: the next read asks the server again. */
-  invalidate(): void {
-    this.refreshedAt = undefined;
-  }
-
   /**
-   * Asks the server for its branches (`ls-remote`, one connection) and fetches
-   * commits and trees only when some branch moved. A look younger than
-   * `freshnessMs` is reused.
+   * Looks at the server: its branches (`ls-remote`, one connection), and a
+   * fetch of commits and trees only when some branch moved. Callers asking
+   * while a look is under way share it.
    */
   refresh(): Promise<void> {
-    return this.serialized(async () => {
-      const { refreshedAt } = this;
-      if (
-        refreshedAt !== undefined &&
-        Date.now() - refreshedAt < this.options.freshnessMs
-      ) {
-        return;
-      }
-      await this.initialize();
-      const remote = await this.remote(
-        ['ls-remote', '--symref', 'origin', 'HEAD', 'refs/heads/*'],
-        'list the branches of',
-      );
-      const { heads, head } = parseLsRemote(remote.stdout.toString());
-      const local = await this.trackingRefs();
-      const moved =
-        heads.size !== local.size ||
-        [...heads].some(([branch, sha]) => local.get(branch) !== sha);
-      if (moved) {
-        await this.remote(
-          [
-            'fetch',
-            '--quiet',
-            '--prune',
-            '--no-tags',
-            '--no-write-fetch-head',
-            `--filter=${this.filter}`,
-            'origin',
-            `+refs/heads/*:${TRACKING}*`,
-          ],
-          'fetch from',
-        );
-        this.options.logger.debug(
-          `fetched new commits of ${this.options.displayName}`,
-        );
-      }
-      this.heads = moved ? await this.trackingRefs() : local;
-      this.remoteHead = head;
-      this.refreshedAt = Date.now();
+    this.refreshing ??= this.serialized(() => this.look()).finally(() => {
+      this.refreshing = undefined;
     });
+    return this.refreshing;
+  }
+
+  private async look(): Promise<void> {
+    await this.initialize();
+    const remote = await this.remote(
+      ['ls-remote', '--symref', 'origin', 'HEAD', 'refs/heads/*'],
+      'list the branches of',
+    );
+    const { heads, head } = parseLsRemote(remote.stdout.toString());
+    const local = await this.trackingRefs();
+    const moved =
+      heads.size !== local.size ||
+      [...heads].some(([branch, sha]) => local.get(branch) !== sha);
+    if (moved) {
+      await this.remote(
+        [
+          'fetch',
+          '--quiet',
+          '--prune',
+          '--no-tags',
+          '--no-write-fetch-head',
+          `--filter=${this.filter}`,
+          'origin',
+          `+refs/heads/*:${TRACKING}*`,
+        ],
+        'fetch from',
+      );
+      this.options.logger.debug(
+        `fetched new commits of ${this.options.displayName}`,
+      );
+    }
+    this.heads = moved ? await this.trackingRefs() : local;
+    this.remoteHead = head;
   }
 
   /** Fetches these objects (blobs a partial clone lacks) in one request. */

@@ -12,15 +12,10 @@ import { LocalClone } from './LocalClone';
 import { PlainGitHost, readPlainGitHosts } from './PlainGitHostConfig';
 import { PlainGitRepository } from './PlainGitRepository';
 
-/** How long one look at a server serves reads; pushes keep it exact. */
-const DEFAULT_FRESHNESS_MS = 30_000;
-
 export interface PlainGitHostAdapterOptions {
   logger: LoggerService;
   /** The backend's working directory: the clones live under it. */
   workingDirectory: string;
-  /** Reads within this time reuse the last look at the server. Default 30 s. */
-  freshnessMs?: number;
 }
 
 /**
@@ -99,7 +94,6 @@ export class PlainGitHostAdapter implements GitHostAdapter {
       host: host.host,
       transport: new GitTransport(location, host, this.homeDir),
       logger: this.options.logger,
-      freshnessMs: this.options.freshnessMs ?? DEFAULT_FRESHNESS_MS,
       maxBlobBytes: MAX_MANIFEST_BYTES,
     });
     this.clones.set(location.cloneUrl, clone);

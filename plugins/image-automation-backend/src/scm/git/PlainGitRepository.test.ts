@@ -89,7 +89,6 @@ describe('PlainGitRepository', () => {
 
   const sshAdapter = (
     overrides: { privateKey?: string; knownHosts?: string } = {},
-    freshnessMs = 30_000,
   ) =>
     PlainGitHostAdapter.fromConfig(
       new ConfigReader({
@@ -107,10 +106,10 @@ describe('PlainGitRepository', () => {
           },
         },
       }),
-      { logger, workingDirectory: workDir, freshnessMs },
+      { logger, workingDirectory: workDir },
     );
 
-  const httpAdapter = (user = 'bot', freshnessMs = 30_000) =>
+  const httpAdapter = (user = 'bot') =>
     PlainGitHostAdapter.fromConfig(
       new ConfigReader({
         imageAutomation: {
@@ -124,7 +123,7 @@ describe('PlainGitRepository', () => {
           },
         },
       }),
-      { logger, workingDirectory: workDir, freshnessMs },
+      { logger, workingDirectory: workDir },
     );
 
   const open = (adapter: PlainGitHostAdapter, url: string) =>
@@ -312,7 +311,7 @@ describe('PlainGitRepository', () => {
               },
             },
           }),
-          { logger, workingDirectory: workDir, freshnessMs: 0 },
+          { logger, workingDirectory: workDir },
         ),
         v0.url(served.path),
       );
@@ -457,15 +456,15 @@ describe('PlainGitRepository', () => {
       'image-automation/app',
       undefined,
     );
-    await served.commit('main', { 'src/one.txt': 'base moved\n' });
+    const newBase = await served.commit('main', {
+      'src/one.txt': 'base moved\n',
+    });
 
-    // Our branch, rebuilt on the new base: not a fast-forward, moved by lease.
-    const rebuilt = await bumpOnBranch(
-      repository,
-      'image-automation/app',
-      ours.sha,
-    );
+    // Next cycle: our branch, rebuilt on the new base: not a fast-forward, moved by lease.
+    const next = await openSsh(served);
+    const rebuilt = await bumpOnBranch(next, 'image-automation/app', ours.sha);
     expect(rebuilt.move).toEqual({ moved: true });
+    expect(rebuilt.commit.parents).toEqual([newBase]);
     expect(await served.branchSha('image-automation/app')).toBe(
       rebuilt.commit.sha,
     );
@@ -475,7 +474,7 @@ describe('PlainGitRepository', () => {
       'notes.txt': 'mine\n',
     });
     const stale = await bumpOnBranch(
-      repository,
+      next,
       'image-automation/app',
       rebuilt.commit.sha,
     );
@@ -633,51 +632,57 @@ exec /usr/bin/ssh "$@"
   });
 
   describe('over HTTPS with a token', () => {
-    it('reads, commits and pushes with basic auth, one look at the server per freshness window', async () => {
+    it('reads, commits and pushes with basic auth: one look at the server per handle, so per cycle', async () => {
       const served = await newRepository();
-      const adapter = httpAdapter('bot', 60_000);
+      const adapter = httpAdapter('bot');
       const before = http.requests.length;
-      const first = await open(adapter, http.url(served.path));
+      const connections = () =>
+        http.requests.slice(before).filter(r => r.path.endsWith('/info/refs'))
+          .length;
+      // The engine opens a repository once per cycle and shares it among entities.
+      const cycle = await open(adapter, http.url(served.path));
       const { move } = await bumpOnBranch(
-        first,
+        cycle,
         'image-automation/app',
         undefined,
       );
       expect(move).toEqual({ moved: true });
-      expect(await served.branchSha('image-automation/app')).toBeDefined();
-      const fetchesAfterFirst = http.requests
-        .slice(before)
-        .filter(r => r.path.endsWith('/info/refs')).length;
-
-      // Another entity of the same repository in the same cycle: no new fetch.
-      const second = await open(adapter, http.url(served.path));
-      const head = (await second.openBranch('main'))!;
-      await second.readFiles(head, ['deploy/app.yaml']);
-      const requests = http.requests.slice(before);
-      expect(requests.filter(r => r.path.endsWith('/info/refs')).length).toBe(
-        fetchesAfterFirst,
+      // Another entity of the same repository in the same cycle: nothing new.
+      const head = (await cycle.openBranch('main'))!;
+      await cycle.readFiles(head, ['deploy/app.yaml', 'deploy/worker.yaml']);
+      expect(await cycle.branchSha('image-automation/app')).toBe(
+        await served.branchSha('image-automation/app'),
       );
-      expect(requests.every(r => r.authorized && r.status !== 401)).toBe(true);
-      // ls-remote, fetch, the blob fetch and the push: each one connection
-      expect(fetchesAfterFirst).toBe(4);
+      // ls-remote, fetch, one blob fetch (app.yaml), the push; then worker.yaml
+      expect(connections()).toBe(5);
+      expect(
+        http.requests
+          .slice(before)
+          .every(r => r.authorized && r.status !== 401),
+      ).toBe(true);
     });
 
-    it('asks the server again after the window, and fetches only when a branch moved', async () => {
+    it('looks again in the next cycle, and fetches only when a branch moved', async () => {
       const served = await newRepository();
-      const adapter = httpAdapter('bot', 0);
-      const repository = await open(adapter, http.url(served.path));
-      await repository.openBranch('main');
-      const before = http.requests.length;
-      await repository.branchSha('main');
-      const services = http.requests
-        .slice(before)
-        .filter(r => r.method === 'POST');
-      // ls-remote only: ls-refs in one POST, nothing to fetch
-      expect(services.length).toBe(1);
-      await served.commit('main', { 'src/one.txt': 'moved\n' });
-      expect(await repository.branchSha('main')).toBe(
+      const adapter = httpAdapter('bot');
+      await (await open(adapter, http.url(served.path))).openBranch('main');
+      let before = http.requests.length;
+      const posts = () =>
+        http.requests.slice(before).filter(r => r.method === 'POST').length;
+
+      const unchanged = await open(adapter, http.url(served.path));
+      expect(await unchanged.branchSha('main')).toBe(
         await served.branchSha('main'),
       );
+      // ls-remote only: ls-refs in one POST, nothing to fetch
+      expect(posts()).toBe(1);
+
+      const moved = await served.commit('main', { 'src/one.txt': 'moved\n' });
+      before = http.requests.length;
+      const next = await open(adapter, http.url(served.path));
+      expect((await next.openBranch('main'))?.headSha).toBe(moved);
+      // ls-refs, then the fetch (its own ls-refs and fetch)
+      expect(posts()).toBe(3);
     });
 
     it('rejects a wrong token with a clear error', async () => {

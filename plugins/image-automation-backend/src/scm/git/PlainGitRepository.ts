@@ -37,14 +37,31 @@ export class PlainGitRepository implements GitRepository {
   readonly supportsChangeRequests = false;
   readonly changeRequestNoun = 'pull request';
 
+  /**
+   * This handle's one look at the server: the engine opens a repository once
+   * per cycle, so a cycle costs one `ls-remote` (and a fetch only when a
+   * branch moved) however many entities and reads share it. Our own pushes
+   * keep the look exact; a refused push takes a new one.
+   */
+  private looked?: Promise<void>;
+
   constructor(
     readonly identity: RepositoryIdentity,
     private readonly clone: LocalClone,
   ) {}
 
+  private async branches(): Promise<Map<string, string>> {
+    this.looked ??= this.clone.refresh().catch(error => {
+      this.looked = undefined;
+      throw error;
+    });
+    await this.looked;
+    return this.clone.branches();
+  }
+
   async defaultBranch(): Promise<string> {
-    const head = await this.clone.headBranch();
-    const branches = await this.clone.branches();
+    const branches = await this.branches();
+    const head = this.clone.headBranch();
     if (head && branches.has(head)) return head;
     for (const usual of ['main', 'master']) {
       if (branches.has(usual)) return usual;
@@ -56,7 +73,7 @@ export class PlainGitRepository implements GitRepository {
   }
 
   async branchSha(branch: string): Promise<string | undefined> {
-    return (await this.clone.branches()).get(branch);
+    return (await this.branches()).get(branch);
   }
 
   async openBranch(branch: string): Promise<BranchHead | undefined> {
@@ -271,7 +288,7 @@ export class PlainGitRepository implements GitRepository {
       );
     }
     // Rejected as stale (or not a fast-forward): someone moved the branch.
-    this.clone.invalidate();
+    this.looked = undefined;
     return { moved: false, actualSha: await this.branchSha(branch) };
   }
 
