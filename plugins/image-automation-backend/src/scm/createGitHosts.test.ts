@@ -1,5 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createGitHosts } from './createGitHosts';
 
 const logger = mockServices.logger.mock();
@@ -44,5 +47,46 @@ describe('createGitHosts', () => {
     await expect(
       gitHosts.open('https://git.example.com/acme/deploy'),
     ).rejects.toThrow(/no Git host is configured for git\.example\.com/);
+  });
+
+  it('routes a git.hosts entry to plain Git, in the ssh and scp-like forms, with clones under backend.workingDirectory', async () => {
+    const workingDirectory = mkdtempSync(join(tmpdir(), 'ia-git-hosts-'));
+    const gitHosts = createGitHosts({
+      config: mockServices.rootConfig({
+        data: {
+          backend: { workingDirectory },
+          imageAutomation: {
+            git: {
+              hosts: [
+                {
+                  host: 'git.internal:2222',
+                  ssh: { privateKey: 'KEY', knownHosts: 'KNOWN' },
+                },
+                {
+                  host: 'git.internal',
+                  ssh: { privateKey: 'KEY', knownHosts: 'KNOWN' },
+                },
+              ],
+            },
+          },
+        },
+      }),
+      logger,
+    });
+    for (const [url, displayName] of [
+      [
+        'ssh://git@git.internal:2222/team/app.git',
+        'git.internal:2222/team/app',
+      ],
+      ['git@git.internal:team/app.git', 'git.internal/team/app'],
+    ]) {
+      const repository = await gitHosts.open(url);
+      expect(repository.identity).toMatchObject({ kind: 'git', displayName });
+      expect(repository.supportsChangeRequests).toBe(false);
+    }
+    expect(existsSync(join(workingDirectory, 'image-automation', 'git'))).toBe(
+      true,
+    );
+    rmSync(workingDirectory, { recursive: true, force: true });
   });
 });
