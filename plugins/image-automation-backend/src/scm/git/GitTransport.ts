@@ -1,5 +1,5 @@
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RepositoryLocation } from '@image-automation/plugin-image-automation-common';
 import { PlainGitHost } from './PlainGitHostConfig';
@@ -16,6 +16,8 @@ export class GitTransport {
     private readonly host: PlainGitHost,
     /** An empty private directory used as HOME, so no ~/.gitconfig or ~/.ssh is read. */
     private readonly homeDir: string,
+    /** A private (0700) directory for the key files of running commands. */
+    private readonly keysDir: string,
   ) {}
 
   get kind(): 'ssh' | 'https' {
@@ -56,7 +58,9 @@ export class GitTransport {
       );
     }
     const { privateKey, knownHosts } = this.host.ssh!;
-    const dir = await mkdtemp(join(tmpdir(), 'ia-git-ssh-'));
+    mkdirSync(this.keysDir, { recursive: true, mode: 0o700 });
+    const dir = await mkdtemp(join(this.keysDir, 'ssh-'));
+    liveKeyDirs.add(dir);
     try {
       const keyFile = join(dir, 'deploy_key');
       const knownHostsFile = join(dir, 'known_hosts');
@@ -94,6 +98,7 @@ export class GitTransport {
       });
     } finally {
       await rm(dir, { recursive: true, force: true });
+      liveKeyDirs.delete(dir);
     }
   }
 
@@ -116,6 +121,38 @@ export class GitTransport {
       ['protocol.allow', 'never'],
       [`protocol.${this.location.protocol}.allow`, 'always'],
     ];
+  }
+}
+
+/** Key directories of commands still running: removed if the process exits first. */
+const liveKeyDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of liveKeyDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Longer than any git command may run (its timeout), so no running command loses its key. */
+const STALE_KEY_DIR_MS = 60 * 60_000;
+
+/**
+ * Removes key directories a killed process left behind in `keysDir`; called
+ * at start. Only old ones: another replica may share the working directory.
+ */
+export function removeStaleKeyDirs(keysDir: string, now = Date.now()): void {
+  let names: string[];
+  try {
+    names = readdirSync(keysDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = join(keysDir, name);
+    try {
+      if (now - statSync(path).mtimeMs > STALE_KEY_DIR_MS) {
+        rmSync(path, { recursive: true, force: true });
+      }
+    } catch {
+      // Removed meanwhile.
+    }
   }
 }
 

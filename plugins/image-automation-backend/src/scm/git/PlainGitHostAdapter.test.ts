@@ -1,7 +1,14 @@
 import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
 import { parseRepositoryUrl } from '@image-automation/plugin-image-automation-common';
-import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError } from '../GitError';
@@ -139,5 +146,18 @@ describe('PlainGitHostAdapter', () => {
     expect(logger.text()).not.toContain(
       'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ',
     );
+  });
+
+  it('removes key files a killed process left behind, but not those of a command running now', () => {
+    const keys = join(workingDirectory, 'image-automation', 'git', 'keys');
+    for (const name of ['ssh-old', 'ssh-running']) {
+      mkdirSync(join(keys, name), { recursive: true });
+      writeFileSync(join(keys, name, 'deploy_key'), KEY);
+    }
+    const twoHoursAgo = (Date.now() - 2 * 60 * 60_000) / 1000;
+    utimesSync(join(keys, 'ssh-old'), twoHoursAgo, twoHoursAgo);
+    adapter([]);
+    expect(existsSync(join(keys, 'ssh-old'))).toBe(false);
+    expect(existsSync(join(keys, 'ssh-running', 'deploy_key'))).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ import { MAX_MANIFEST_BYTES } from '@image-automation/plugin-image-automation-no
 import type { RepositoryLocation } from '@image-automation/plugin-image-automation-common';
 import { GitError } from '../GitError';
 import type { GitHostAdapter, GitRepository } from '../port';
-import { GitTransport } from './GitTransport';
+import { GitTransport, removeStaleKeyDirs } from './GitTransport';
 import { LocalClone } from './LocalClone';
 import { PlainGitHost, readPlainGitHosts } from './PlainGitHostConfig';
 import { PlainGitRepository } from './PlainGitRepository';
@@ -28,6 +28,7 @@ export class PlainGitHostAdapter implements GitHostAdapter {
   private readonly clones = new Map<string, LocalClone>();
   private readonly root: string;
   private readonly homeDir: string;
+  private readonly keysDir: string;
 
   static fromConfig(
     config: Config,
@@ -46,6 +47,8 @@ export class PlainGitHostAdapter implements GitHostAdapter {
   ) {
     this.root = join(options.workingDirectory, 'image-automation', 'git');
     this.homeDir = join(this.root, 'home');
+    this.keysDir = join(this.root, 'keys');
+    removeStaleKeyDirs(this.keysDir);
   }
 
   serves(location: RepositoryLocation): boolean {
@@ -92,7 +95,7 @@ export class PlainGitHostAdapter implements GitHostAdapter {
       cloneUrl: location.cloneUrl,
       displayName: `${location.host}/${location.path}`,
       host: host.host,
-      transport: new GitTransport(location, host, this.homeDir),
+      transport: new GitTransport(location, host, this.homeDir, this.keysDir),
       logger: this.options.logger,
       maxBlobBytes: MAX_MANIFEST_BYTES,
     });

@@ -587,6 +587,9 @@ exec /usr/bin/ssh "$@"
       const [fileMode, dirMode, keyFile, agent] = run.split(' ');
       expect([fileMode, dirMode, agent]).toEqual(['600', '700', 'no-agent']);
       expect(existsSync(keyFile)).toBe(false);
+      expect(
+        keyFile.startsWith(join(workDir, 'image-automation', 'git', 'keys')),
+      ).toBe(true);
     }
   });
 
