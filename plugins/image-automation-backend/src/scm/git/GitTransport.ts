@@ -4,6 +4,38 @@ import { join } from 'node:path';
 import type { RepositoryLocation } from '@image-automation/plugin-image-automation-common';
 import { PlainGitHost } from './PlainGitHostConfig';
 
+/** Key directories of commands still running: removed if the process exits first. */
+const liveKeyDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of liveKeyDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Longer than any git command may run (its timeout), so no running command loses its key. */
+const STALE_KEY_DIR_MS = 60 * 60_000;
+
+/**
+ * Removes key directories a killed process left behind in `keysDir`; called
+ * at start. Only old ones: another replica may share the working directory.
+ */
+export function removeStaleKeyDirs(keysDir: string, now = Date.now()): void {
+  let names: string[];
+  try {
+    names = readdirSync(keysDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = join(keysDir, name);
+    try {
+      if (now - statSync(path).mtimeMs > STALE_KEY_DIR_MS) {
+        rmSync(path, { recursive: true, force: true });
+      }
+    } catch {
+      // Removed meanwhile.
+    }
+  }
+}
+
 /**
  * How git reaches one server: the environment of every command (no user or
  * system config, no prompts, no agent) and, for the commands that talk to the
@@ -121,38 +153,6 @@ export class GitTransport {
       ['protocol.allow', 'never'],
       [`protocol.${this.location.protocol}.allow`, 'always'],
     ];
-  }
-}
-
-/** Key directories of commands still running: removed if the process exits first. */
-const liveKeyDirs = new Set<string>();
-process.once('exit', () => {
-  for (const dir of liveKeyDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** Longer than any git command may run (its timeout), so no running command loses its key. */
-const STALE_KEY_DIR_MS = 60 * 60_000;
-
-/**
- * Removes key directories a killed process left behind in `keysDir`; called
- * at start. Only old ones: another replica may share the working directory.
- */
-export function removeStaleKeyDirs(keysDir: string, now = Date.now()): void {
-  let names: string[];
-  try {
-    names = readdirSync(keysDir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const path = join(keysDir, name);
-    try {
-      if (now - statSync(path).mtimeMs > STALE_KEY_DIR_MS) {
-        rmSync(path, { recursive: true, force: true });
-      }
-    } catch {
-      // Removed meanwhile.
-    }
   }
 }
 
