@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 
 export interface Config {
   /** Image automation: keeps image tags in Git at the newest tag their policy allows. */
@@ -16,6 +17,32 @@ export interface Config {
      * a shorter frequency only re-reads Git and pull requests sooner.
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+
+    /** What the card's timeline shows: scans' outcomes, decisions, writes and errors per entity. */
+    history?: {
+      /**
+       * How long events are kept, e.g. `90d`, `P90D` or `{ days: 90 }`;
+       * older ones are deleted by a task every six hours. An entity's
+       * history goes with the entity when it leaves the catalog.
+       * @default 90 days
+       */
+      retention?: string | HumanDuration;
+    };
+
+    /**
+     * Backstage notifications to an entity's owner (needs the notifications
+     * backend). Each kind is on unless switched off here.
+     */
+    notifications?: {
+      /** Set to false to send none. @default true */
+      enabled?: boolean;
+      /** A pull request opened or updated, or a commit pushed. @default true */
+      writes?: boolean;
+      /** A pull request closed without merging. @default true */
+      declined?: boolean;
+      /** The entity in error for three checks in a row: once per episode, with the fix. @default true */
+      errors?: boolean;
+    };
 
     /**
      * The registries that may be contacted, with their credentials. Public

@@ -5,4 +5,5 @@
  */
 export * from './registry';
 export * from './github';
+export * from './gitlab';
 export * from './gitserver';

@@ -253,7 +253,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('leaves entities due when the scheduler aborts the cycle', async () => {
-      const { engine, store } = await setup(databaseId, [
+      const { engine, store, listTags } = await setup(databaseId, [
         appEntity(1),
         appEntity(2),
       ]);
@@ -263,9 +263,101 @@ describe.each(databases.eachSupportedId())(
       const report = await engine.runCycle({ signal: controller.signal });
 
       expect(report).toMatchObject({ entities: 2, checked: 0 });
+      // The scan honours the abort too: no registry is asked.
+      expect(listTags).not.toHaveBeenCalled();
       expect(await store.listImages()).toEqual([]);
       expect(await store.listDueEntities(Date.now())).toHaveLength(2);
       expect((await engine.runCycle()).checked).toBe(2);
+    });
+
+    it('keeps storing the other batches when one fails; its entities stay due', async () => {
+      // A clock that jumps past the flush interval: one batch per entity.
+      let clock = Date.now();
+      const { engine, store } = await setup(
+        databaseId,
+        [appEntity(1), appEntity(2), appEntity(3)],
+        undefined,
+        () => (clock += 3_000),
+      );
+      const replaceImages = store.replaceImages.bind(store);
+      let calls = 0;
+      jest.spyOn(store, 'replaceImages').mockImplementation(async (...args) => {
+        if (++calls === 1) throw new Error('connection reset');
+        return replaceImages(...args);
+      });
+
+      const report = await engine.runCycle();
+
+      expect(report).toMatchObject({ checked: 3, failedBatches: 1 });
+      expect(calls).toBe(3);
+      expect(await store.listImages()).toHaveLength(2);
+      const due = await store.listDueEntities(clock);
+      expect(due).toHaveLength(1);
+      expect((await store.listImages()).map(i => i.entityRef)).not.toContain(
+        due[0].entityRef,
+      );
+    });
+
+    it('runs no second cycle in the same process while one runs', async () => {
+      const { engine } = await setup(databaseId, [appEntity(1)]);
+      const [first, second] = await Promise.all([
+        engine.runCycle(),
+        engine.runCycle(),
+      ]);
+      expect(first.checked).toBe(1);
+      expect(second).toMatchObject({ skipped: true, checked: 0 });
+    });
+
+    it('keeps the previous spec when the config file cannot be read for a passing reason', async () => {
+      await github.createRepository('acme', `configured-${databaseId}`, {
+        files: {
+          '.backstage/image-automation.yaml': `images:
+  - name: configured
+    image: ${registry.host}/team/svc0
+    policy: { semver: { range: "^1.0.0" } }
+    files: [deploy/app.yaml]
+git:
+  mode: observe
+`,
+          'deploy/app.yaml': deployment(
+            'configured',
+            `${registry.host}/team/svc0:1.0.0`,
+          ),
+        },
+      });
+      const repo = `https://github.com/acme/configured-${databaseId}`;
+      const configured = entity('configured', {
+        'backstage.io/source-location': `url:${repo}/tree/main/`,
+        'backstage.io/managed-by-location': `url:${repo}/blob/main/catalog-info.yaml`,
+        'image-automation/config': './.backstage/image-automation.yaml',
+      });
+      let clock = Date.now();
+      const { engine, store } = await setup(
+        databaseId,
+        [configured],
+        undefined,
+        () => clock,
+      );
+      await engine.runCycle();
+      const before = await store.getEntity('component:default/configured');
+      expect(before?.spec?.images.map(i => i.name)).toEqual(['configured']);
+
+      // Enough 502s to outlast Octokit's retries of the config file's first read.
+      github.injectFaults({ status5xx: 4 });
+      clock += 10 * 60_000;
+      try {
+        await engine.runCycle();
+      } finally {
+        github.clearFaults();
+      }
+      const after = await store.getEntity('component:default/configured');
+      expect(after?.spec).toEqual(before?.spec);
+      expect(after?.configProblems).toEqual([
+        expect.objectContaining({
+          key: 'image-automation/config',
+          message: expect.stringMatching(/could not be read: .*the last spec read is kept/),
+        }),
+      ]);
     });
 
     it('checks an entity at most once a minute, whatever interval it asks for', async () => {

@@ -114,9 +114,12 @@ export function evaluateEntity(input: EntityEvaluationInput): EntityEvaluation {
       continue;
     }
     const here = git.kind === 'read' ? git.current.get(image.name) : undefined;
-    record.currentTag = here?.tag;
-    record.currentFile = here?.file;
-    record.currentLine = here?.line;
+    // Git unreadable this cycle: the card keeps the tag read last time (the
+    // state says error, so it never reads as up to date).
+    const before = previous.get(image.name);
+    record.currentTag = git.kind === 'read' ? here?.tag : before?.currentTag;
+    record.currentFile = git.kind === 'read' ? here?.file : before?.currentFile;
+    record.currentLine = git.kind === 'read' ? here?.line : before?.currentLine;
 
     const scan = input.scans.get(image.repository);
     if (!scan?.tags) {
@@ -172,7 +175,6 @@ export function evaluateEntity(input: EntityEvaluationInput): EntityEvaluation {
     } else if (configProblem) {
       fail('config', configProblem);
     } else if (decision.updateDue) {
-      const before = previous.get(image.name);
       record.state = 'update-available';
       record.pendingSince =
         before?.latestTag === decision.latestTag && before?.pendingSince

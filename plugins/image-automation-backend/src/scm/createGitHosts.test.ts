@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { createGitHosts } from './createGitHosts';
 
 const logger = mockServices.logger.mock();
-const hosts = (github: JsonObject[]) =>
+const hosts = (github: JsonObject[], gitlab: JsonObject[] = []) =>
   createGitHosts({
-    config: mockServices.rootConfig({ data: { integrations: { github } } }),
+    config: mockServices.rootConfig({ data: { integrations: { github, gitlab } } }),
     logger,
   });
 
@@ -88,5 +88,23 @@ describe('createGitHosts', () => {
       true,
     );
     rmSync(workingDirectory, { recursive: true, force: true });
+  });
+
+  it('opens a GitLab project (subgroups included) for a host under integrations.gitlab', async () => {
+    const gitHosts = hosts(
+      [{ host: 'github.com', token: 'secret' }],
+      [{ host: 'gitlab.internal', apiBaseUrl: 'https://gitlab.internal/api/v4', token: 'glpat-secret' }],
+    );
+    const repository = await gitHosts.open('https://gitlab.internal/platform/deploy/api/-/tree/main');
+    expect(repository.identity).toMatchObject({
+      kind: 'gitlab',
+      displayName: 'platform/deploy/api',
+      webUrl: 'https://gitlab.internal/platform/deploy/api',
+    });
+    expect(repository.changeRequestNoun).toBe('merge request');
+    // Backstage lists gitlab.com by default, without a token: a config problem in plain words.
+    await expect(gitHosts.open('https://gitlab.com/acme/deploy')).rejects.toThrow(
+      'integrations.gitlab for gitlab.com has no token',
+    );
   });
 });

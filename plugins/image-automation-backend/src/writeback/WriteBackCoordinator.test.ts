@@ -506,6 +506,36 @@ describe('safe write-back on SQLITE_3', () => {
     );
   });
 
+  it('keeps a digest pin: the new tag is written with its own digest', async () => {
+    const { name, image, entity } = await fixture('pull-request', {
+      files: {
+        'deploy/api.yaml': 'image: IMAGE:1.0.0@PIN # {"$imagepolicy": "api"}\n',
+      },
+    });
+    const old = await registry.pushTags(image, ['1.0.0'], { label: 'one' });
+    const newer = await registry.pushTags(image, ['1.1.0'], { label: 'two' });
+    expect(newer).not.toBe(old);
+    const path = 'deploy/api.yaml';
+    await github.commitFiles(
+      'acme',
+      name,
+      'main',
+      {
+        [path]: (await github.readFile('acme', name, 'main', path))!.replace(
+          'PIN',
+          old,
+        ),
+      },
+      { message: 'pin the digest' },
+    );
+    const { engine } = await engineFor(databaseId, entity);
+    await engine.runCycle();
+    expect(changedLines(name, BRANCH)).toEqual([
+      `-image: ${registry.host}/${image}:1.0.0@${old} # {"$imagepolicy": "api"}`,
+      `+image: ${registry.host}/${image}:1.1.0@${newer} # {"$imagepolicy": "api"}`,
+    ]);
+  });
+
   it('writes only where the operator allows: another repository or push mode without allowPush is a config problem, never a silent skip', async () => {
     const { name, entity } = await fixture('pull-request', {
       annotations: {

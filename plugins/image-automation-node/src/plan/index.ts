@@ -7,3 +7,4 @@ export { loadAppConfig } from './loadAppConfig';
 export { planAutomation } from './planAutomation';
 export type { PlanResult, TagLister } from './planAutomation';
 export type { ImagePlan } from './decideImagePlan';
+export { checkAuthorization, readWriteBackPermissions } from './checkAuthorization';

@@ -62,10 +62,21 @@ async function measureCycle(
     timeMethods(catalog, 'catalog', timings, since);
     timeMethods(services.registry, 'registry', timings, since);
     timeMethods(store, 'store', timings, since);
-    // The Git reader is the engine's own; reached at run time for timing only.
-    const gitReader = (engine as unknown as { options: { gitReader?: object } })
-      .options.gitReader;
-    if (gitReader) timeMethods(gitReader, 'git', timings, since);
+    // The Git hosts are the engine's own; reached at run time for timing
+    // only: every repository they open is timed as `git.*`.
+    const gitHosts = (
+      engine as unknown as {
+        options: { gitHosts?: { open(url: string): Promise<object> } };
+      }
+    ).options.gitHosts;
+    if (gitHosts) {
+      const open = gitHosts.open.bind(gitHosts);
+      gitHosts.open = async (url: string) => {
+        const repository = await open(url);
+        timeMethods(repository, 'git', timings, since);
+        return repository;
+      };
+    }
 
     const queriesBefore = database.queries();
     // Start-up garbage must not count as the cycle's; run with --expose-gc.

@@ -113,6 +113,8 @@ export function entities(
         namespace: 'default',
         annotations: {
           'backstage.io/source-location': `url:https://github.com/${FLEET.gitOwner}/${where.gitRepository}/tree/main/`,
+          // Registered from the repository it writes: allowed by default.
+          'backstage.io/managed-by-location': `url:https://github.com/${FLEET.gitOwner}/${where.gitRepository}/blob/main/catalog-info.yaml`,
           'image-automation/image': `${registryHost}/${where.imageRepository}`,
           'image-automation/policy': 'semver: ^1.0.0',
           'image-automation/files': where.file,

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OWNER } from './fixtures';
 import {
   BackendProcess,
   LogLine,
@@ -100,6 +101,9 @@ ${cluster.registryHosts
   .join('\n')}
   git:
     labels: [dependencies]
+    # The entities are registered from a file, not from the repositories
+    # they name: the operator allows those.
+    allowedRepositories: ['github.com/${OWNER}/*']
 `;
 }
 

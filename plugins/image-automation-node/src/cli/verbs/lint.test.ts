@@ -268,4 +268,45 @@ describe('image-automation lint', () => {
     expect(await lintVerb.run(args, io)).toBe(2);
     expect(io.err).toContain(message);
   });
+
+  it('with --config, names a push mode or a repository the operator does not allow', async () => {
+    const entity = component('payments', {
+      ...VALID,
+      'image-automation/mode': 'push',
+    });
+    const config = 'imageAutomation:\n  git:\n    allowedRepositories: [github.com/acme/gitops-*]\n';
+    const refused = await lint(
+      { 'catalog-info.yaml': entity, 'app-config.yaml': config },
+      [
+        '--config',
+        'app-config.yaml',
+        '--registered-from',
+        'https://github.com/acme/catalog',
+        'catalog-info.yaml',
+      ],
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain(
+      "catalog-info.yaml: image-automation/repo: github.com/acme/payments is not the repository this entity is registered from (github.com/acme/catalog); an operator can allow it with imageAutomation.git.allowedRepositories: ['github.com/acme/payments']",
+    );
+    expect(refused.out).toContain(
+      'catalog-info.yaml: image-automation/mode: mode push writes without review and is allowed only in repositories listed under imageAutomation.git.allowPush',
+    );
+
+    // Its own repository, pull requests: valid.
+    const own = await lint(
+      {
+        'catalog-info.yaml': component('payments', VALID),
+        'app-config.yaml': config,
+      },
+      [
+        '--config',
+        'app-config.yaml',
+        '--registered-from',
+        'https://github.com/acme/payments',
+        'catalog-info.yaml',
+      ],
+    );
+    expect(own.code).toBe(0);
+  });
 });

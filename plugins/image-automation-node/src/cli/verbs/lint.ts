@@ -7,14 +7,27 @@ import {
   parseAutomationConfigFile,
   parseEntityAnnotations,
 } from '@image-automation/plugin-image-automation-common';
+import { Config } from '@backstage/config';
 import { describeFsError } from '../../plan/describeFsError';
+import {
+  checkAuthorization,
+  readWriteBackPermissions,
+} from '../../plan/checkAuthorization';
+import { loadAppConfig } from '../../plan/loadAppConfig';
+import { PlanError } from '../../plan/PlanError';
 import {
   isEntity,
   readAnnotatedDocuments,
 } from '../../plan/readAnnotatedDocuments';
 import { CliVerb } from './types';
 
-const USAGE = 'lint FILE…';
+const USAGE = 'lint [--config app-config.yaml [--registered-from URL]] FILE…';
+
+/** With --config, what the operator allows is checked too (repositories, push modes). */
+interface OperatorView {
+  config: Config;
+  registeredFrom?: string;
+}
 
 /** A file that could not be linted: unreadable or not YAML (exit 2). */
 class UnreadableFileError extends Error {}
@@ -47,12 +60,42 @@ export const lintVerb: CliVerb = {
       io.stderr(`image-automation lint: ${message}\n`);
       return 2;
     };
-    const option = args.find(arg => arg.startsWith('-'));
-    if (option)
+    const files: string[] = [];
+    let configPath: string | undefined;
+    let registeredFrom: string | undefined;
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i];
+      if (arg === '--config' || arg === '--registered-from') {
+        const value = args[++i];
+        if (value === undefined || value.startsWith('-')) {
+          return fail(`${arg} needs a value (usage: image-automation ${USAGE})`);
+        }
+        if (arg === '--config') configPath = value;
+        else registeredFrom = value;
+      } else if (arg.startsWith('-')) {
+        return fail(`unknown option ${arg} (usage: image-automation ${USAGE})`);
+      } else {
+        files.push(arg);
+      }
+    }
+    if (registeredFrom && !configPath) {
       return fail(
-        `unknown option ${option} (usage: image-automation ${USAGE})`,
+        `--registered-from needs --config (usage: image-automation ${USAGE})`,
       );
-    if (args.length === 0) {
+    }
+    let operator: OperatorView | undefined;
+    if (configPath) {
+      try {
+        operator = {
+          config: await loadAppConfig(resolve(io.cwd, configPath), configPath),
+          registeredFrom,
+        };
+      } catch (error) {
+        if (error instanceof PlanError) return fail(error.message);
+        throw error;
+      }
+    }
+    if (files.length === 0) {
       return fail(
         `name at least one catalog-info file (usage: image-automation ${USAGE})`,
       );
@@ -60,10 +103,10 @@ export const lintVerb: CliVerb = {
 
     let unreadable = false;
     const total = { entities: 0, entitiesWithProblems: 0, problems: 0 };
-    for (const file of args) {
+    for (const file of files) {
       let report: FileReport;
       try {
-        report = await lintFile(file, io.cwd);
+        report = await lintFile(file, io.cwd, operator);
       } catch (error) {
         if (!(error instanceof UnreadableFileError)) throw error;
         io.stderr(`image-automation lint: ${error.message}\n`);
@@ -116,7 +159,11 @@ function plural(count: number, one: string, many: string): string {
 }
 
 /** Lints every entity of one (multi-document) catalog file. */
-async function lintFile(file: string, cwd: string): Promise<FileReport> {
+async function lintFile(
+  file: string,
+  cwd: string,
+  operator: OperatorView | undefined,
+): Promise<FileReport> {
   const path = resolve(cwd, file);
   const text = await readText(path, file);
   const entities = readAnnotatedDocuments(
@@ -142,6 +189,7 @@ async function lintFile(file: string, cwd: string): Promise<FileReport> {
           file,
           report.lines,
           label(entity),
+          operator,
         )
       : [
           {
@@ -166,6 +214,30 @@ async function lintFile(file: string, cwd: string): Promise<FileReport> {
  * repository root); otherwise a note says the backend will read it.
  */
 async function lintEntity(
+  entity: EntityLike,
+  directory: string,
+  file: string,
+  notes: string[],
+  label: string,
+  operator?: OperatorView,
+): Promise<ConfigProblem[]> {
+  const problems = await annotationProblems(entity, directory, file, notes, label);
+  if (!operator) return problems;
+  const parsed = parseEntityAnnotations(entity);
+  const authorization = checkAuthorization({
+    entity,
+    repository: parsed.spec?.repository ?? parsed.repository,
+    mode: parsed.spec?.git.mode ?? 'pull-request',
+    permissions: readWriteBackPermissions(operator.config),
+    registeredFrom: operator.registeredFrom,
+  });
+  for (const note of authorization.notes) {
+    notes.push(`${file}: note: ${note}${label}`);
+  }
+  return [...problems, ...authorization.problems];
+}
+
+async function annotationProblems(
   entity: EntityLike,
   directory: string,
   file: string,

@@ -495,4 +495,31 @@ describe('image-automation plan (real registry)', () => {
       `+          image: ${registry.host}/acme/api:1.2.0 # {"$imagepolicy": "api"}`,
     );
   });
+
+  it('names what the operator does not allow as a config problem and exits 1', async () => {
+    const host = registry.host;
+    await setUp({
+      annotations: {
+        'image-automation/config': `${fullForm(host)}\ngit:\n  mode: push\n`,
+        'backstage.io/managed-by-location':
+          'url:https://github.com/acme/catalog/blob/main/catalog-info.yaml',
+      },
+    });
+    const result = await plan();
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      "image-automation/repo: github.com/acme/payments is not the repository this entity is registered from (github.com/acme/catalog); an operator can allow it with imageAutomation.git.allowedRepositories: ['github.com/acme/payments']",
+    );
+    expect(result.err).toContain(
+      'image-automation/mode: mode push writes without review and is allowed only in repositories listed under imageAutomation.git.allowPush',
+    );
+
+    // Allowed by the operator: no problem, exit 0.
+    await write({
+      'app-config.yaml': `imageAutomation:\n  registries:\n    - host: ${host}\n      insecure: true\n  git:\n    allowedRepositories: [github.com/acme/payments]\n    allowPush: [github.com/acme/*]\n`,
+    });
+    const allowed = await plan();
+    expect(allowed.err).not.toMatch(/image-automation\/(repo|mode):/);
+    expect(allowed.code).toBe(0);
+  });
 });

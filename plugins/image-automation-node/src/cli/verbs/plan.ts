@@ -6,17 +6,20 @@ import {
   ImagePlan,
   PlanError,
   RepositoryDir,
+  checkAuthorization,
   entityRefOf,
   loadAppConfig,
   loadAutomation,
   planAutomation,
+  readWriteBackPermissions,
   selectEntity,
 } from '../../plan';
 import { describeFsError } from '../../plan/describeFsError';
 import { RegistryClient } from '../../registry';
 import { CliVerb } from './types';
 
-const USAGE = 'plan --entity FILE --dir D [--config app-config.yaml]';
+const USAGE =
+  'plan --entity FILE --dir D [--config app-config.yaml] [--registered-from URL]';
 
 /**
  * `image-automation plan`: what the backend would propose for one entity,
@@ -41,6 +44,7 @@ export const planVerb: CliVerb = {
       dir?: string;
       config?: string;
       'entity-ref'?: string;
+      'registered-from'?: string;
     };
     try {
       ({ values } = parseArgs({
@@ -50,6 +54,7 @@ export const planVerb: CliVerb = {
           dir: { type: 'string' },
           config: { type: 'string' },
           'entity-ref': { type: 'string' },
+          'registered-from': { type: 'string' },
         },
         strict: true,
         allowPositionals: false,
@@ -95,6 +100,17 @@ export const planVerb: CliVerb = {
           : resolve(io.cwd, values.config),
         values.config,
       );
+      // What the operator does not allow is a problem here as on the card.
+      const authorization = checkAuthorization({
+        entity,
+        repository: spec.repository,
+        mode: spec.git.mode,
+        permissions: readWriteBackPermissions(config),
+        registeredFrom: values['registered-from'],
+      });
+      for (const problem of authorization.problems) {
+        io.stderr(`${describeConfigProblem(problem)}\n`);
+      }
       try {
         registry = RegistryClient.fromConfig(config);
       } catch (error) {
@@ -107,7 +123,9 @@ export const planVerb: CliVerb = {
       for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`);
       for (const image of result.images) io.stderr(describeImagePlan(image));
       io.stdout(result.diff);
-      const failed = result.images.some(image => image.error);
+      const failed =
+        result.images.some(image => image.error) ||
+        authorization.problems.length > 0;
       if (!failed && !result.diff) io.stderr('no change\n');
       return failed ? 1 : 0;
     } catch (error) {
