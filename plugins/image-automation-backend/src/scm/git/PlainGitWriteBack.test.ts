@@ -69,7 +69,7 @@ spec:
 `;
 
 async function fixture(
-  mode: 'pull-request' | 'push' | 'push-branch',
+  mode: 'pull-request' | 'push' | 'push-branch' | 'observe',
   options: { config?: string; via?: 'ssh' | 'https' } = {},
 ) {
   const n = ++counter;
@@ -108,7 +108,7 @@ async function fixture(
   return { served, image, entity, n };
 }
 
-async function engineFor(entity: Entity, now: () => number) {
+async function engineFor(entity: Entity | Entity[], now: () => number) {
   const knex = await databases.init('SQLITE_3');
   return createAutomationEngine({
     config: mockServices.rootConfig({
@@ -139,7 +139,7 @@ async function engineFor(entity: Entity, now: () => number) {
     }),
     logger: mockServices.logger.mock(),
     database: mockServices.database.mock({ getClient: async () => knex }),
-    catalog: catalogServiceMock({ entities: [entity] }),
+    catalog: catalogServiceMock({ entities: [entity].flat() }),
     auth: mockServices.auth(),
     metrics: metricsServiceMock.mock(),
     now,
@@ -328,6 +328,46 @@ git:
         r => r.service === 'git-receive-pack' && r.status === 200,
       ),
     ).toBe(true);
+  });
+
+  it('a cycle costs one look at the server per repository, however many entities share it', async () => {
+    const { served, entity } = await fixture('observe', { via: 'https' });
+    const twin: Entity = {
+      ...entity,
+      metadata: {
+        ...entity.metadata,
+        name: 'api-twin',
+        annotations: {
+          ...entity.metadata.annotations,
+          'image-automation/container': 'api',
+        },
+      },
+    };
+    let clock = Date.now();
+    const { engine, store } = await engineFor([entity, twin], () => clock);
+    const connections = (since: number) =>
+      http.requests.slice(since).filter(
+        r =>
+          // The clone URL is written without .git; the server finds the repository.
+          r.path.startsWith(`/${served.path.replace(/\.git$/, '')}/`) &&
+          r.path.endsWith('/info/refs'),
+      );
+
+    let before = http.requests.length;
+    await engine.runCycle();
+    for (const ref of [ENTITY, 'component:default/api-twin']) {
+      expect((await store.getEntityView(ref))?.images).toEqual([
+        expect.objectContaining({ currentTag: '1.0.0', latestTag: '1.1.0' }),
+      ]);
+    }
+    // ls-remote, the fetch of commits and trees, one fetch of the manifest blob
+    expect(connections(before)).toHaveLength(3);
+
+    before = http.requests.length;
+    clock += 60 * MINUTE;
+    await engine.runCycle();
+    // nothing moved: the next cycle asks for the branches and nothing else
+    expect(connections(before)).toHaveLength(1);
   });
 
   it('pull-request on plain Git is a config problem on the card, and nothing is written', async () => {
