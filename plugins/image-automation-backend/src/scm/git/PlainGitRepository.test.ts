@@ -448,6 +448,27 @@ describe('PlainGitRepository', () => {
     expect(await served.branchSha('main')).toBe(start);
   });
 
+  it('moves the default branch only by fast-forward, even when the lease would allow more', async () => {
+    const served = await newRepository();
+    const repository = await openSsh(served);
+    const base = (await repository.openBranch('main'))!;
+    const ours = await repository.createCommit({
+      parent: base,
+      message: 'ours',
+      changes: [{ path: 'src/two.txt', content: 'ours\n', mode: '100644' }],
+    });
+    const person = await served.commit('main', { 'src/one.txt': 'person\n' });
+    const next = await openSsh(served);
+    await next.openBranch('main');
+    // The lease names the person's commit, but ours does not contain it.
+    const error = await next.moveBranch('main', person, ours.sha).catch(e => e);
+    expect(error.kind).toBe('git-conflict');
+    expect(error.message).toContain(
+      'the base branch only moves by fast-forward',
+    );
+    expect(await served.branchSha('main')).toBe(person);
+  });
+
   it("rebuilds its own push branch on a new base, but never over a person's commit", async () => {
     const served = await newRepository();
     const repository = await openSsh(served);

@@ -253,6 +253,28 @@ export class PlainGitRepository implements GitRepository {
         `cannot move ${branch} of ${this.identity.displayName}: not a commit id`,
       );
     }
+    if (expectedSha && branch === (await this.defaultBranch())) {
+      // The base only ever moves forward: a move that would drop commits
+      // from it is refused here, whatever the lease would allow.
+      const { exitCode } = await this.clone.git(
+        ['merge-base', '--is-ancestor', expectedSha, newSha],
+        { acceptExitCodes: [1] },
+      );
+      if (exitCode !== 0) {
+        throw new GitError(
+          'git-conflict',
+          `refusing to move ${branch} of ${
+            this.identity.displayName
+          } to ${newSha.slice(
+            0,
+            7,
+          )}, which does not descend from ${expectedSha.slice(
+            0,
+            7,
+          )}: the base branch only moves by fast-forward`,
+        );
+      }
+    }
     const ref = `refs/heads/${branch}`;
     const { stdout } = await this.clone.push(
       [
