@@ -176,8 +176,8 @@ export class LocalClone {
   }
 
   /**
-   * Pushes with the server's credentials; `accept` names the exit codes that
-   * are answers (a rejected ref), not failures.
+   * Pushes with the server's credentials. Exit code 1 (a ref the server or
+   * the lease rejected) is an answer for the caller to read, not a failure.
    */
   push(
     args: string[],
