@@ -122,6 +122,42 @@ export interface Config {
        * `pull-request` (and `observe`) may be used.
        */
       allowPush?: string[];
+
+      /**
+       * Plain Git servers (any host without a GitHub or GitLab integration),
+       * reached with the system `git` over SSH or HTTPS. Repositories on these
+       * hosts support the modes `push` and `push-branch`.
+       */
+      hosts?: Array<{
+        /** `host` or `host:port`, exactly as in the repository URL, e.g. `git.internal:2222`. */
+        host: string;
+        /** For `ssh://` and `git@host:path` repository URLs. */
+        ssh?: {
+          /**
+           * The deploy key: an OpenSSH private key without passphrase, with
+           * write access to the repositories. Written to disk (0600) only
+           * while git runs.
+           * @visibility secret
+           */
+          privateKey: string;
+          /**
+           * The server's known_hosts line(s), checked strictly (required):
+           * `[host]:port ssh-ed25519 AAAA…` for a port other than 22, as
+           * `ssh-keyscan -p PORT host` prints them.
+           */
+          knownHosts: string;
+        };
+        /** For `https://` repository URLs: basic auth with a token. */
+        https?: {
+          /** The user the token belongs to (some servers accept any). */
+          username: string;
+          /**
+           * A token with read and write access to the repositories.
+           * @visibility secret
+           */
+          token: string;
+        };
+      }>;
     };
     /**
      * Registry push webhooks at `POST /api/image-automation/webhooks/<provider>`:
