@@ -159,5 +159,67 @@ export interface Config {
         };
       }>;
     };
+    /**
+     * Registry push webhooks at `POST /api/image-automation/webhooks/<provider>`:
+     * a push scans that repository within seconds instead of at the next
+     * scheduled cycle. Each provider listed needs its secret (the backend
+     * refuses to start without it); a request with a wrong one gets 401.
+     */
+    webhooks?: {
+      /**
+       * The CNCF distribution registry (`registry:2`, Debian's
+       * `docker-registry`): its `notifications.endpoints[].headers` send
+       * `Authorization: [Bearer <token>]`.
+       */
+      distribution?: {
+        /**
+         * The token of the Authorization header.
+         * @visibility secret
+         */
+        token: string;
+        /** The registry host image references use, when the registry knows itself by another (default: the Host it was pushed to). */
+        registry?: string;
+      };
+      /** Docker Hub repository webhooks, with `?token=<token>` in the webhook URL (Hub cannot sign). */
+      dockerhub?: {
+        /**
+         * The token in the webhook URL.
+         * @visibility secret
+         */
+        token: string;
+        /** Default `docker.io`. */
+        registry?: string;
+      };
+      /** GitHub `package` / `registry_package` events for GHCR, signed with X-Hub-Signature-256. */
+      github?: {
+        /**
+         * The webhook's secret.
+         * @visibility secret
+         */
+        secret: string;
+        /** Default: the host of the package's registry URL (`ghcr.io`). */
+        registry?: string;
+      };
+      /** Harbor webhook policies (HTTP), with the token as their "Auth Header". */
+      harbor?: {
+        /**
+         * The Auth Header value.
+         * @visibility secret
+         */
+        token: string;
+        /** Default: the host of the pushed artifact's resource_url. */
+        registry?: string;
+      };
+      /** Quay "Push to Repository" notifications, with `?token=<token>` in the notification URL. */
+      quay?: {
+        /**
+         * The token in the notification URL.
+         * @visibility secret
+         */
+        token: string;
+        /** Default: the host of docker_url (`quay.io`). */
+        registry?: string;
+      };
+    };
   };
 }
