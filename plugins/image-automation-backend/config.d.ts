@@ -122,6 +122,104 @@ export interface Config {
        * `pull-request` (and `observe`) may be used.
        */
       allowPush?: string[];
+
+      /**
+       * Plain Git servers (any host without a GitHub or GitLab integration),
+       * reached with the system `git` over SSH or HTTPS. Repositories on these
+       * hosts support the modes `push` and `push-branch`.
+       */
+      hosts?: Array<{
+        /** `host` or `host:port`, exactly as in the repository URL, e.g. `git.internal:2222`. */
+        host: string;
+        /** For `ssh://` and `git@host:path` repository URLs. */
+        ssh?: {
+          /**
+           * The deploy key: an OpenSSH private key without passphrase, with
+           * write access to the repositories. Written to disk (0600) only
+           * while git runs.
+           * @visibility secret
+           */
+          privateKey: string;
+          /**
+           * The server's known_hosts line(s), checked strictly (required):
+           * `[host]:port ssh-ed25519 AAAA…` for a port other than 22, as
+           * `ssh-keyscan -p PORT host` prints them.
+           */
+          knownHosts: string;
+        };
+        /** For `https://` repository URLs: basic auth with a token. */
+        https?: {
+          /** The user the token belongs to (some servers accept any). */
+          username: string;
+          /**
+           * A token with read and write access to the repositories.
+           * @visibility secret
+           */
+          token: string;
+        };
+      }>;
+    };
+    /**
+     * Registry push webhooks at `POST /api/image-automation/webhooks/<provider>`:
+     * a push scans that repository within seconds instead of at the next
+     * scheduled cycle. Each provider listed needs its secret (the backend
+     * refuses to start without it); a request with a wrong one gets 401.
+     */
+    webhooks?: {
+      /**
+       * The CNCF distribution registry (`registry:2`, Debian's
+       * `docker-registry`): its `notifications.endpoints[].headers` send
+       * `Authorization: [Bearer <token>]`.
+       */
+      distribution?: {
+        /**
+         * The token of the Authorization header.
+         * @visibility secret
+         */
+        token: string;
+        /** The registry host image references use, when the registry knows itself by another (default: the Host it was pushed to). */
+        registry?: string;
+      };
+      /** Docker Hub repository webhooks, with `?token=<token>` in the webhook URL (Hub cannot sign). */
+      dockerhub?: {
+        /**
+         * The token in the webhook URL.
+         * @visibility secret
+         */
+        token: string;
+        /** Default `docker.io`. */
+        registry?: string;
+      };
+      /** GitHub `package` / `registry_package` events for GHCR, signed with X-Hub-Signature-256. */
+      github?: {
+        /**
+         * The webhook's secret.
+         * @visibility secret
+         */
+        secret: string;
+        /** Default: the host of the package's registry URL (`ghcr.io`). */
+        registry?: string;
+      };
+      /** Harbor webhook policies (HTTP), with the token as their "Auth Header". */
+      harbor?: {
+        /**
+         * The Auth Header value.
+         * @visibility secret
+         */
+        token: string;
+        /** Default: the host of the pushed artifact's resource_url. */
+        registry?: string;
+      };
+      /** Quay "Push to Repository" notifications, with `?token=<token>` in the notification URL. */
+      quay?: {
+        /**
+         * The token in the notification URL.
+         * @visibility secret
+         */
+        token: string;
+        /** Default: the host of docker_url (`quay.io`). */
+        registry?: string;
+      };
     };
   };
 }

@@ -16,6 +16,7 @@ export class ImageAutomationMetrics {
   private readonly cycleDuration;
   private readonly registryLatency;
   private readonly writeBacks;
+  private readonly webhookEvents;
 
   private constructor(metrics: MetricsService) {
     this.scans = metrics.createCounter('image_automation.scans', {
@@ -50,6 +51,13 @@ export class ImageAutomationMetrics {
     this.writeBacks = metrics.createCounter('image_automation.write_backs', {
       description: 'Write-backs (pull requests, pushes), by outcome',
     });
+    this.webhookEvents = metrics.createCounter(
+      'image_automation.webhook_events',
+      {
+        description:
+          'Registry webhook deliveries, by provider and outcome (scheduled, unknown-repository, ignored, unauthorized, too-large, bad-request, not-configured)',
+      },
+    );
   }
 
   recordScan(registry: string, durationMs: number, tags: number) {
@@ -74,6 +82,10 @@ export class ImageAutomationMetrics {
 
   recordWriteBack(outcome: string) {
     this.writeBacks.add(1, { outcome });
+  }
+
+  recordWebhookEvent(provider: string, outcome: string) {
+    this.webhookEvents.add(1, { provider, outcome });
   }
 }
 

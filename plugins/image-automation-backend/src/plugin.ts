@@ -13,6 +13,11 @@ import {
 } from '@image-automation/plugin-image-automation-node';
 import { createAutomationEngine } from './engine/createAutomationEngine';
 import { createRouter } from './service/router';
+import {
+  ScheduledPushEventSink,
+  createWebhookRouter,
+  readWebhooksConfig,
+} from './webhooks';
 import { HistoryRetention } from './statusChanges/HistoryRetention';
 import { StatusHistoryRecorder } from './statusChanges/StatusHistoryRecorder';
 import {
@@ -58,18 +63,42 @@ export const imageAutomationPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, scheduler, httpRouter, lifecycle } = deps;
-        const { settings, store, registry, engine, statusReadModel } =
-          await createAutomationEngine({
-            config,
-            logger,
-            database: deps.database,
-            catalog: deps.catalog,
-            auth: deps.auth,
-            metrics: deps.metrics,
-            providers,
-          });
+        // Read first: a webhook without its secret stops the startup.
+        const webhooks = readWebhooksConfig(config);
+        const triggerCycle = () => scheduler.triggerTask(CYCLE_TASK_ID);
+        const {
+          settings,
+          store,
+          facts,
+          registry,
+          engine,
+          statusReadModel,
+          metrics,
+        } = await createAutomationEngine({
+          config,
+          logger,
+          database: deps.database,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          metrics: deps.metrics,
+          providers,
+          requestCycle: triggerCycle,
+        });
         lifecycle.addShutdownHook(() => registry.close());
 
+        const webhookRouter =
+          webhooks.size > 0
+            ? createWebhookRouter({
+                webhooks,
+                logger,
+                metrics,
+                sink: new ScheduledPushEventSink({
+                  facts,
+                  logger,
+                  triggerCycle,
+                }),
+              })
+            : undefined;
         // What a status change sets off besides the read model: the derived
         // history, live updates for the cards showing the entity, and
         // notifications to its owner.
@@ -97,6 +126,7 @@ export const imageAutomationPlugin = createBackendPlugin({
             store,
             engine,
             statusReadModel,
+            webhooks: webhookRouter,
             triggerCycle: settings.enabled
               ? async () => {
                   try {
@@ -110,6 +140,11 @@ export const imageAutomationPlugin = createBackendPlugin({
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // Registries cannot sign in to Backstage; each provider's own secret guards it.
+        httpRouter.addAuthPolicy({
+          path: '/webhooks',
+          allow: 'unauthenticated',
+        });
 
         if (settings.enabled) {
           await scheduler.scheduleTask({

@@ -59,6 +59,17 @@ export interface CurrentTagSource {
   line: number;
 }
 
+/** A push a registry webhook reported. @public */
+export interface PushEventInfo {
+  /** When it arrived (ISO 8601). */
+  receivedAt: string;
+  /** `distribution`, `dockerhub`, `github`, `harbor` or `quay`. */
+  provider: string;
+  tag?: string;
+  /** True until the scan it asked for has run. */
+  pending: boolean;
+}
+
 /** One image of an entity, as the card shows it. @public */
 export interface ImageStatus {
   /** The image's name in the automation (what setter markers refer to). */
@@ -77,6 +88,14 @@ export interface ImageStatus {
   pendingSince?: string;
   /** When the image's repository was last scanned (ISO 8601). */
   lastScanAt?: string;
+  /**
+   * The digest Git pins (or will pin) with the latest tag, for images that
+   * pin digests (`:digest` setters, `name:tag@sha256:…`); the card shows
+   * its first 12 hex digits.
+   */
+  digest?: string;
+  /** The last push a registry webhook reported for the image's repository. */
+  lastPushEvent?: PushEventInfo;
   error?: ImageAutomationError;
   /** Extra information, e.g. why a newer tag is held back. */
   message?: string;

@@ -6,3 +6,4 @@
 export * from './registry';
 export * from './github';
 export * from './gitlab';
+export * from './gitserver';

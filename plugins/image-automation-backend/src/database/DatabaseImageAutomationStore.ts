@@ -58,8 +58,29 @@ const IMAGE_COLUMNS = [
   'message',
   'error_kind',
   'error_message',
+  'digest',
   'updated_at',
 ];
+
+/** The last push event of an image's repository, joined onto its row. */
+const PUSH_COLUMNS = [
+  'p.received_at as push_received_at',
+  'p.provider as push_provider',
+  'p.tag as push_tag',
+  'p.pending_since as push_pending_since',
+];
+
+function toLastPush(row: Row): EntityView['images'][number]['lastPush'] {
+  if (row.push_received_at === null || row.push_received_at === undefined)
+    return undefined;
+  return {
+    receivedAt: Number(row.push_received_at),
+    provider: row.push_provider,
+    tag: str(row.push_tag),
+    pending:
+      row.push_pending_since !== null && row.push_pending_since !== undefined,
+  };
+}
 
 /** Rows per statement: stays under SQLite's bound-parameter limit. */
 const BATCH_SIZE = 50;
@@ -140,7 +161,11 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
   }
 
   async listEntitiesNotSeenSince(seenAt: number): Promise<EntityRecord[]> {
-    const rows = await this.db('ia_entities').where('last_seen_at', '<', seenAt);
+    const rows = await this.db('ia_entities').where(
+      'last_seen_at',
+      '<',
+      seenAt,
+    );
     return rows.map(toEntity);
   }
 
@@ -165,7 +190,9 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
   ): Promise<EntityRecord[]> {
     const rows = await this.db('ia_entities')
       .where(q =>
-        q.where('next_due_at', '<=', now).orWhereNotNull('refresh_requested_at'),
+        q
+          .where('next_due_at', '<=', now)
+          .orWhereNotNull('refresh_requested_at'),
       )
       .where(q => {
         if (seenSince !== undefined) q.where('last_seen_at', '>=', seenSince);
@@ -218,12 +245,14 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       .leftJoin('ia_write_backs as w', 'w.entity_ref', 'e.entity_ref')
       .leftJoin('ia_images as i', 'i.entity_ref', 'e.entity_ref')
       .leftJoin('ia_repositories as r', 'r.repository', 'i.repository')
+      .leftJoin('ia_push_events as p', 'p.repository', 'i.repository')
       .where('e.entity_ref', entityRef)
       .select(
         'e.*',
         ...WRITE_BACK_COLUMNS.map(column => `w.${column} as wb_${column}`),
         ...IMAGE_COLUMNS.map(column => `i.${column} as img_${column}`),
         'r.last_scan_at as img_last_scan_at',
+        ...PUSH_COLUMNS,
       );
     if (!rows.length) return undefined;
     const prefixed = (row: Row, prefix: string, columns: string[]) =>
@@ -239,6 +268,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
         .map(row => ({
           ...toImage(prefixed(row, 'img_', IMAGE_COLUMNS)),
           lastScanAt: num(row.img_last_scan_at),
+          lastPush: toLastPush(row),
         }))
         .sort((a, b) => (a.imageName < b.imageName ? -1 : 1)),
       writeBack: writeBackRow.entity_ref
@@ -270,6 +300,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       list.push({
         ...toImage(row),
         lastScanAt: num(row.repository_last_scan_at),
+        lastPush: toLastPush(row),
       });
       images.set(row.entity_ref, list);
     }
@@ -284,7 +315,12 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
   private imageRowsWithScans(entityRefs?: string[]): Promise<Row[]> {
     const query = this.db('ia_images as i')
       .leftJoin('ia_repositories as r', 'r.repository', 'i.repository')
-      .select('i.*', 'r.last_scan_at as repository_last_scan_at')
+      .leftJoin('ia_push_events as p', 'p.repository', 'i.repository')
+      .select(
+        'i.*',
+        'r.last_scan_at as repository_last_scan_at',
+        ...PUSH_COLUMNS,
+      )
       .orderBy(['i.entity_ref', 'i.image_name']);
     return entityRefs ? query.whereIn('i.entity_ref', entityRefs) : query;
   }
@@ -622,6 +658,7 @@ function fromImage(i: ImageRecord): Row {
     message: i.message ?? null,
     error_kind: i.errorKind ?? null,
     error_message: i.errorMessage ?? null,
+    digest: i.digest ?? null,
     updated_at: i.updatedAt,
   };
 }
@@ -643,6 +680,7 @@ function toImage(row: Row): ImageRecord {
     message: str(row.message),
     errorKind: str(row.error_kind),
     errorMessage: str(row.error_message),
+    digest: str(row.digest),
     updatedAt: Number(row.updated_at),
   };
 }

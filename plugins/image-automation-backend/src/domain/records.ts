@@ -64,6 +64,8 @@ export interface ImageRecord {
   message?: string;
   errorKind?: string;
   errorMessage?: string;
+  /** The digest Git pins (or is to pin) with the latest tag, for images that pin one. */
+  digest?: string;
   updatedAt: number;
 }
 
@@ -122,7 +124,18 @@ export interface WriteBackRecord {
 /** An entity as its status endpoint shows it. */
 export interface EntityView {
   entity: EntityRecord;
-  images: Array<ImageRecord & { lastScanAt?: number }>;
+  images: Array<
+    ImageRecord & {
+      lastScanAt?: number;
+      /** The last push a registry webhook reported for the image's repository. */
+      lastPush?: {
+        receivedAt: number;
+        provider: string;
+        tag?: string;
+        pending: boolean;
+      };
+    }
+  >;
   writeBack?: WriteBackRecord;
 }
 

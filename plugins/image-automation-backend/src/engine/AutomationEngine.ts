@@ -9,6 +9,7 @@ import {
   parseImageReference,
   repositoryOf,
   ImageReference,
+  TagFacts,
 } from '@image-automation/plugin-image-automation-common';
 import { ImageAutomationStore } from '../database/ImageAutomationStore';
 import type {
@@ -25,6 +26,15 @@ import type { BranchHead, GitHosts, GitRepository } from '../scm/port';
 import type { WriteBackHandler } from '../writeback/WriteBackHandler';
 import { CurrentTagReader } from './CurrentTagReader';
 import { CompiledImage, GitReading, evaluateEntity } from './evaluateEntity';
+import { RegistryFactsStore } from '../database/RegistryFactsStore';
+import { BuildTimeResolver } from '../scanning/BuildTimeResolver';
+import { CycleDigestReader } from '../scanning/CycleDigestReader';
+import { planPushScans } from '../scanning/pushScanPlan';
+import {
+  DigestReading,
+  digestLookupsOf,
+  reflectDigests,
+} from './reflectDigests';
 
 /** Entities processed at the same time (Git reads and write-backs). */
 const ENTITY_CONCURRENCY = 8;
@@ -40,6 +50,8 @@ const FLUSH_ENTITIES = 500;
 export const GONE_GRACE_MS = 24 * 60 * 60_000;
 /** Extra passes a cycle makes for "Check now" requests that arrived while it ran. */
 const MAX_REFRESH_PASSES = 2;
+/** Extra passes a cycle makes for registry pushes that arrived while it ran. */
+const MAX_PUSH_PASSES = 2;
 
 export interface CycleReport {
   entities: number;
@@ -68,6 +80,18 @@ export interface AutomationEngineOptions {
   permissions?: WriteBackPermissions;
   /** Told which entities' stored status changed (to drop cached answers). */
   onStatusChanged?: (entityRefs: string[]) => Promise<void>;
+  /**
+   * What the registry tells beyond tag names: push events recorded by
+   * webhooks, build times for newestBuild, digests for pinned images.
+   */
+  registryFacts?: {
+    store: RegistryFactsStore;
+    buildTimes: BuildTimeResolver;
+    /** A fresh reader per cycle: one HEAD per chosen tag per cycle. */
+    digestReader: () => CycleDigestReader;
+  };
+  /** Starts the scheduled cycle (scheduler.triggerTask), for pushes held back by the 10-second limit. */
+  requestCycle?: () => Promise<void>;
   now?: () => number;
 }
 
@@ -92,6 +116,9 @@ export class AutomationEngine {
   private readonly currentTags = new CurrentTagReader();
   private readonly now: () => number;
   private running = false;
+  /** The running cycle's digest reader, shared with the write-back's digestOf. */
+  private cycleDigests?: CycleDigestReader;
+  private heldPushTimer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly options: AutomationEngineOptions) {
     this.now = options.now ?? Date.now;
@@ -135,10 +162,63 @@ export class AutomationEngine {
           durationMs: report.durationMs + more.durationMs,
         };
       }
+      // Pushes that arrived while this cycle ran (their trigger found it
+      // running) are acted on now, not at the next schedule.
+      for (let pass = 0; pass < MAX_PUSH_PASSES; pass++) {
+        if (options.signal?.aborted) break;
+        if (!(await this.pushPlan()).due.length) break;
+        const more = await this.runOnce(options.signal);
+        report = {
+          ...more,
+          checked: report.checked + more.checked,
+          durationMs: report.durationMs + more.durationMs,
+        };
+      }
+      await this.scheduleHeldPushes();
       return report;
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * The digest a tag points at, for the write-back's pinned places: the
+   * running cycle's reading when it made one, so a chosen tag costs one
+   * HEAD per cycle however many steps need it.
+   */
+  async digestOf(
+    image: ImageReference,
+    tag: string,
+    read: () => Promise<string>,
+  ): Promise<string> {
+    if (!this.cycleDigests) return read();
+    return this.cycleDigests.digestOf(image, repositoryOf(image), tag);
+  }
+
+  private async pushPlan() {
+    const facts = this.options.registryFacts?.store;
+    if (!facts) return { due: [] as string[] };
+    return planPushScans(await facts.listPendingPushes(), this.now());
+  }
+
+  /** Pushes held back by the 10-second limit start the cycle again once it has passed. */
+  private async scheduleHeldPushes() {
+    const { requestCycle, logger } = this.options;
+    if (!requestCycle) return;
+    const { retryInMs } = await this.pushPlan();
+    if (retryInMs === undefined) return;
+    if (this.heldPushTimer) clearTimeout(this.heldPushTimer);
+    this.heldPushTimer = setTimeout(() => {
+      this.heldPushTimer = undefined;
+      requestCycle().catch(error =>
+        logger.debug(
+          `Could not start the cycle for held pushes: ${
+            (error as Error).message
+          }`,
+        ),
+      );
+    }, retryInMs + 50);
+    this.heldPushTimer.unref?.();
   }
 
   private async runOnce(signal?: AbortSignal): Promise<CycleReport> {
@@ -151,7 +231,21 @@ export class AutomationEngine {
     const removed = await this.forgetGoneEntities(started - GONE_GRACE_MS);
 
     const due = await store.listDueEntities(started, started);
-    const result = await this.check(due, signal);
+    // A push scans its repository now and checks only the entities using it.
+    const pushes = await this.pushPlan();
+    const facts = this.options.registryFacts?.store;
+    if (facts && pushes.due.length) {
+      const have = new Set(due.map(e => e.entityRef));
+      const refs = (await facts.entityRefsUsing(pushes.due)).filter(
+        ref => !have.has(ref),
+      );
+      if (refs.length)
+        due.push(...(await store.listEntities({ entityRefs: refs })));
+    }
+    const result = await this.check(due, signal, new Set(pushes.due));
+    if (facts && pushes.due.length) {
+      await facts.markPushesScanned(pushes.due, started);
+    }
     const report = {
       entities: discovered.length,
       removed: removed.length,
@@ -244,7 +338,11 @@ export class AutomationEngine {
     return removed;
   }
 
-  private async check(entities: EntityRecord[], signal?: AbortSignal) {
+  private async check(
+    entities: EntityRecord[],
+    signal?: AbortSignal,
+    pushed: ReadonlySet<string> = new Set(),
+  ) {
     const { scanner, store, logger } = this.options;
     const checkedAt = this.now();
     const compiled = compileAll(entities);
@@ -256,7 +354,10 @@ export class AutomationEngine {
           repositories.set(image.repository, image.reference);
       }
     }
-    const scans = await scanner.scan(repositories, signal);
+    const scans = await scanner.scan(repositories, signal, pushed);
+    await this.forgetDigestsOfDeletedTags(scans);
+    const buildTimes = await this.resolveBuildTimes(compiled, scans);
+    this.cycleDigests = this.options.registryFacts?.digestReader();
     // Decisions see every tag this scan first saw as seen "now", not later.
     const decidedAt = this.now();
     const refs = entities.map(e => e.entityRef);
@@ -306,6 +407,12 @@ export class AutomationEngine {
       });
       return flushing;
     };
+    const factsOf = (repository: string, policy: TagPolicy) =>
+      policy.spec.newestBuild
+        ? buildTimes.get(
+            buildTimeKey(repository, policy.spec.newestBuild.platform),
+          )
+        : undefined;
     // One evaluation per repository and policy, shared by every entity using both.
     const evaluations = new Map<string, PolicyEvaluation>();
     const evaluate = (
@@ -316,7 +423,10 @@ export class AutomationEngine {
       const key = `${repository}\u0000${JSON.stringify(policy.spec)}`;
       let evaluation = evaluations.get(key);
       if (!evaluation) {
-        evaluation = policy.evaluate(Object.keys(tags));
+        evaluation = policy.evaluate(
+          Object.keys(tags),
+          factsOf(repository, policy),
+        );
         evaluations.set(key, evaluation);
       }
       return evaluation;
@@ -336,6 +446,7 @@ export class AutomationEngine {
             writeBack: writeBacks.get(entity.entityRef),
             checkedAt: decidedAt,
             evaluate,
+            factsOf,
             signal,
           },
         );
@@ -360,6 +471,12 @@ export class AutomationEngine {
       }
     });
     await flush();
+    await this.cycleDigests
+      ?.save()
+      .catch(error =>
+        logger.warn(`Storing tag digests failed: ${(error as Error).message}`),
+      );
+    this.cycleDigests = undefined;
 
     if (checked < entities.length) {
       logger.warn(
@@ -413,6 +530,7 @@ export class AutomationEngine {
         policy: TagPolicy,
         tags: Record<string, number>,
       ) => PolicyEvaluation;
+      factsOf?: (repository: string, policy: TagPolicy) => TagFacts | undefined;
       signal?: AbortSignal;
     },
   ): Promise<{ images: ImageRecord[]; history: HistoryEvent[] }> {
@@ -454,7 +572,17 @@ export class AutomationEngine {
       previous: context.previous,
       now: context.checkedAt,
       evaluate: context.evaluate,
+      factsOf: context.factsOf,
     });
+    if (git.kind === 'read') {
+      await this.readDigests(
+        entity,
+        compiled,
+        git.current,
+        evaluation,
+        context.checkedAt,
+      );
+    }
     let record = context.writeBack;
     if (this.options.writeBack && base) {
       try {
@@ -480,6 +608,146 @@ export class AutomationEngine {
     }
     for (const image of evaluation.images) applyWriteBack(image, record);
     return { images: evaluation.images, history: evaluation.history };
+  }
+
+  /** Digest pinning: reads the chosen tags' digests this cycle needs and folds them in. */
+  private async readDigests(
+    entity: EntityRecord,
+    compiled: Array<CompiledImage & { reference?: ImageReference }>,
+    current: ReadonlyMap<string, import('./CurrentTagReader').CurrentTag>,
+    evaluation: ReturnType<typeof evaluateEntity>,
+    now: number,
+  ) {
+    const spec = entity.spec;
+    const reader = this.cycleDigests;
+    if (!spec || !reader) return;
+    const readings = new Map<string, DigestReading>();
+    await Promise.all(
+      digestLookupsOf(spec, evaluation, current).map(async lookup => {
+        const reference = compiled.find(
+          c => c.name === lookup.imageName,
+        )?.reference;
+        if (!reference) return;
+        try {
+          readings.set(lookup.imageName, {
+            digest: await reader.digestOf(
+              reference,
+              lookup.repository,
+              lookup.tag,
+            ),
+          });
+        } catch (error) {
+          readings.set(lookup.imageName, {
+            errorKind: `registry-${
+              (error as { kind?: string }).kind ?? 'unexpected'
+            }`,
+            message: (error as Error).message,
+          });
+        }
+      }),
+    );
+    reflectDigests(spec, evaluation, current, readings, now);
+  }
+
+  /** Tag digests are kept only for tags the registry still lists. */
+  private async forgetDigestsOfDeletedTags(
+    scans: Map<
+      string,
+      {
+        scanned: boolean;
+        record: { tags?: Record<string, number>; lastErrorKind?: string };
+      }
+    >,
+  ) {
+    const facts = this.options.registryFacts?.store;
+    if (!facts) return;
+    for (const [repository, outcome] of scans) {
+      if (
+        !outcome.scanned ||
+        outcome.record.lastErrorKind ||
+        !outcome.record.tags
+      )
+        continue;
+      await facts
+        .pruneTagDigests(repository, Object.keys(outcome.record.tags))
+        .catch(error =>
+          this.options.logger.warn(
+            `Forgetting deleted tags of ${repository} failed: ${
+              (error as Error).message
+            }`,
+          ),
+        );
+    }
+  }
+
+  /**
+   * Build times for newestBuild images, per repository and platform, over
+   * the tags each policy's filter allows (read by name alone first).
+   */
+  private async resolveBuildTimes(
+    compiled: Map<
+      string,
+      Array<CompiledImage & { reference?: ImageReference }>
+    >,
+    scans: Map<string, { record: { tags?: Record<string, number> } }>,
+  ): Promise<Map<string, TagFacts>> {
+    const resolver = this.options.registryFacts?.buildTimes;
+    const result = new Map<string, TagFacts>();
+    if (!resolver) return result;
+    const wanted = new Map<
+      string,
+      {
+        reference: ImageReference;
+        repository: string;
+        platform?: string;
+        tags: Record<string, number>;
+      }
+    >();
+    for (const images of compiled.values()) {
+      for (const image of images) {
+        const newest = image.policy?.spec.newestBuild;
+        if (!newest || !image.repository || !image.reference) continue;
+        const listed = scans.get(image.repository)?.record.tags;
+        if (!listed) continue;
+        const key = buildTimeKey(image.repository, newest.platform);
+        const entry = wanted.get(key) ?? {
+          reference: image.reference,
+          repository: image.repository,
+          platform: newest.platform,
+          tags: {},
+        };
+        const byName = createTagPolicy({
+          alphabetical: {},
+          filterTags: image.policy!.spec.filterTags,
+        });
+        for (const tag of byName.evaluate(Object.keys(listed)).candidates) {
+          entry.tags[tag] = listed[tag];
+        }
+        wanted.set(key, entry);
+      }
+    }
+    await Promise.all(
+      [...wanted].map(async ([key, entry]) => {
+        try {
+          result.set(
+            key,
+            await resolver.resolve({
+              image: entry.reference,
+              repository: entry.repository,
+              tags: entry.tags,
+              platform: entry.platform,
+            }),
+          );
+        } catch (error) {
+          this.options.logger.warn(
+            `Reading build times of ${entry.repository} failed: ${
+              (error as Error).message
+            }`,
+          );
+        }
+      }),
+    );
+    return result;
   }
 
   /**
@@ -535,6 +803,10 @@ export class AutomationEngine {
     }
     return (await opened)!;
   }
+}
+
+function buildTimeKey(repository: string, platform: string | undefined) {
+  return `${repository}\u0000${platform ?? 'linux/amd64'}`;
 }
 
 function configError(message: string): Error {

@@ -16,6 +16,9 @@ import {
 } from '@image-automation/plugin-image-automation-node';
 import { readPluginConfig } from '../config/readPluginConfig';
 import { DatabaseImageAutomationStore } from '../database/DatabaseImageAutomationStore';
+import { DatabaseRegistryFactsStore } from '../database/DatabaseRegistryFactsStore';
+import { BuildTimeResolver } from '../scanning/BuildTimeResolver';
+import { CycleDigestReader } from '../scanning/CycleDigestReader';
 import { CatalogDiscovery } from '../discovery/CatalogDiscovery';
 import { ImageAutomationMetrics } from '../metrics';
 import { RepositoryScanner } from '../scanning/RepositoryScanner';
@@ -39,6 +42,8 @@ export async function createAutomationEngine(options: {
   registryOptions?: Omit<RegistryClientOptions, 'registries' | 'providers'>;
   /** Unused since leases carry a token per acquisition; kept for callers. */
   instanceId?: string;
+  /** Starts the scheduled cycle (for pushes held back by the 10-second limit). */
+  requestCycle?: () => Promise<void>;
   now?: () => number;
 }) {
   const { config, logger } = options;
@@ -46,6 +51,11 @@ export async function createAutomationEngine(options: {
   const settings = readPluginConfig(config, logger);
   const store = await DatabaseImageAutomationStore.create({
     database: options.database,
+  });
+  // Its tables come with the migrations the store above has just run.
+  const facts = await DatabaseRegistryFactsStore.create({
+    database: options.database,
+    skipMigrations: true,
   });
   // What the status endpoint answers from; the engine says what it changed.
   const statusReadModel = new EntityStatusReadModel(store, logger, now);
@@ -60,7 +70,7 @@ export async function createAutomationEngine(options: {
     providers,
   });
   const gitHosts = createGitHosts({ config, logger });
-  const engine = new AutomationEngine({
+  const engine: AutomationEngine = new AutomationEngine({
     discovery: new CatalogDiscovery({
       catalog: options.catalog,
       auth: options.auth,
@@ -82,12 +92,30 @@ export async function createAutomationEngine(options: {
       permissions: settings.permissions,
       labels: settings.labels,
       appBaseUrl: config.getOptionalString('app.baseUrl'),
-      digestOf: (image, tag) =>
-        registry.getDigest(parseImageReference(image), tag),
+      digestOf: (image, tag): Promise<string> => {
+        const reference = parseImageReference(image);
+        return engine.digestOf(reference, tag, () =>
+          registry.getDigest(reference, tag),
+        );
+      },
       now,
     }),
     onStatusChanged: async refs => statusReadModel.invalidate(refs),
+    registryFacts: {
+      store: facts,
+      buildTimes: new BuildTimeResolver({ registry, facts, logger, now }),
+      digestReader: () => new CycleDigestReader({ registry, facts, now }),
+    },
+    requestCycle: options.requestCycle,
     now,
   });
-  return { settings, store, registry, engine, metrics, statusReadModel };
+  return {
+    settings,
+    store,
+    facts,
+    registry,
+    engine,
+    metrics,
+    statusReadModel,
+  };
 }

@@ -5,6 +5,7 @@
  */
 import {
   PolicyEvaluation,
+  TagFacts,
   TagPolicy,
   decideImageUpdate,
 } from '@image-automation/plugin-image-automation-common';
@@ -51,6 +52,8 @@ export interface EntityEvaluationInput {
     policy: TagPolicy,
     tags: Record<string, number>,
   ) => PolicyEvaluation;
+  /** Build times of a repository's tags, for policies that order by them. */
+  factsOf?: (repository: string, policy: TagPolicy) => TagFacts | undefined;
 }
 
 export interface EntityEvaluation {
@@ -134,6 +137,7 @@ export function evaluateEntity(input: EntityEvaluationInput): EntityEvaluation {
       policy: image.policy,
       tags: { firstSeen: scan.tags },
       evaluation: input.evaluate?.(image.repository, image.policy, scan.tags),
+      facts: input.factsOf?.(image.repository, image.policy),
       currentTag: here?.tag,
       allowDowngrade: imageSpec.allowDowngrade,
       minimumAgeMs: imageSpec.minimumAgeMs,

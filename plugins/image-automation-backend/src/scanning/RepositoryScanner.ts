@@ -40,6 +40,8 @@ export class RepositoryScanner {
   async scan(
     images: Map<string, ImageReference>,
     signal?: AbortSignal,
+    /** Repositories a registry reported a push for: scanned past the floor. */
+    pushed: ReadonlySet<string> = new Set(),
   ): Promise<Map<string, ScanOutcome>> {
     const { store, now } = this.options;
     const stored = await store.getRepositories([...images.keys()]);
@@ -48,7 +50,11 @@ export class RepositoryScanner {
     await Promise.all(
       [...images].map(async ([key, image]) => {
         const previous = stored.get(key);
-        if (previous && (signal?.aborted || !this.isDue(previous, started))) {
+        if (
+          previous &&
+          (signal?.aborted ||
+            (!pushed.has(key) && !this.isDue(previous, started)))
+        ) {
           outcomes.set(key, { record: previous, scanned: false });
           return;
         }

@@ -32,7 +32,7 @@ export function pullRequestOf(
 }
 
 export function imageStatusOf(
-  image: ImageRecord,
+  image: ImageRecord & { lastPush?: EntityView['images'][number]['lastPush'] },
   lastScanAt: number | undefined,
   writeBack?: WriteBackRecord,
 ): ImageStatus {
@@ -51,6 +51,13 @@ export function imageStatusOf(
     versionsBehind: image.versionsBehind,
     pendingSince: iso(image.pendingSince),
     lastScanAt: iso(lastScanAt),
+    digest: image.digest,
+    lastPushEvent: image.lastPush && {
+      receivedAt: iso(image.lastPush.receivedAt)!,
+      provider: image.lastPush.provider,
+      tag: image.lastPush.tag,
+      pending: image.lastPush.pending,
+    },
     error:
       image.errorKind || image.errorMessage
         ? {

@@ -41,6 +41,8 @@ export interface RouterOptions {
   store: ImageAutomationStore;
   engine: AutomationEngine;
   statusReadModel: EntityStatusReadModel;
+  /** `POST /webhooks/:provider`, when any provider is configured. */
+  webhooks?: express.Router;
   /**
    * Starts the scheduled cycle now ("Check now"): checks and writes happen
    * only inside that task. Undefined when cycles are disabled.
@@ -102,6 +104,8 @@ export async function createRouter(
     options;
   const now = options.now ?? Date.now;
   const router = Router();
+  // Before the JSON parser: webhook signatures are over the raw bytes.
+  if (options.webhooks) router.use('/webhooks', options.webhooks);
   router.use(express.json());
 
   router.get('/health', (_req, res) => {

@@ -33,6 +33,8 @@ export const FULL_FORM_EXAMPLES = {
   container: 'container: api',
   minimumAge: 'minimumAge: 2h',
   allowDowngrade: 'allowDowngrade: true',
+  digestReflectionPolicy: 'digestReflectionPolicy: IfNotPresent',
+  newestBuild: 'policy: { newestBuild: { platform: linux/arm64 } }',
   interval: 'interval: 30m',
   git: 'git: { mode: pull-request, baseBranch: main }',
   mode: 'mode: pull-request',

@@ -12,7 +12,11 @@ import {
 import { describeValue, ProblemList } from './problems';
 import { checkRelativePath } from './relativePath';
 import type { ParsedForm } from './shorthandForm';
-import type { ImageAutomationSpec, PolicySpec } from './types';
+import type {
+  DigestReflectionPolicy,
+  ImageAutomationSpec,
+  PolicySpec,
+} from './types';
 import { SAFE_MODE } from './writeBackMode';
 
 /** Larger config text is refused rather than parsed: nobody writes that much by hand. */
@@ -36,12 +40,19 @@ const IMAGE_KEYS = {
   container: EXAMPLES.container,
   minimumAge: EXAMPLES.minimumAge,
   allowDowngrade: EXAMPLES.allowDowngrade,
+  digestReflectionPolicy: EXAMPLES.digestReflectionPolicy,
 };
 const POLICY_KINDS = {
   semver: EXAMPLES.policy,
   alphabetical: 'policy: { alphabetical: { order: asc } }',
   numerical: 'policy: { numerical: { order: asc } }',
+  newestBuild: EXAMPLES.newestBuild,
 };
+const DIGEST_REFLECTION_POLICIES: readonly DigestReflectionPolicy[] = [
+  'Never',
+  'IfNotPresent',
+  'Always',
+];
 const FILTER_KEYS = {
   pattern: EXAMPLES.filterTags,
   extract: EXAMPLES.filterTags,
@@ -209,6 +220,23 @@ function readImage(
     );
   }
 
+  const digestReflectionPolicy = entry.digestReflectionPolicy;
+  if (
+    digestReflectionPolicy !== undefined &&
+    digestReflectionPolicy !== null &&
+    !DIGEST_REFLECTION_POLICIES.includes(
+      digestReflectionPolicy as DigestReflectionPolicy,
+    )
+  ) {
+    reader.report(
+      join(path, 'digestReflectionPolicy'),
+      `expected Never, IfNotPresent or Always (as in Flux), found ${describeValue(
+        digestReflectionPolicy,
+      )}`,
+      EXAMPLES.digestReflectionPolicy,
+    );
+  }
+
   if (reader.problems.since(before) || !name || !image || !policy || !files)
     return undefined;
   const spec: ImageAutomationSpec = {
@@ -220,6 +248,10 @@ function readImage(
   };
   if (container !== undefined) spec.container = container.trim();
   if (minimumAgeMs !== undefined) spec.minimumAgeMs = minimumAgeMs;
+  if (typeof digestReflectionPolicy === 'string') {
+    spec.digestReflectionPolicy =
+      digestReflectionPolicy as DigestReflectionPolicy;
+  }
   return spec;
 }
 

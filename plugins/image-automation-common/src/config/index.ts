@@ -1,5 +1,6 @@
 export type {
   AutomationSpec,
+  DigestReflectionPolicy,
   EntityLike,
   GitWriteBackSpec,
   ImageAutomationSpec,

@@ -13,6 +13,8 @@ describe('parseShorthandPolicy', () => {
     ['numerical: asc', { numerical: { order: 'asc' } }],
     ['numerical: desc', { numerical: { order: 'desc' } }],
     ['numerical:', { numerical: { order: 'asc' } }],
+    ['newest-build', { newestBuild: {} }],
+    ['newest-build: linux/arm64', { newestBuild: { platform: 'linux/arm64' } }],
   ])('parses %j', (text, spec) => {
     expect(parseShorthandPolicy(text)).toEqual(spec);
   });
@@ -34,6 +36,11 @@ describe('parseShorthandPolicy', () => {
     ['numerical: up', 'unknown numerical order "up"'],
     ['semver: >=1.4 <<2', 'Invalid semver range ">=1.4 <<2"'],
     ['semver: banana', 'Invalid semver range "banana"'],
+    ['newest-build: arm64', '"arm64" is not a platform'],
+    [
+      'newest_build',
+      'unknown policy kind "newest_build" (did you mean "newest-build"?)',
+    ],
   ])('rejects %j: %s', (text, problem) => {
     expect(() => parseShorthandPolicy(text)).toThrow(InvalidPolicyError);
     expect(() => parseShorthandPolicy(text)).toThrow(problem);

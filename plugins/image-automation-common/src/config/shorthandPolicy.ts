@@ -2,17 +2,19 @@ import { createTagPolicy, InvalidPolicyError } from '../policies';
 import { suggestKey } from './suggestKey';
 import type { PolicySpec } from './types';
 
-const KINDS = ['semver', 'alphabetical', 'numerical'] as const;
+const KINDS = ['semver', 'alphabetical', 'numerical', 'newest-build'] as const;
 
 const FORMS =
-  'write "semver: <range>" (e.g. "semver: >=1.4.0 <2.0.0"), "alphabetical: asc|desc" or "numerical: asc|desc"';
+  'write "semver: <range>" (e.g. "semver: >=1.4.0 <2.0.0"), "alphabetical: asc|desc", "numerical: asc|desc" or "newest-build" (optionally "newest-build: linux/arm64")';
 
 /**
  * Parses the shorthand `image-automation/policy` value into Flux's policy
  * shape: `semver: >=1.4.0 <2.0.0` → `{ semver: { range } }`,
  * `alphabetical: desc` → `{ alphabetical: { order: 'desc' } }`,
- * `numerical: asc` → `{ numerical: { order: 'asc' } }`. The order may be
- * left out (`numerical`), which means `asc` as in Flux.
+ * `numerical: asc` → `{ numerical: { order: 'asc' } }`,
+ * `newest-build` → `{ newestBuild: {} }` (Argo CD Image Updater's name;
+ * `newest-build: linux/arm64` names the platform of multi-arch tags). The
+ * order may be left out (`numerical`), which means `asc` as in Flux.
  *
  * The result is checked with the policy engine, so a bad semver range is
  * reported here, with the engine's precise message.
@@ -57,6 +59,8 @@ export function parseShorthandPolicy(value: string): PolicySpec {
       );
     }
     spec = { semver: { range: argument } };
+  } else if (kind === 'newest-build') {
+    spec = { newestBuild: argument ? { platform: argument } : {} };
   } else {
     if (argument !== '' && argument !== 'asc' && argument !== 'desc') {
       fail(

@@ -9,8 +9,20 @@ export interface PolicySpec {
   semver?: { range: string };
   alphabetical?: { order?: 'asc' | 'desc' };
   numerical?: { order?: 'asc' | 'desc' };
+  /** The tag built last; `platform` (`os/arch[/variant]`) for multi-arch tags, default linux/amd64. */
+  newestBuild?: { platform?: string };
   filterTags?: { pattern?: string; extract?: string };
 }
+
+/**
+ * Flux's `digestReflectionPolicy`: when the chosen tag's digest is read
+ * for `:digest` setters and `name:tag@sha256:…` refs. `Never` writes no
+ * digest; `IfNotPresent` reads it when the chosen tag changes and keeps it
+ * while the tag stays; `Always` reads it every cycle, so a tag pushed again
+ * (same tag, new digest) becomes an update.
+ * @public
+ */
+export type DigestReflectionPolicy = 'Never' | 'IfNotPresent' | 'Always';
 
 /** One image an entity keeps up to date. @public */
 export interface ImageAutomationSpec {
@@ -27,6 +39,12 @@ export interface ImageAutomationSpec {
   allowDowngrade: boolean;
   /** Hold a new tag back until it has been seen this long, in milliseconds. */
   minimumAgeMs?: number;
+  /**
+   * As written in the full form. Unset, an image whose files pin a digest
+   * behaves as `IfNotPresent` (Flux defaults to `Never`, which would leave
+   * such pins stale).
+   */
+  digestReflectionPolicy?: DigestReflectionPolicy;
 }
 
 /** How and where updates are written back. @public */

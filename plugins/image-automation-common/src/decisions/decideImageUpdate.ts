@@ -1,4 +1,4 @@
-import type { PolicyEvaluation, TagPolicy } from '../policies';
+import type { PolicyEvaluation, TagFacts, TagPolicy } from '../policies';
 import { compareSemanticVersions, parseSemanticVersion } from '../policies/semver/SemanticVersion';
 
 /** What the registry holds for one image repository. */
@@ -22,6 +22,8 @@ export interface DecisionInput {
    * has it: entities sharing a repository and policy share one evaluation.
    */
   evaluation?: PolicyEvaluation;
+  /** Build times, for policies that order by them (newestBuild). */
+  facts?: TagFacts;
 }
 
 /** The decision for one image; pure, so every safety rule is unit-tested. */
@@ -51,7 +53,7 @@ export interface Decision {
 export function decideImageUpdate(input: DecisionInput): Decision {
   const { policy, tags, currentTag, now } = input;
   const evaluation =
-    input.evaluation ?? policy.evaluate(Object.keys(tags.firstSeen));
+    input.evaluation ?? policy.evaluate(Object.keys(tags.firstSeen), input.facts);
   const candidates = evaluation.candidates;
   if (candidates.length === 0) {
     return {
@@ -74,7 +76,7 @@ export function decideImageUpdate(input: DecisionInput): Decision {
   }
 
   const behind =
-    currentTag === undefined ? undefined : countAbove(policy, candidates, currentTag);
+    currentTag === undefined ? undefined : countAbove(policy, candidates, currentTag, input.facts);
   const decision: Decision = {
     latestTag: matured,
     updateDue: false,
@@ -83,7 +85,7 @@ export function decideImageUpdate(input: DecisionInput): Decision {
   };
   if (currentTag === undefined || currentTag === matured) return decision;
 
-  const order = compareTags(policy, matured, currentTag);
+  const order = compareTags(policy, matured, currentTag, input.facts);
   if (order !== undefined && order <= 0 && !input.allowDowngrade) {
     return {
       ...decision,
@@ -101,10 +103,15 @@ export function decideImageUpdate(input: DecisionInput): Decision {
 }
 
 /** Allowed tags ordered strictly above `current`. */
-function countAbove(policy: TagPolicy, candidates: string[], current: string): number {
+function countAbove(
+  policy: TagPolicy,
+  candidates: string[],
+  current: string,
+  facts?: TagFacts,
+): number {
   const index = candidates.indexOf(current);
   if (index >= 0) return index;
-  return candidates.filter(tag => (compareTags(policy, tag, current) ?? 1) > 0).length;
+  return candidates.filter(tag => (compareTags(policy, tag, current, facts) ?? 1) > 0).length;
 }
 
 /**
@@ -115,8 +122,13 @@ function countAbove(policy: TagPolicy, candidates: string[], current: string): n
  * and outside the range (`2024.01-rc.1` is 2024.1.0-rc.1 in both).
  * @public
  */
-export function compareTags(policy: TagPolicy, a: string, b: string): number | undefined {
-  const byPolicy = policy.compare(a, b);
+export function compareTags(
+  policy: TagPolicy,
+  a: string,
+  b: string,
+  facts?: TagFacts,
+): number | undefined {
+  const byPolicy = policy.compare(a, b, facts);
   if (byPolicy !== undefined || !policy.spec.semver) return byPolicy;
   const va = parseSemanticVersion(a);
   const vb = parseSemanticVersion(b);

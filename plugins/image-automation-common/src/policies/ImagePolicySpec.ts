@@ -3,8 +3,8 @@ export type SortOrder = 'asc' | 'desc';
 
 /**
  * A tag policy in Flux's ImagePolicy shape: exactly one of `semver`,
- * `alphabetical` or `numerical` (Flux's `spec.policy`), with Flux's
- * `spec.filterTags` at the same level.
+ * `alphabetical`, `numerical` or `newestBuild` (Flux's `spec.policy`), with
+ * Flux's `spec.filterTags` at the same level.
  * @public
  */
 export interface ImagePolicySpec {
@@ -13,6 +13,13 @@ export interface ImagePolicySpec {
   alphabetical?: { order?: SortOrder };
   /** `asc` (Flux's default) chooses the highest number, `desc` the lowest. */
   numerical?: { order?: SortOrder };
+  /**
+   * Argo CD Image Updater's `newest-build`: the tag whose image was built
+   * last (the image config's `created`), whatever its name. For multi-arch
+   * tags, the build time of `platform` (`os/arch[/variant]`, default
+   * `linux/amd64`).
+   */
+  newestBuild?: { platform?: string };
   filterTags?: { pattern?: string; extract?: string };
 }
 

@@ -372,7 +372,7 @@ describe('invalid policies', () => {
   it.each([
     [
       {},
-      /no policy kind given; give exactly one of semver, alphabetical or numerical/,
+      /no policy kind given; give exactly one of semver, alphabetical, numerical or newestBuild/,
     ],
     [
       { semver: { range: '1.x' }, numerical: {} },

@@ -3,8 +3,14 @@ import {
   InvalidPolicyError,
   SortOrder,
 } from './ImagePolicySpec';
+import { readNewestBuild } from './newestBuild/readNewestBuild';
 
-const POLICY_KINDS = ['semver', 'alphabetical', 'numerical'] as const;
+const POLICY_KINDS = [
+  'semver',
+  'alphabetical',
+  'numerical',
+  'newestBuild',
+] as const;
 const SPEC_KEYS = [...POLICY_KINDS, 'filterTags'];
 
 const EXAMPLE = '{"semver":{"range":">=1.4.0 <2.0.0"}}';
@@ -85,7 +91,7 @@ export function validatePolicySpec(input: unknown): ImagePolicySpec {
         ? 'no policy kind given'
         : `several policy kinds given (${kinds.join(', ')})`;
     throw new InvalidPolicyError(
-      `Invalid policy: ${problem}; give exactly one of semver, alphabetical or numerical, e.g. ${EXAMPLE}.`,
+      `Invalid policy: ${problem}; give exactly one of semver, alphabetical, numerical or newestBuild, e.g. ${EXAMPLE}.`,
     );
   }
 
@@ -109,6 +115,8 @@ export function validatePolicySpec(input: unknown): ImagePolicySpec {
       );
     }
     spec.semver = { range: semver.range };
+  } else if (kind === 'newestBuild') {
+    spec.newestBuild = readNewestBuild(input.newestBuild, checkKeys);
   } else {
     spec[kind] = { order: readOrder(kind, input[kind]) };
   }

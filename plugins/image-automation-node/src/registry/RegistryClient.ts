@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Config } from '@backstage/config';
 import {
+  DEFAULT_PLATFORM,
+  ImagePlatform,
+  formatPlatform,
+} from '@image-automation/plugin-image-automation-common';
+import {
   RegistryConfigEntry,
   guessRegistryType,
   readRegistriesConfig,
@@ -44,6 +49,28 @@ export interface TagList {
   tags: string[];
   /** Pages fetched (one for registries that return everything at once). */
   pages: number;
+}
+
+/**
+ * What one manifest read tells about a tag: its digest, and when the image
+ * of the asked platform was built.
+ *
+ * @public
+ */
+export interface ImageInspection {
+  /** The tag's manifest digest (of the index, for multi-arch tags). */
+  digest: string;
+  /** The digest of the platform's image manifest, when the tag is an index. */
+  platformDigest?: string;
+  /** When the platform's image was built; undefined with `problem` saying why. */
+  created?: Date;
+  problem?: string;
+}
+
+/** @public */
+export interface InspectOptions {
+  /** Whose build time a multi-arch tag reports. Default linux/amd64. */
+  platform?: ImagePlatform;
 }
 
 /** @public */
@@ -194,19 +221,42 @@ export class RegistryClient {
    * When the image behind a tag was built: the config blob's `created`, or
    * the `org.opencontainers.image.created` annotation when the builder pinned
    * `created` to 1970/1980 for reproducibility. Undefined when neither says.
-   * For an index, the linux/amd64 image (else the first) is asked.
+   * For an index, the image of `options.platform` (default linux/amd64).
    */
   async getCreated(
     image: RegistryImage,
     tag: string,
+    options: InspectOptions = {},
   ): Promise<Date | undefined> {
+    return (await this.inspect(image, tag, options)).created;
+  }
+
+  /**
+   * The digest of a tag and the build time of its image, from one manifest
+   * GET (two for an index) and one config blob GET. `reference` is a tag or
+   * a digest. A tag without a readable build time is not an error: the
+   * inspection says why in `problem`.
+   */
+  async inspect(
+    image: RegistryImage,
+    reference: string,
+    options: InspectOptions = {},
+  ): Promise<ImageInspection> {
     const { registry, repository } = normalise(image);
-    const target = this.target(registry, repository, `${repository}:${tag}`);
-    let manifest = await this.fetchManifest(target, repository, tag);
+    const subject = reference.startsWith('sha256:')
+      ? `${repository}@${reference}`
+      : `${repository}:${reference}`;
+    const target = this.target(registry, repository, subject);
+    let manifest = await this.fetchManifest(target, repository, reference);
+    const inspection: ImageInspection = { digest: manifest.digest };
     const annotated = [readAnnotationDate(manifest.json)];
     if (isIndexMediaType(manifest.mediaType)) {
-      const child = pickPlatform(manifest.json, registry);
+      const platform = options.platform ?? DEFAULT_PLATFORM;
+      const child = pickPlatform(manifest.json, platform);
+      if (typeof child !== 'string')
+        return { ...inspection, problem: child.problem };
       manifest = await this.fetchManifest(target, repository, child);
+      inspection.platformDigest = child;
       annotated.unshift(readAnnotationDate(manifest.json));
     }
     const configDigest = (
@@ -215,7 +265,7 @@ export class RegistryClient {
     if (typeof configDigest !== 'string') {
       throw new RegistryBadResponseError(
         registry,
-        `manifest of ${repository}:${tag} has no config`,
+        `manifest of ${subject} has no config`,
       );
     }
     const blob = await this.request(
@@ -230,8 +280,16 @@ export class RegistryClient {
     const created = parseDate(
       parseJson(blob.body, registry, 'config blob').created,
     );
-    if (created && created.getTime() >= PINNED_CREATED_BEFORE) return created;
-    return annotated.find(d => d !== undefined);
+    if (created && created.getTime() >= PINNED_CREATED_BEFORE)
+      return { ...inspection, created };
+    const fromAnnotation = annotated.find(d => d !== undefined);
+    if (fromAnnotation) return { ...inspection, created: fromAnnotation };
+    return {
+      ...inspection,
+      problem: created
+        ? `the image config's created time is pinned to ${created.toISOString()} (a reproducible build) and no org.opencontainers.image.created annotation says when it was built`
+        : 'the image config has no created time and no org.opencontainers.image.created annotation',
+    };
   }
 
   private async scanTags(
@@ -439,27 +497,41 @@ function readAnnotationDate(json: Record<string, unknown>): Date | undefined {
   return date && date.getTime() >= PINNED_CREATED_BEFORE ? date : undefined;
 }
 
+/** The digest of the index's image for `platform`, or why there is none. */
 function pickPlatform(
   index: Record<string, unknown>,
-  registry: string,
-): string {
+  platform: ImagePlatform,
+): string | { problem: string } {
   const manifests = Array.isArray(index.manifests)
     ? (index.manifests as Array<{
         digest?: unknown;
-        platform?: { os?: string; architecture?: string };
+        platform?: { os?: string; architecture?: string; variant?: string };
       }>)
     : [];
+  // Attestation manifests sit in indexes as platform unknown/unknown.
   const images = manifests.filter(
     m => typeof m.digest === 'string' && m.platform?.os !== 'unknown',
   );
-  const chosen =
-    images.find(
-      m => m.platform?.os === 'linux' && m.platform?.architecture === 'amd64',
-    ) ?? images[0];
-  if (!chosen)
-    throw new RegistryBadResponseError(
-      registry,
-      'image index lists no manifests',
+  const chosen = images.find(
+    m =>
+      m.platform?.os === platform.os &&
+      m.platform?.architecture === platform.architecture &&
+      (platform.variant === undefined ||
+        m.platform?.variant === platform.variant),
+  );
+  if (chosen) return chosen.digest as string;
+  const listed = images
+    .filter(m => m.platform?.os && m.platform?.architecture)
+    .map(m =>
+      formatPlatform({
+        os: m.platform!.os!,
+        architecture: m.platform!.architecture!,
+        variant: m.platform!.variant,
+      }),
     );
-  return chosen.digest as string;
+  return {
+    problem: `the image index has no ${formatPlatform(platform)} image (${
+      listed.length ? `it has ${listed.join(', ')}` : 'it lists no images'
+    }); set the policy's platform to one of those`,
+  };
 }

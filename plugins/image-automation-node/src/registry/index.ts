@@ -1,5 +1,7 @@
 export { RegistryClient } from './RegistryClient';
 export type {
+  ImageInspection,
+  InspectOptions,
   RegistryClientOptions,
   RegistryClientStats,
   RegistryImage,

@@ -16,6 +16,13 @@ export interface CurrentTag {
   problem?: string;
   /** Other places that hold a different tag, in words. */
   disagreement?: string;
+  /**
+   * The digest Git pins for the image (a `:digest` setter or
+   * `name:tag@sha256:…`), when some place pins one; the first found.
+   */
+  digest?: string;
+  /** True when some place pins a digest: the write must keep it current. */
+  pinsDigest?: boolean;
 }
 
 /** What one file holds (as {@link findImages} reports it), or why the engine refuses it. */
@@ -95,7 +102,13 @@ export function findCurrentTags(
     if (strict && refused.length > 0) {
       current.set(image.name, { problem: refused.join('; ') });
     } else if (tagged.length > 0) {
-      current.set(image.name, lowestTag(tagged, policies.get(image.name)));
+      const here = lowestTag(tagged, policies.get(image.name));
+      const digest = places.map(digestOf).find(d => d !== undefined);
+      if (digest !== undefined) {
+        here.digest = digest;
+        here.pinsDigest = true;
+      }
+      current.set(image.name, here);
     } else {
       const absent = image.files.filter(f => missing?.paths.includes(f));
       let cause: string;
@@ -168,6 +181,16 @@ function tagOf(found: FoundImage): string | undefined {
   if (found.field !== 'image') return undefined;
   try {
     return parseImageReference(found.value).tag;
+  } catch {
+    return undefined;
+  }
+}
+
+function digestOf(found: FoundImage): string | undefined {
+  if (found.field === 'digest') return found.value || undefined;
+  if (found.field !== 'image') return undefined;
+  try {
+    return parseImageReference(found.value).digest;
   } catch {
     return undefined;
   }

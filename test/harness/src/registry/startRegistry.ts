@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import {
   buildImage,
   buildIndex,
+  ImageContent,
   ImageOptions,
-  OCI_INDEX,
+  Platform,
   sha256 as sha,
 } from './images';
 import { createSigningKey, signRegistryToken, SigningKey } from './jwt';
@@ -23,11 +24,31 @@ export interface StartRegistryOptions {
   anonymousPull?: (repository: string) => boolean;
   /** Serve this existing storage directory instead of a fresh temp one. */
   storageDir?: string;
+  /** Push notifications (`notifications.endpoints`) to one endpoint. */
+  notifications?: RegistryNotificationsEndpoint;
+}
+
+/** One `notifications.endpoints` entry of the registry's config. */
+export interface RegistryNotificationsEndpoint {
+  url: string;
+  /** Sent with every event, e.g. `{ Authorization: 'Bearer …' }`. */
+  headers?: Record<string, string>;
+  /** Default 1 s: a failing endpoint is retried after this long. */
+  backoff?: string;
+  /** Actions the registry does not send, e.g. `['pull']`. */
+  ignoreActions?: string[];
+  /** Media types not sent, e.g. `['application/octet-stream']` (blob uploads). */
+  ignoreMediaTypes?: string[];
 }
 
 export interface PushOptions extends ImageOptions {
-  /** Push an OCI index over the manifest, as multi-arch builds do. */
+  /** Push an index (OCI) or manifest list (Docker) over the manifest, as multi-arch builds do. */
   index?: boolean;
+  /**
+   * A multi-arch image: one manifest per platform under an index, each with
+   * its own options (its `created`, say) over the shared ones. Implies `index`.
+   */
+  platforms?: Array<Platform & Omit<ImageOptions, 'platform' | 'format'>>;
 }
 
 export interface StartedRegistry {
@@ -105,9 +126,12 @@ export async function startRegistry(
     const configPath = join(workDir, 'config.yml');
     writeFileSync(
       configPath,
-      `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n` +
-        `storage:\n  filesystem:\n    rootdirectory: ${storageDir}\n  delete:\n    enabled: true\n` +
+      [
+        `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n`,
+        `storage:\n  filesystem:\n    rootdirectory: ${storageDir}\n  delete:\n    enabled: true\n`,
         `http:\n  addr: 127.0.0.1:${port}\n  secret: harness-secret\n${authConfig}`,
+        notificationsConfig(options.notifications),
+      ].join(''),
     );
     const started = spawn('docker-registry', ['serve', configPath], {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -191,27 +215,42 @@ export async function startRegistry(
     await expectStatus(res, 201, `put manifest ${repository}:${reference}`);
   };
 
+  const uploadImage = async (repository: string, image: ImageContent) => {
+    await uploadBlob(repository, image.layer, sha(image.layer));
+    await uploadBlob(repository, image.config, sha(image.config));
+  };
+
   const pushTags = async (
     repository: string,
     tags: string[],
     pushOptions: PushOptions = {},
   ) => {
-    const image = buildImage(pushOptions);
-    await uploadBlob(repository, image.layer, sha(image.layer));
-    await uploadBlob(repository, image.config, sha(image.config));
-    let body = image.manifest;
-    let mediaType = image.mediaType;
-    let digest = image.manifestDigest;
-    if (pushOptions.index) {
-      await putManifest(
-        repository,
-        image.manifestDigest,
-        image.manifest,
-        image.mediaType,
-      );
-      const index = buildIndex(image);
+    const { platforms, index: wantsIndex, ...shared } = pushOptions;
+    const images = platforms
+      ? platforms.map(({ os, architecture, variant, ...own }) =>
+          buildImage({
+            ...shared,
+            ...own,
+            platform: { os, architecture, ...(variant ? { variant } : {}) },
+          }),
+        )
+      : [buildImage(shared)];
+    for (const image of images) await uploadImage(repository, image);
+    let body = images[0].manifest;
+    let mediaType = images[0].mediaType;
+    let digest = images[0].manifestDigest;
+    if (wantsIndex || platforms) {
+      for (const image of images) {
+        await putManifest(
+          repository,
+          image.manifestDigest,
+          image.manifest,
+          image.mediaType,
+        );
+      }
+      const index = buildIndex(images, shared.format);
       body = index.index;
-      mediaType = OCI_INDEX;
+      mediaType = index.mediaType;
       digest = index.digest;
     }
     // bounded parallelism: the registry's filesystem driver is the bottleneck
@@ -256,6 +295,41 @@ export async function startRegistry(
       rmSync(workDir, { recursive: true, force: true });
     },
   };
+}
+
+function notificationsConfig(
+  endpoint: RegistryNotificationsEndpoint | undefined,
+): string {
+  if (!endpoint) return '';
+  const lines = [
+    'notifications:',
+    '  endpoints:',
+    '    - name: harness',
+    `      url: ${JSON.stringify(endpoint.url)}`,
+    '      timeout: 2s',
+    '      threshold: 3',
+    `      backoff: ${endpoint.backoff ?? '1s'}`,
+  ];
+  const headers = Object.entries(endpoint.headers ?? {});
+  if (headers.length > 0) {
+    lines.push('      headers:');
+    for (const [name, value] of headers)
+      lines.push(`        ${name}: [${JSON.stringify(value)}]`);
+  }
+  if (endpoint.ignoreActions || endpoint.ignoreMediaTypes) {
+    lines.push('      ignore:');
+    if (endpoint.ignoreMediaTypes) {
+      lines.push('        mediatypes:');
+      for (const type of endpoint.ignoreMediaTypes)
+        lines.push(`          - ${JSON.stringify(type)}`);
+    }
+    if (endpoint.ignoreActions) {
+      lines.push('        actions:');
+      for (const action of endpoint.ignoreActions)
+        lines.push(`          - ${JSON.stringify(action)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 async function expectStatus(

@@ -7,9 +7,10 @@ import {
   createTagPolicy,
 } from '@image-automation/plugin-image-automation-common';
 import { describeFsError } from '../../plan/describeFsError';
+import { readCreatedLines } from './readCreatedLines';
 import { CliVerb } from './types';
 
-const USAGE = 'policy --policy JSON [--tags-file F]';
+const USAGE = 'policy --policy JSON [--tags-file F] [--created-file F]';
 const EXAMPLE =
   '{"semver":{"range":">=1.4.0 <2.0.0"},"filterTags":{"pattern":"^v(?P<v>.*)$","extract":"$v"}}';
 
@@ -21,20 +22,27 @@ export const policyVerb: CliVerb = {
   name: 'policy',
   usage: USAGE,
   summary:
-    'reads tags (one a line, from F or stdin) and prints the tag the policy chooses',
+    'reads tags (one a line, from F or stdin) and prints the tag the policy chooses; ' +
+    '--created-file gives build times for newestBuild (a tag, whitespace, an RFC 3339 time, a line; ' +
+    'its tags are the tags read when there is no --tags-file)',
   exitCodes: '0 chosen, 1 none matches, 2 invalid policy',
   run: async (args, io) => {
     const fail = (message: string) => {
       io.stderr(`image-automation policy: ${message}\n`);
       return 2;
     };
-    let values: { policy?: string; 'tags-file'?: string };
+    let values: {
+      policy?: string;
+      'tags-file'?: string;
+      'created-file'?: string;
+    };
     try {
       ({ values } = parseArgs({
         args,
         options: {
           policy: { type: 'string' },
           'tags-file': { type: 'string' },
+          'created-file': { type: 'string' },
         },
         strict: true,
         allowPositionals: false,
@@ -66,24 +74,51 @@ export const policyVerb: CliVerb = {
       throw error;
     }
 
+    const readArgFile = async (
+      flag: string,
+      file: string,
+    ): Promise<string | { problem: string }> => {
+      try {
+        return await readFile(resolve(io.cwd, file), 'utf8');
+      } catch (error) {
+        return {
+          problem: `cannot read --${flag} ${JSON.stringify(
+            file,
+          )} (${describeFsError(error)})`,
+        };
+      }
+    };
+
+    let created: Record<string, number> | undefined;
+    const createdFile = values['created-file'];
+    if (createdFile !== undefined) {
+      const content = await readArgFile('created-file', createdFile);
+      if (typeof content !== 'string') return fail(content.problem);
+      const read = readCreatedLines(content);
+      if ('problem' in read)
+        return fail(`--created-file ${createdFile}: ${read.problem}`);
+      created = read.created;
+    } else if (policy.spec.newestBuild) {
+      return fail(
+        'newestBuild orders tags by when their image was built: give the build times with --created-file F ' +
+          '(a tag, whitespace, an RFC 3339 time, a line, e.g. "v1.2.0 2024-06-01T10:00:00Z")',
+      );
+    }
+
     let text: string;
     const tagsFile = values['tags-file'];
     if (tagsFile !== undefined) {
-      try {
-        text = await readFile(resolve(io.cwd, tagsFile), 'utf8');
-      } catch (error) {
-        return fail(
-          `cannot read --tags-file ${JSON.stringify(
-            tagsFile,
-          )} (${describeFsError(error)})`,
-        );
-      }
+      const content = await readArgFile('tags-file', tagsFile);
+      if (typeof content !== 'string') return fail(content.problem);
+      text = content;
+    } else if (created) {
+      text = Object.keys(created).join('\n');
     } else {
       text = await io.readStdin();
     }
 
     const tags = readTagLines(text);
-    const evaluation = policy.evaluate(tags);
+    const evaluation = policy.evaluate(tags, created && { created });
     if (evaluation.latest === undefined) {
       const example = evaluation.excluded[0];
       const why = example

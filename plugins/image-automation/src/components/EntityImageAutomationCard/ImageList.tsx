@@ -1,5 +1,8 @@
 import { Link } from '@backstage/core-components';
-import { ImageStatus } from '@image-automation/plugin-image-automation-common';
+import {
+  ImageStatus,
+  shortDigest,
+} from '@image-automation/plugin-image-automation-common';
 import IconButton from '@material-ui/core/IconButton';
 import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
@@ -212,11 +215,28 @@ function ImageDetails(props: {
       </Link>,
     ]);
   }
+  if (image.digest) {
+    items.push([
+      'Digest',
+      <span title={image.digest}>{shortDigest(image.digest)}</span>,
+    ]);
+  }
   if (image.message) items.push(['Note', image.message]);
   items.push([
     'Registry tags listed',
     image.lastScanAt ? <Timestamp iso={image.lastScanAt} /> : 'not yet',
   ]);
+  if (image.lastPushEvent) {
+    const push = image.lastPushEvent;
+    items.push([
+      'Last push event',
+      <>
+        {push.tag ? `${push.tag}, ` : ''}
+        <Timestamp iso={push.receivedAt} />
+        {push.pending ? ' (scan pending)' : ''}
+      </>,
+    ]);
+  }
   return (
     <dl className={classes.details}>
       {items.map(([term, value]) => (
