@@ -168,6 +168,11 @@ describe('the demo portal in Chromium', () => {
     const text = await card.innerText();
     expect(text).toContain(`${sandbox!.registryHost}/demo/web`);
     expect(text).toContain('semver ^1.0.0');
+    // What the README's screenshot shows: the demo's real state, no error.
+    expect(text).toContain('Updates pushed to a branch of their own');
+    expect(text).toContain('1.0.0 → 1.2.1');
+    expect(text).toContain('Update available');
+    expect(text).not.toMatch(/error|need fixing/i);
     updateReadmeScreenshot('entity-card.png');
     expect(await seriousViolations(page, '.image-automation-card')).toEqual([]);
 
