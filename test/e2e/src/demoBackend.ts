@@ -15,13 +15,16 @@ export interface DemoBackend {
 
 /**
  * Starts the demo backend as `yarn start` would, with the repository's
- * app-config.yaml plus an override that moves app and backend to one free
- * port on localhost: the guest sign-in only works from the app's own origin.
+ * app-config.yaml (and the given config files) plus an override that moves
+ * app and backend to one free port on localhost: the guest sign-in only
+ * works from the app's own origin.
  */
 export async function startDemoBackend(options: {
   repoRoot: string;
   port: number;
   timeoutMs: number;
+  /** Loaded after app-config.yaml, before the port override (the demo sandbox's). */
+  configFiles?: string[];
 }): Promise<DemoBackend> {
   const { repoRoot, port, timeoutMs } = options;
   const origin = `http://localhost:${port}`;
@@ -43,7 +46,11 @@ export async function startDemoBackend(options: {
 
   const backend = spawnBackend({
     repoRoot,
-    configFiles: [join(repoRoot, 'app-config.yaml'), override],
+    configFiles: [
+      join(repoRoot, 'app-config.yaml'),
+      ...(options.configFiles ?? []),
+      override,
+    ],
   });
   const stop = () => {
     backend.kill('SIGKILL');
