@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts the real services the tests use, when they are missing:
 # Debian's CNCF distribution registry (docker-registry), htpasswd
-# (apache2-utils), Chromium for the browser test, and the machine's PostgreSQL.
+# (apache2-utils), Chromium for the browser test, OpenSSH's server for the plain
+# Git tests, and the machine's PostgreSQL.
 set -euo pipefail
 
 missing=()
@@ -10,6 +11,7 @@ command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v git >/dev/null 2>&1 || missing+=(git)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""

@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 
 export interface Config {
   /** Image automation: keeps image tags in Git at the newest tag their policy allows. */
@@ -16,6 +17,32 @@ export interface Config {
      * a shorter frequency only re-reads Git and pull requests sooner.
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+
+    /** What the card's timeline shows: scans' outcomes, decisions, writes and errors per entity. */
+    history?: {
+      /**
+       * How long events are kept, e.g. `90d`, `P90D` or `{ days: 90 }`;
+       * older ones are deleted by a task every six hours. An entity's
+       * history goes with the entity when it leaves the catalog.
+       * @default 90 days
+       */
+      retention?: string | HumanDuration;
+    };
+
+    /**
+     * Backstage notifications to an entity's owner (needs the notifications
+     * backend). Each kind is on unless switched off here.
+     */
+    notifications?: {
+      /** Set to false to send none. @default true */
+      enabled?: boolean;
+      /** A pull request opened or updated, or a commit pushed. @default true */
+      writes?: boolean;
+      /** A pull request closed without merging. @default true */
+      declined?: boolean;
+      /** The entity in error for three checks in a row: once per episode, with the fix. @default true */
+      errors?: boolean;
+    };
 
     /**
      * The registries that may be contacted, with their credentials. Public
@@ -95,6 +122,42 @@ export interface Config {
        * `pull-request` (and `observe`) may be used.
        */
       allowPush?: string[];
+
+      /**
+       * Plain Git servers (any host without a GitHub or GitLab integration),
+       * reached with the system `git` over SSH or HTTPS. Repositories on these
+       * hosts support the modes `push` and `push-branch`.
+       */
+      hosts?: Array<{
+        /** `host` or `host:port`, exactly as in the repository URL, e.g. `git.internal:2222`. */
+        host: string;
+        /** For `ssh://` and `git@host:path` repository URLs. */
+        ssh?: {
+          /**
+           * The deploy key: an OpenSSH private key without passphrase, with
+           * write access to the repositories. Written to disk (0600) only
+           * while git runs.
+           * @visibility secret
+           */
+          privateKey: string;
+          /**
+           * The server's known_hosts line(s), checked strictly (required):
+           * `[host]:port ssh-ed25519 AAAA…` for a port other than 22, as
+           * `ssh-keyscan -p PORT host` prints them.
+           */
+          knownHosts: string;
+        };
+        /** For `https://` repository URLs: basic auth with a token. */
+        https?: {
+          /** The user the token belongs to (some servers accept any). */
+          username: string;
+          /**
+           * A token with read and write access to the repositories.
+           * @visibility secret
+           */
+          token: string;
+        };
+      }>;
     };
   };
 }

@@ -24,6 +24,11 @@ backend.add(
   import('@backstage/plugin-permission-backend-module-allow-all-policy'),
 );
 
+// Live updates and notifications: the image automation card reloads when its
+// entity's status changes, and owners hear of written and declined updates.
+backend.add(import('@backstage/plugin-signals-backend'));
+backend.add(import('@backstage/plugin-notifications-backend'));
+
 backend.add(import('@image-automation/plugin-image-automation-backend'));
 
 backend.start();

@@ -4,6 +4,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { imageAutomationPermissions } from '@image-automation/plugin-image-automation-common';
 import {
   RegistryCredentialsProvider,
@@ -11,6 +13,13 @@ import {
 } from '@image-automation/plugin-image-automation-node';
 import { createAutomationEngine } from './engine/createAutomationEngine';
 import { createRouter } from './service/router';
+import { HistoryRetention } from './statusChanges/HistoryRetention';
+import { StatusHistoryRecorder } from './statusChanges/StatusHistoryRecorder';
+import {
+  readNotificationKinds,
+  StatusNotifier,
+} from './statusChanges/StatusNotifier';
+import { StatusSignals } from './statusChanges/StatusSignals';
 
 /** The task id shared by every replica; the scheduler runs it once cluster-wide. */
 export const CYCLE_TASK_ID = 'image-automation-cycle';
@@ -44,6 +53,8 @@ export const imageAutomationPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         metrics: metricsServiceRef,
+        signals: signalsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, scheduler, httpRouter, lifecycle } = deps;
@@ -58,6 +69,23 @@ export const imageAutomationPlugin = createBackendPlugin({
             providers,
           });
         lifecycle.addShutdownHook(() => registry.close());
+
+        // What a status change sets off besides the read model: the derived
+        // history, live updates for the cards showing the entity, and
+        // notifications to its owner.
+        statusReadModel.onChange(new StatusHistoryRecorder(store).onChange);
+        statusReadModel.onChange(new StatusSignals(deps.signals).onChange);
+        statusReadModel.onChange(
+          new StatusNotifier({
+            store,
+            notifications: deps.notifications,
+            kinds: readNotificationKinds(config),
+            logger,
+          }).onChange,
+        );
+        await HistoryRetention.fromConfig(config, { store, logger }).schedule(
+          scheduler,
+        );
 
         deps.permissionsRegistry.addPermissions(imageAutomationPermissions);
         httpRouter.use(

@@ -108,6 +108,8 @@ export interface EntityImageAutomation {
 /** One row of `GET /overview`. @public */
 export interface OverviewEntry {
   entityRef: string;
+  /** How updates are written back. */
+  mode: WriteBackMode;
   title?: string;
   owner?: string;
   system?: string;
@@ -125,10 +127,105 @@ export interface OverviewEntry {
   lastCheckedAt?: string;
 }
 
-/** `GET /overview?owner=…&state=…&offset=…&limit=…`. @public */
+/**
+ * `GET /overview?owner=…&state=…&registry=…&q=…&sort=…&order=…&offset=…&limit=…`:
+ * one page of the entities the caller may read that match every filter.
+ * @public
+ */
 export interface OverviewResponse {
   items: OverviewEntry[];
+  /** How many entities match, over every page. */
   totalItems: number;
   offset: number;
   limit: number;
+  /** Totals over every matching entity, for the summary chart. */
+  summary: {
+    imagesByState: Array<{ state: ImageState; count: number }>;
+    entitiesByPendingAge: Array<{ label: string; count: number }>;
+  };
+  /** Registry hosts of the matching entities, whatever the registry filter: the registry picker's choices. */
+  registries: string[];
+}
+
+/**
+ * What `POST /entities/:kind/:namespace/:name/refresh` answered: the fresh
+ * result when the backend checked at once, or only that the check was
+ * requested and runs in the scheduled task.
+ * @public
+ */
+export type RefreshOutcome =
+  | { kind: 'checked'; result: EntityImageAutomation }
+  | { kind: 'requested' };
+
+/**
+ * What happened to an entity, newest first (`GET …/history`).
+ * - `update-available`: a newer allowed tag was found
+ * - `pr-opened`, `pr-updated`, `pr-closed`: the pull request carrying updates
+ * - `pushed`: a commit written straight to the base branch
+ * - `branch-updated`: the entity's own branch moved to a new commit (push-branch mode)
+ * - `merged`: the pull request was merged
+ * - `branch-edited`: someone else changed the plugin's branch
+ * - `declined`: the pull request was closed without merging
+ * - `error`, `recovered`: an image went into error, or out of it
+ * - `state-changed`: any other change of an image's state after a check
+ * @public
+ */
+export type HistoryEventKind =
+  | 'update-available'
+  | 'pr-opened'
+  | 'pr-updated'
+  | 'pr-closed'
+  | 'pushed'
+  | 'branch-updated'
+  | 'branch-edited'
+  | 'declined'
+  | 'merged'
+  | 'error'
+  | 'recovered'
+  | 'state-changed';
+
+/** One line of an entity's history. @public */
+export interface HistoryEntry {
+  /** Stable id, for list keys. */
+  id: string;
+  event: HistoryEventKind;
+  /** When it happened (ISO 8601). */
+  at: string;
+  imageName?: string;
+  fromTag?: string;
+  toTag?: string;
+  prNumber?: number;
+  commitSha?: string;
+  /** In plain words: the error and its fix, the new state, the PR link… */
+  detail?: string;
+}
+
+/** `GET /entities/:kind/:namespace/:name/history?offset=…&limit=…`. @public */
+export interface HistoryResponse {
+  items: HistoryEntry[];
+  totalItems: number;
+  offset: number;
+  limit: number;
+}
+
+/** What `GET /overview?sort=…` orders by. @public */
+export const OVERVIEW_SORT_FIELDS = [
+  'entity',
+  'owner',
+  'behind',
+  'pending',
+  'errors',
+  'checked',
+] as const;
+
+/** @public */
+export type OverviewSortField = (typeof OVERVIEW_SORT_FIELDS)[number];
+
+/**
+ * The Backstage signals channel on which the backend says that an entity's
+ * status changed; the message is `{ entityRef }` and nothing else.
+ * @public
+ */
+export function imageAutomationStatusChannel(entityRef: string): string {
+  return `image-automation:${entityRef}`;
 }

@@ -12,3 +12,4 @@ export * from './policies';
 export * from './config';
 export * from './decisions';
 export * from './repositories';
+export * from './overview';

@@ -6,7 +6,7 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { hasImageAutomationAnnotations } from '@image-automation/plugin-image-automation-common';
+import { hasAutomationAnnotations } from '@image-automation/plugin-image-automation-common';
 import UpdateIcon from '@material-ui/icons/Update';
 import { ImageAutomationClient, imageAutomationApiRef } from './api';
 import { rootRouteRef } from './routes';
@@ -21,11 +21,11 @@ export const imageAutomationApi = ApiBlueprint.make({
     }),
 });
 
-/** The entity card, shown only on entities with image automation annotations. @alpha */
+/** The entity card, on entities with any image-automation/ annotation (a misspelt one too, to report it). @alpha */
 export const imageAutomationEntityCard = EntityCardBlueprint.make({
   name: 'image-automation',
   params: {
-    filter: hasImageAutomationAnnotations,
+    filter: hasAutomationAnnotations,
     loader: () =>
       import('./components/EntityImageAutomationCard').then(m => (
         <m.EntityImageAutomationCard />
@@ -59,6 +59,10 @@ export default createFrontendPlugin({
   pluginId: 'image-automation',
   title: 'Image automation',
   icon: <UpdateIcon fontSize="inherit" />,
-  extensions: [imageAutomationApi, imageAutomationEntityCard, imageAutomationPage],
+  extensions: [
+    imageAutomationApi,
+    imageAutomationEntityCard,
+    imageAutomationPage,
+  ],
   routes: { root: rootRouteRef },
 });

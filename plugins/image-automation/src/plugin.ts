@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { hasImageAutomationAnnotations } from '@image-automation/plugin-image-automation-common';
+import { hasAutomationAnnotations } from '@image-automation/plugin-image-automation-common';
 import { ImageAutomationClient, imageAutomationApiRef } from './api';
 import { rootRouteRef } from './routes';
 
@@ -49,7 +49,7 @@ export const ImageAutomationPage = imageAutomationPlugin.provide(
   }),
 );
 
-/** For `EntitySwitch`: true when the entity asks for image automation. @public */
+/** For `EntitySwitch`: true when the entity has any image-automation/ annotation, a misspelt one too, so the card can report it. @public */
 export function isImageAutomationAvailable(entity: Entity): boolean {
-  return hasImageAutomationAnnotations(entity);
+  return hasAutomationAnnotations(entity);
 }

@@ -4,8 +4,9 @@
  * Chromium, and checks the image automation card and overview page. The
  * screenshots land in test/e2e/artifacts/; the card's also in the README.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { AxeResults } from 'axe-core';
 import { Browser, chromium, Page } from 'playwright-core';
 import { ensureAppBuild } from './appBuild';
 import { DemoBackend, startDemoBackend } from './demoBackend';
@@ -16,11 +17,47 @@ const artifacts = resolve(__dirname, '../artifacts');
 const CHROMIUM = '/usr/bin/chromium';
 /** Every wait on the page; the 2-core machine renders slowly under load. */
 const UI_TIMEOUT = 60_000;
+/** Viewport widths at which the entity page gives the card its md=6 slot narrow, and wide. */
+const NARROW_VIEWPORT = { width: 1400, height: 1000 };
+const WIDE_VIEWPORT = { width: 2200, height: 1000 };
+
+/**
+ * The accessibility violations axe rates serious or critical inside
+ * `selector`. axe-core runs in the page, evaluated from its own file: its
+ * Node entry point expects a DOM and cannot load under Jest, and the app's
+ * Content Security Policy rightly refuses an injected script tag.
+ */
+async function seriousViolations(page: Page, selector: string) {
+  await page.evaluate(
+    readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'),
+  );
+  const results: AxeResults = await page.evaluate(
+    scope => (window as any).axe.run(scope),
+    selector,
+  );
+  return results.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      v =>
+        `${v.id}: ${v.help} (${v.nodes
+          .map(n => `${n.html.slice(0, 160)}: ${n.failureSummary}`)
+          .join('; ')})`,
+    );
+}
+
+/** Copies a screenshot over the README's when someone asks for it. */
+function updateReadmeScreenshot(name: string) {
+  if (process.env.UPDATE_README_SCREENSHOT) {
+    copyFileSync(join(artifacts, name), join(repoRoot, 'docs/images', name));
+  }
+}
 
 describe('the demo portal in Chromium', () => {
   let backend: DemoBackend | undefined;
   let browser: Browser | undefined;
   let page: Page;
+  /** Everything the app logged as an error, or threw, while the tests ran. */
+  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
@@ -32,7 +69,9 @@ describe('the demo portal in Chromium', () => {
     });
     // Figures for the test log: the app build and backend start dominate.
     process.stdout.write(
-      `e2e: app build ${buildMs ? `${(buildMs / 1000).toFixed(1)} s` : 'reused'}, backend start ${(backend.startupMs / 1000).toFixed(1)} s\n`,
+      `e2e: app build ${
+        buildMs ? `${(buildMs / 1000).toFixed(1)} s` : 'reused'
+      }, backend start ${(backend.startupMs / 1000).toFixed(1)} s\n`,
     );
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -43,8 +82,14 @@ describe('the demo portal in Chromium', () => {
         '--disable-background-networking',
       ],
     });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page = await browser.newPage({ viewport: NARROW_VIEWPORT });
     page.setDefaultTimeout(UI_TIMEOUT);
+    page.on('console', message => {
+      if (message.type() === 'error') {
+        consoleErrors.push(`${message.text()} (${message.location().url})`);
+      }
+    });
+    page.on('pageerror', error => consoleErrors.push(error.message));
   }, 600_000);
 
   afterAll(async () => {
@@ -61,7 +106,22 @@ describe('the demo portal in Chromium', () => {
   }, 120_000);
 
   it('shows the card on an annotated entity and checks now', async () => {
-    await page.goto(`${backend!.origin}/catalog/default/component/web-frontend`);
+    // The overview lists the entity once the first cycle has checked it;
+    // before that the card would show its waiting state.
+    const checked = page
+      .getByRole('table', { name: 'Automated entities' })
+      .getByRole('link', { name: 'web-frontend' });
+    for (let attempt = 0; attempt < 45; attempt++) {
+      await page.goto(`${backend!.origin}/image-automation?owner=all`);
+      await page.getByRole('table', { name: 'Automated entities' }).waitFor();
+      await page.waitForLoadState('networkidle');
+      if (await checked.count()) break;
+      await page.waitForTimeout(2000);
+    }
+    await checked.waitFor();
+    await page.goto(
+      `${backend!.origin}/catalog/default/component/web-frontend`,
+    );
     const card = page.locator('.MuiCard-root', {
       has: page.getByText('Image automation', { exact: true }),
     });
@@ -72,32 +132,58 @@ describe('the demo portal in Chromium', () => {
     const refreshed = page.waitForResponse(
       response =>
         response.request().method() === 'POST' &&
-        response.url().endsWith(
-          '/api/image-automation/entities/component/default/web-frontend/refresh',
-        ),
+        response
+          .url()
+          .endsWith(
+            '/api/image-automation/entities/component/default/web-frontend/refresh',
+          ),
     );
     await checkNow.click();
     const refresh = await refreshed;
+    // The outcome, in the alert the app shows.
+    const outcome = page
+      .getByText(/^(Checked|Check of) component:default\/web-frontend/)
+      .first();
+    await outcome.waitFor();
+    // The alert is transient: the screenshots show the card without it.
+    await outcome.waitFor({ state: 'hidden', timeout: 30_000 });
     await card.getByRole('button', { name: 'Check now' }).waitFor();
-    await card.screenshot({ path: join(artifacts, 'entity-card.png') });
-
     expect(refresh.status()).toBe(200);
+
+    // At md=6 one row per image, details on expand.
+    await card
+      .getByRole('button', { name: /^Details of / })
+      .first()
+      .click();
+    await card.screenshot({ path: join(artifacts, 'entity-card.png') });
     // The whole card text on failure says what the backend answered instead.
     const text = await card.innerText();
     expect(text).toContain('docker.io/library/nginx');
     expect(text).toContain('semver >=1.25.0 <2.0.0');
-    // The README's screenshot changes only when someone asks for it.
-    if (process.env.UPDATE_README_SCREENSHOT) {
-      copyFileSync(
-        join(artifacts, 'entity-card.png'),
-        join(repoRoot, 'docs/images/entity-card.png'),
-      );
-    }
+    updateReadmeScreenshot('entity-card.png');
+    expect(await seriousViolations(page, '.image-automation-card')).toEqual([]);
+
+    // Wide: a column per detail.
+    await page.setViewportSize(WIDE_VIEWPORT);
+    await card.getByRole('columnheader', { name: 'Latest allowed' }).waitFor();
+    await card.screenshot({ path: join(artifacts, 'entity-card-wide.png') });
+    updateReadmeScreenshot('entity-card-wide.png');
+    await page.setViewportSize(NARROW_VIEWPORT);
+
+    // The timeline opens under the images.
+    await card.getByRole('button', { name: 'Show history' }).click();
+    await card
+      .getByRole('list', { name: 'History' })
+      .or(card.getByText(/Nothing has happened yet/))
+      .waitFor();
+    expect(await seriousViolations(page, '.image-automation-card')).toEqual([]);
   }, 180_000);
 
   it('shows no card on an entity without annotations', async () => {
     await page.goto(`${backend!.origin}/catalog/default/component/docs-site`);
-    await page.getByText('A component without image automation annotations').waitFor();
+    await page
+      .getByText('A component without image automation annotations')
+      .waitFor();
     const card = page.locator('.MuiCard-root', {
       has: page.getByText('Image automation', { exact: true }),
     });
@@ -112,10 +198,30 @@ describe('the demo portal in Chromium', () => {
       .getByText(/How far behind|Error: /)
       .first()
       .waitFor();
-    expect(await page.getByLabel('State', { exact: true }).inputValue()).toBe('');
+    expect(await page.getByLabel('State', { exact: true }).inputValue()).toBe(
+      '',
+    );
     await page.screenshot({
       path: join(artifacts, 'overview.png'),
       fullPage: true,
     });
+    updateReadmeScreenshot('overview.png');
+    expect(await seriousViolations(page, '.image-automation-overview')).toEqual(
+      [],
+    );
   }, 120_000);
+
+  it('keeps the filters in the URL, so a view can be shared', async () => {
+    await page.getByLabel('Owner').selectOption('all');
+    await page.waitForURL(/\?owner=all$/);
+    await page.goto(
+      `${backend!.origin}/image-automation?owner=all&sort=behind&order=desc`,
+    );
+    await page.getByRole('table', { name: 'Automated entities' }).waitFor();
+    expect(await page.getByLabel('Owner').inputValue()).toBe('all');
+  }, 120_000);
+
+  it('logged no error in the browser console', () => {
+    expect(consoleErrors).toEqual([]);
+  });
 });

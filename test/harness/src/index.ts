@@ -5,3 +5,5 @@
  */
 export * from './registry';
 export * from './github';
+export * from './gitlab';
+export * from './gitserver';

@@ -126,35 +126,44 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('reads an entity view: the entity, its write-back and its images with scan times', async () => {
-    const store = await createStore(databaseId);
-    const ref = 'component:default/a';
-    await store.saveDiscoveredEntities([discovered(ref, 1)]);
-    expect((await store.getEntityView(ref))?.writeBack).toBeUndefined();
-    await store.replaceImages([ref], [image(ref, 'api', '1.1.0')]);
-    await store.saveRepositories([
-      { repository: 'ghcr.io/acme/api', tags: { '1.1.0': 5 }, lastScanAt: 42, consecutiveFailures: 0 },
-    ]);
-    await store.saveWriteBack({
-      entityRef: ref,
-      gitRepository: 'https://github.com/acme/deploy',
-      branch: 'image-automation/a',
-      prNumber: 7,
-      prUrl: 'https://github.com/acme/deploy/pull/7',
-      prState: 'open',
-      targetTags: { api: '1.1.0' },
-      updatedAt: 3,
+      const store = await createStore(databaseId);
+      const ref = 'component:default/a';
+      await store.saveDiscoveredEntities([discovered(ref, 1)]);
+      expect((await store.getEntityView(ref))?.writeBack).toBeUndefined();
+      await store.replaceImages([ref], [image(ref, 'api', '1.1.0')]);
+      await store.saveRepositories([
+        {
+          repository: 'ghcr.io/acme/api',
+          tags: { '1.1.0': 5 },
+          lastScanAt: 42,
+          consecutiveFailures: 0,
+        },
+      ]);
+      await store.saveWriteBack({
+        entityRef: ref,
+        gitRepository: 'https://github.com/acme/deploy',
+        branch: 'image-automation/a',
+        prNumber: 7,
+        prUrl: 'https://github.com/acme/deploy/pull/7',
+        prState: 'open',
+        targetTags: { api: '1.1.0' },
+        updatedAt: 3,
+      });
+
+      const view = await store.getEntityView(ref);
+
+      expect(view?.entity).toEqual(await store.getEntity(ref));
+      expect(view?.images).toEqual([
+        { ...image(ref, 'api', '1.1.0'), lastScanAt: 42 },
+      ]);
+      expect(view?.writeBack).toEqual(await store.getWriteBack(ref));
+      expect(
+        await store.getEntityView('component:default/none'),
+      ).toBeUndefined();
+      expect(await store.listEntityViews()).toEqual([view]);
     });
 
-    const view = await store.getEntityView(ref);
-
-    expect(view?.entity).toEqual(await store.getEntity(ref));
-    expect(view?.images).toEqual([{ ...image(ref, 'api', '1.1.0'), lastScanAt: 42 }]);
-    expect(view?.writeBack).toEqual(await store.getWriteBack(ref));
-    expect(await store.getEntityView('component:default/none')).toBeUndefined();
-    expect(await store.listEntityViews()).toEqual([view]);
-  });
-
-  it('stores repositories with first-seen times per tag', async () => {
+    it('stores repositories with first-seen times per tag', async () => {
       const store = await createStore(databaseId);
       await store.saveRepositories([
         {
@@ -279,6 +288,100 @@ describe.each(databases.eachSupportedId())(
         toTag: '1.1.0',
         imageName: 'api',
       });
+    });
+
+    it('pages history newest first, with the total', async () => {
+      const store = await createStore(databaseId);
+      await store.appendHistory(
+        Array.from({ length: 7 }, (_, i) => ({
+          entityRef: 'component:default/a',
+          event: 'update-available' as const,
+          toTag: `1.${i}.0`,
+          createdAt: i,
+        })),
+      );
+      await store.appendHistory([
+        { entityRef: 'component:default/b', event: 'pushed', createdAt: 9 },
+      ]);
+      const first = await store.pageHistory('component:default/a', {
+        offset: 0,
+        limit: 3,
+      });
+      expect(first.totalItems).toBe(7);
+      expect(first.items.map(e => e.toTag)).toEqual([
+        '1.6.0',
+        '1.5.0',
+        '1.4.0',
+      ]);
+      const last = await store.pageHistory('component:default/a', {
+        offset: 6,
+        limit: 3,
+      });
+      expect(last.items.map(e => e.toTag)).toEqual(['1.0.0']);
+      expect(new Set([...first.items, ...last.items].map(e => e.id)).size).toBe(
+        4,
+      );
+    });
+
+    it('deletes history older than the retention, and only that', async () => {
+      const store = await createStore(databaseId);
+      await store.appendHistory([
+        { entityRef: 'component:default/a', event: 'pushed', createdAt: 100 },
+        {
+          entityRef: 'component:default/a',
+          event: 'pr-opened',
+          createdAt: 200,
+        },
+        { entityRef: 'component:default/b', event: 'pushed', createdAt: 150 },
+      ]);
+      expect(await store.deleteHistoryBefore(160)).toBe(2);
+      expect(
+        (await store.listHistory('component:default/a')).map(e => e.event),
+      ).toEqual(['pr-opened']);
+      expect(await store.listHistory('component:default/b')).toEqual([]);
+    });
+
+    it('deletes the history of an entity that left, and the repositories no entity uses any more', async () => {
+      const store = await createStore(databaseId);
+      await store.saveDiscoveredEntities([
+        discovered('component:default/gone', 1),
+        discovered('component:default/stays', 5),
+      ]);
+      await store.replaceImages(
+        ['component:default/gone', 'component:default/stays'],
+        [
+          {
+            ...image('component:default/gone', 'old', '1.1.0'),
+            repository: 'ghcr.io/acme/old',
+          },
+          image('component:default/gone', 'api', '1.1.0'),
+          image('component:default/stays', 'api', '1.1.0'),
+        ],
+      );
+      await store.saveRepositories(
+        ['ghcr.io/acme/old', 'ghcr.io/acme/api'].map(repository => ({
+          repository,
+          tags: { '1.1.0': 1 },
+          consecutiveFailures: 0,
+        })),
+      );
+      await store.appendHistory([
+        { entityRef: 'component:default/gone', event: 'pushed', createdAt: 1 },
+        { entityRef: 'component:default/stays', event: 'pushed', createdAt: 1 },
+      ]);
+
+      expect(await store.removeEntitiesNotSeenSince(5)).toEqual([
+        'component:default/gone',
+      ]);
+      expect(await store.listHistory('component:default/gone')).toEqual([]);
+      expect(await store.listHistory('component:default/stays')).toHaveLength(
+        1,
+      );
+      const repositories = await store.getRepositories([
+        'ghcr.io/acme/old',
+        'ghcr.io/acme/api',
+      ]);
+      expect([...repositories.keys()]).toEqual(['ghcr.io/acme/api']);
     });
   },
 );

@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import type { HistoryEventKind } from '@image-automation/plugin-image-automation-common';
 import { randomBytes } from 'node:crypto';
 import {
   EntityDiscovery,
@@ -129,9 +130,13 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       await this.db.transaction(async tx => {
         await tx('ia_images').whereIn('entity_ref', batch).delete();
         await tx('ia_write_backs').whereIn('entity_ref', batch).delete();
+        await tx('ia_history').whereIn('entity_ref', batch).delete();
+        await tx('ia_notifications_sent').whereIn('entity_ref', batch).delete();
+        await tx('ia_error_streaks').whereIn('entity_ref', batch).delete();
         await tx('ia_entities').whereIn('entity_ref', batch).delete();
       });
     }
+    if (gone.length) await this.deleteUnusedRepositories();
     return gone;
   }
 
@@ -228,29 +233,45 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     return {
       entity: toEntity(rows[0]),
       images: rows
-        .filter(row => row.img_entity_ref !== null && row.img_entity_ref !== undefined)
+        .filter(
+          row =>
+            row.img_entity_ref !== null && row.img_entity_ref !== undefined,
+        )
         .map(row => ({
           ...toImage(prefixed(row, 'img_', IMAGE_COLUMNS)),
           lastScanAt: num(row.img_last_scan_at),
         }))
         .sort((a, b) => (a.imageName < b.imageName ? -1 : 1)),
-      writeBack: writeBackRow.entity_ref ? toWriteBack(writeBackRow) : undefined,
+      writeBack: writeBackRow.entity_ref
+        ? toWriteBack(writeBackRow)
+        : undefined,
     };
   }
 
-  async listEntityViews(): Promise<EntityView[]> {
-    const [entities, imageRows, writeBacks] = await Promise.all([
-      this.listEntities(),
-      this.db('ia_images as i')
-        .leftJoin('ia_repositories as r', 'r.repository', 'i.repository')
-        .select('i.*', 'r.last_scan_at as repository_last_scan_at')
-        .orderBy(['i.entity_ref', 'i.image_name']),
-      this.listWriteBacks(),
+  async listEntityViews(filter?: {
+    entityRefs?: string[];
+  }): Promise<EntityView[]> {
+    const refs = filter?.entityRefs;
+    const imageRows = async () => {
+      if (!refs) return this.imageRowsWithScans();
+      const rows: Row[] = [];
+      for (const batch of chunks(refs, 500)) {
+        rows.push(...(await this.imageRowsWithScans(batch)));
+      }
+      return rows;
+    };
+    const [entities, rows, writeBacks] = await Promise.all([
+      this.listEntities(filter),
+      imageRows(),
+      this.listWriteBacks(filter),
     ]);
     const images = new Map<string, EntityView['images']>();
-    for (const row of imageRows) {
+    for (const row of rows) {
       const list = images.get(row.entity_ref) ?? [];
-      list.push({ ...toImage(row), lastScanAt: num(row.repository_last_scan_at) });
+      list.push({
+        ...toImage(row),
+        lastScanAt: num(row.repository_last_scan_at),
+      });
       images.set(row.entity_ref, list);
     }
     const writeBackOf = new Map(writeBacks.map(w => [w.entityRef, w]));
@@ -259,6 +280,14 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       images: images.get(entity.entityRef) ?? [],
       writeBack: writeBackOf.get(entity.entityRef),
     }));
+  }
+
+  private imageRowsWithScans(entityRefs?: string[]): Promise<Row[]> {
+    const query = this.db('ia_images as i')
+      .leftJoin('ia_repositories as r', 'r.repository', 'i.repository')
+      .select('i.*', 'r.last_scan_at as repository_last_scan_at')
+      .orderBy(['i.entity_ref', 'i.image_name']);
+    return entityRefs ? query.whereIn('i.entity_ref', entityRefs) : query;
   }
 
   async replaceImages(
@@ -420,21 +449,110 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
   }
 
   async listHistory(entityRef: string, limit = 100): Promise<HistoryEvent[]> {
-    const rows = await this.db('ia_history')
-      .where({ entity_ref: entityRef })
-      .orderBy('id', 'desc')
-      .limit(limit);
-    return rows.map(row => ({
-      entityRef: row.entity_ref,
-      imageName: str(row.image_name),
-      event: row.event,
-      fromTag: str(row.from_tag),
-      toTag: str(row.to_tag),
-      prNumber: num(row.pr_number),
-      commitSha: str(row.commit_sha),
-      detail: str(row.detail),
-      createdAt: Number(row.created_at),
-    }));
+    return (await this.pageHistory(entityRef, { offset: 0, limit })).items.map(
+      ({ id: _id, ...event }) => event,
+    );
+  }
+
+  async pageHistory(
+    entityRef: string,
+    page: { offset: number; limit: number },
+  ): Promise<{
+    items: Array<HistoryEvent & { id: string }>;
+    totalItems: number;
+  }> {
+    const [rows, [{ count }]] = await Promise.all([
+      this.db('ia_history')
+        .where({ entity_ref: entityRef })
+        // Insertion order: events are appended as they happen.
+        .orderBy('id', 'desc')
+        .offset(page.offset)
+        .limit(page.limit),
+      this.db('ia_history')
+        .where({ entity_ref: entityRef })
+        .count({ count: '*' }),
+    ]);
+    return { items: rows.map(toHistoryEvent), totalItems: Number(count) };
+  }
+
+  async latestHistoryEvents(
+    entityRefs: string[],
+    kinds: HistoryEventKind[],
+  ): Promise<Array<HistoryEvent & { id: string }>> {
+    const latest = new Map<string, HistoryEvent & { id: string }>();
+    for (const batch of chunks(entityRefs, 500)) {
+      const newest = this.db('ia_history')
+        .whereIn('entity_ref', batch)
+        .whereIn('event', kinds)
+        .groupBy('entity_ref', 'image_name', 'event')
+        .max({ id: 'id' });
+      const rows = await this.db('ia_history').whereIn('id', newest);
+      for (const row of rows) {
+        const event = toHistoryEvent(row);
+        latest.set(
+          `${event.entityRef}\u0000${event.imageName ?? ''}\u0000${
+            event.event
+          }`,
+          event,
+        );
+      }
+    }
+    return [...latest.values()];
+  }
+
+  async claimNotification(
+    entityRef: string,
+    kind: string,
+    key: string,
+    at: number,
+  ): Promise<boolean> {
+    const inserted = await this.db('ia_notifications_sent')
+      .insert({ entity_ref: entityRef, kind, event_key: key, sent_at: at })
+      .onConflict(['entity_ref', 'kind', 'event_key'])
+      .ignore()
+      .returning('entity_ref');
+    return Array.isArray(inserted) && inserted.length > 0;
+  }
+
+  async countErrorStreak(
+    entityRef: string,
+    inError: boolean,
+    checkedAt: number,
+  ): Promise<{ cycles: number; startedAt?: number }> {
+    return this.db.transaction(async tx => {
+      const row = await tx('ia_error_streaks')
+        .where({ entity_ref: entityRef })
+        .first();
+      if (row && Number(row.last_checked_at) >= checkedAt) {
+        return { cycles: Number(row.cycles), startedAt: num(row.started_at) };
+      }
+      const cycles = inError ? Number(row?.cycles ?? 0) + 1 : 0;
+      // A streak begins at its first failing check and ends with a good one.
+      let startedAt: number | undefined;
+      if (cycles === 1) startedAt = checkedAt;
+      else if (cycles > 1) startedAt = num(row?.started_at);
+      await tx('ia_error_streaks')
+        .insert({
+          entity_ref: entityRef,
+          cycles,
+          started_at: startedAt ?? null,
+          last_checked_at: checkedAt,
+        })
+        .onConflict('entity_ref')
+        .merge();
+      return { cycles, startedAt };
+    });
+  }
+
+  async deleteUnusedRepositories(): Promise<number> {
+    // Tags first seen in a repository nobody uses any more mean nothing.
+    return this.db('ia_repositories')
+      .whereNotIn('repository', this.db('ia_images').distinct('repository'))
+      .delete();
+  }
+
+  async deleteHistoryBefore(before: number): Promise<number> {
+    return this.db('ia_history').where('created_at', '<', before).delete();
   }
 
   /** All rows, or the rows whose key is in `keys`, in batches. */
@@ -453,6 +571,21 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     }
     return rows;
   }
+}
+
+function toHistoryEvent(row: Row): HistoryEvent & { id: string } {
+  return {
+    id: String(row.id),
+    entityRef: row.entity_ref,
+    imageName: str(row.image_name),
+    event: row.event,
+    fromTag: str(row.from_tag),
+    toTag: str(row.to_tag),
+    prNumber: num(row.pr_number),
+    commitSha: str(row.commit_sha),
+    detail: str(row.detail),
+    createdAt: Number(row.created_at),
+  };
 }
 
 function toEntity(row: Row): EntityRecord {

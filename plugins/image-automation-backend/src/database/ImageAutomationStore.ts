@@ -1,3 +1,4 @@
+import type { HistoryEventKind } from '@image-automation/plugin-image-automation-common';
 import type {
   EntityDiscovery,
   EntityRecord,
@@ -12,7 +13,11 @@ import type {
 export interface ImageAutomationStore {
   /** Upserts discovered entities, keeping their scheduling fields. */
   saveDiscoveredEntities(entities: EntityDiscovery[]): Promise<void>;
-  /** Deletes entities (and their images and write-backs) not seen since `seenAt`; returns their refs. */
+  /**
+   * Deletes entities not seen since `seenAt` with everything recorded about
+   * them (images, write-backs, history), and the scanned repositories no
+   * remaining image uses; returns their refs.
+   */
   removeEntitiesNotSeenSince(seenAt: number): Promise<string[]>;
   /** Entities last seen before `seenAt` (left the catalog), with their write-backs. */
   listEntitiesNotSeenSince(seenAt: number): Promise<EntityRecord[]>;
@@ -36,8 +41,8 @@ export interface ImageAutomationStore {
    * write-back, and its images with their repositories' last scan times.
    */
   getEntityView(entityRef: string): Promise<EntityView | undefined>;
-  /** Every entity's view, in three queries whatever the number of entities. */
-  listEntityViews(): Promise<EntityView[]>;
+  /** Every entity's view (or those of `entityRefs`), in three queries whatever the number of entities. */
+  listEntityViews(filter?: { entityRefs?: string[] }): Promise<EntityView[]>;
   /** Replaces the images of the given entities with exactly these rows. */
   replaceImages(entityRefs: string[], images: ImageRecord[]): Promise<void>;
 
@@ -65,4 +70,41 @@ export interface ImageAutomationStore {
 
   appendHistory(events: HistoryEvent[]): Promise<void>;
   listHistory(entityRef: string, limit?: number): Promise<HistoryEvent[]>;
+  /** One page of the entity's history, newest first, and how many events it has in all. */
+  pageHistory(
+    entityRef: string,
+    page: { offset: number; limit: number },
+  ): Promise<{
+    items: Array<HistoryEvent & { id: string }>;
+    totalItems: number;
+  }>;
+  /** The newest event of each of `kinds` per entity and image (image `undefined` for entity-wide events). */
+  latestHistoryEvents(
+    entityRefs: string[],
+    kinds: HistoryEventKind[],
+  ): Promise<Array<HistoryEvent & { id: string }>>;
+  /**
+   * Claims the right to send one notification: true for the first caller
+   * with this entity, kind and key, false for every later one on any replica.
+   */
+  claimNotification(
+    entityRef: string,
+    kind: string,
+    key: string,
+    at: number,
+  ): Promise<boolean>;
+  /**
+   * Counts a check of the entity: the checks in a row it has been in error
+   * (0 once it is not) and when that streak began, counting each
+   * `checkedAt` once.
+   */
+  countErrorStreak(
+    entityRef: string,
+    inError: boolean,
+    checkedAt: number,
+  ): Promise<{ cycles: number; startedAt?: number }>;
+  /** Deletes the scanned repositories no image uses any more; returns how many went. */
+  deleteUnusedRepositories(): Promise<number>;
+  /** Deletes history older than `before` (epoch ms); returns how many events went. */
+  deleteHistoryBefore(before: number): Promise<number>;
 }

@@ -6,6 +6,7 @@
 import type {
   AutomationSpec,
   ConfigProblem,
+  HistoryEventKind,
   ImageState,
   WriteBackMode,
 } from '@image-automation/plugin-image-automation-common';
@@ -134,16 +135,7 @@ export interface EntityView {
 export interface HistoryEvent {
   entityRef: string;
   imageName?: string;
-  event:
-    | 'update-available'
-    | 'pr-opened'
-    | 'pr-updated'
-    | 'pr-closed'
-    | 'pushed'
-    | 'branch-updated'
-    | 'branch-edited'
-    | 'declined'
-    | 'merged';
+  event: HistoryEventKind;
   fromTag?: string;
   toTag?: string;
   prNumber?: number;

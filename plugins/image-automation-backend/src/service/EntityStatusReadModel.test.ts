@@ -32,10 +32,20 @@ async function setup() {
   ]);
   await store.replaceImages([REF], [image('1.1.0')]);
   let clock = 1_000_000;
-  const model = new EntityStatusReadModel(store, mockServices.logger.mock(), () => clock);
+  const model = new EntityStatusReadModel(
+    store,
+    mockServices.logger.mock(),
+    () => clock,
+  );
   const listEntityViews = jest.spyOn(store, 'listEntityViews');
   const getEntityView = jest.spyOn(store, 'getEntityView');
-  return { store, model, listEntityViews, getEntityView, tick: (ms: number) => (clock += ms) };
+  return {
+    store,
+    model,
+    listEntityViews,
+    getEntityView,
+    tick: (ms: number) => (clock += ms),
+  };
 }
 
 describe('EntityStatusReadModel', () => {
@@ -71,9 +81,51 @@ describe('EntityStatusReadModel', () => {
     const { store, model } = await setup();
     await model.get(REF);
     await store.saveDiscoveredEntities([
-      { entityRef: 'component:default/new', mode: 'observe', configProblems: [], lastSeenAt: 1 },
+      {
+        entityRef: 'component:default/new',
+        mode: 'observe',
+        configProblems: [],
+        lastSeenAt: 1,
+      },
     ]);
-    expect((await model.get('component:default/new'))?.entityRef).toBe('component:default/new');
+    expect((await model.get('component:default/new'))?.entityRef).toBe(
+      'component:default/new',
+    );
     expect(await model.get('component:default/none')).toBeUndefined();
+  });
+});
+
+describe('EntityStatusReadModel overview', () => {
+  it('lists every entity from the same bulk load', async () => {
+    const { model, listEntityViews, getEntityView } = await setup();
+    await model.get(REF);
+    const rows = await model.listOverview();
+    expect(rows).toEqual([
+      expect.objectContaining({
+        entityRef: REF,
+        imagesBehind: 1,
+        counts: expect.objectContaining({ 'update-available': 1 }),
+      }),
+    ]);
+    await model.listOverview();
+    expect(listEntityViews).toHaveBeenCalledTimes(1);
+    expect(getEntityView).not.toHaveBeenCalled();
+  });
+
+  it("reloads once after this replica's engine changed entities, not once per entity", async () => {
+    const { store, model, listEntityViews, getEntityView } = await setup();
+    await model.listOverview();
+    await store.replaceImages(
+      [REF],
+      [{ ...image('1.2.0'), state: 'up-to-date' }],
+    );
+    model.invalidate([REF, 'component:default/gone']);
+    const rows = await model.listOverview();
+    expect(rows[0].counts['up-to-date']).toBe(1);
+    expect(listEntityViews).toHaveBeenCalledTimes(2);
+    expect(getEntityView).not.toHaveBeenCalled();
+    // And the entity endpoint no longer reads it fresh either.
+    await model.get(REF);
+    expect(getEntityView).not.toHaveBeenCalled();
   });
 });

@@ -1,5 +1,6 @@
 import type {
   EntityImageAutomation,
+  HistoryEntry,
   ImageState,
   ImageStatus,
   OverviewEntry,
@@ -9,6 +10,7 @@ import { IMAGE_STATES } from '@image-automation/plugin-image-automation-common';
 import {
   EntityRecord,
   EntityView,
+  HistoryEvent,
   ImageRecord,
   WriteBackRecord,
 } from '../domain/records';
@@ -93,6 +95,7 @@ export function overviewEntryOf(
   const pullRequest = pullRequestOf(writeBack);
   return {
     entityRef: entity.entityRef,
+    mode: entity.mode,
     title: entity.title,
     owner: entity.owner,
     system: entity.system,
@@ -109,4 +112,20 @@ export function overviewEntryOf(
 
 export function registryOf(repository: string): string {
   return repository.split('/')[0];
+}
+
+export function historyEntryOf(
+  event: HistoryEvent & { id: string },
+): HistoryEntry {
+  return {
+    id: event.id,
+    event: event.event,
+    at: new Date(event.createdAt).toISOString(),
+    imageName: event.imageName,
+    fromTag: event.fromTag,
+    toTag: event.toTag,
+    prNumber: event.prNumber,
+    commitSha: event.commitSha,
+    detail: event.detail,
+  };
 }

@@ -79,6 +79,19 @@ async function start(options: {
         },
       }),
       mockServices.permissions.mock({
+        // Reads are decided per entity by the catalog (conditions), as a
+        // policy with ownership rules would.
+        authorizeConditional: async requests =>
+          requests.map(() => ({
+            result: AuthorizeResult.CONDITIONAL,
+            pluginId: 'catalog',
+            resourceType: 'catalog-entity',
+            conditions: {
+              rule: 'IS_ENTITY_OWNER',
+              resourceType: 'catalog-entity',
+              params: { claims: [] },
+            },
+          })),
         authorize: async requests =>
           requests.map(() => ({
             result:

@@ -7,12 +7,18 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import {
   EntityImageAutomation,
   HealthResponse,
+  HistoryResponse,
   IMAGE_STATES,
+  ImageState,
+  OVERVIEW_SORT_FIELDS,
+  OverviewEntry,
   OverviewResponse,
   imageAutomationRefreshPermission,
+  summarizeOverview,
 } from '@image-automation/plugin-image-automation-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -20,7 +26,12 @@ import { z } from 'zod';
 import { ImageAutomationStore } from '../database/ImageAutomationStore';
 import { AutomationEngine } from '../engine/AutomationEngine';
 import { EntityStatusReadModel } from './EntityStatusReadModel';
-import { overviewEntryOf, registryOf } from './responses';
+import { historyEntryOf } from './responses';
+import {
+  compareOverviewEntries,
+  matchesOverviewFilters,
+  OverviewFilters,
+} from './overviewQuery';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -59,8 +70,16 @@ const overviewQuery = z.object({
   owner: list,
   state: list.pipe(z.array(z.enum(IMAGE_STATES as [string, ...string[]]))),
   registry: list,
+  q: z.string().max(200).default(''),
+  sort: z.enum(OVERVIEW_SORT_FIELDS).default('entity'),
+  order: z.enum(['asc', 'desc']).default('asc'),
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+const historyQuery = z.object({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(20),
 });
 
 function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
@@ -120,6 +139,19 @@ export async function createRouter(
     res.json(await entityResponse(await readableEntityRef(req)));
   });
 
+  router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
+    const entityRef = await readableEntityRef(req);
+    const query = parse(historyQuery, req.query);
+    const page = await store.pageHistory(entityRef, query);
+    const body: HistoryResponse = {
+      items: page.items.map(historyEntryOf),
+      totalItems: page.totalItems,
+      offset: query.offset,
+      limit: query.limit,
+    };
+    res.json(body);
+  });
+
   router.post('/entities/:kind/:namespace/:name/refresh', async (req, res) => {
     const entityRef = await readableEntityRef(req);
     const credentials = await httpAuth.credentials(req);
@@ -156,45 +188,62 @@ export async function createRouter(
     res.json(await entityResponse(entityRef));
   });
 
-  router.get('/overview', async (req, res) => {
-    const query = parse(overviewQuery, req.query);
+  /**
+   * The entries the caller may read. When the permission policy allows
+   * catalog reads outright (or denies them), no catalog request is needed;
+   * when it answers with conditions, the catalog applies them to the
+   * candidates in one batched request.
+   */
+  async function readableEntries(
+    req: express.Request,
+    candidates: OverviewEntry[],
+  ): Promise<OverviewEntry[]> {
+    if (candidates.length === 0) return candidates;
     const credentials = await httpAuth.credentials(req);
-    const owners = new Set(query.owner.map(o => o.toLocaleLowerCase('en-US')));
-    const candidates = (await store.listEntityViews())
-      .filter(
-        ({ entity }) =>
-          !owners.size ||
-          (entity.owner && owners.has(entity.owner.toLocaleLowerCase('en-US'))),
-      )
-      .filter(
-        ({ images }) =>
-          !query.state.length ||
-          images.some(i => query.state.includes(i.state)),
-      )
-      .filter(
-        ({ images }) =>
-          !query.registry.length ||
-          images.some(i => query.registry.includes(registryOf(i.repository))),
-      );
-
-    // Nobody sees the images of an entity they may not read.
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: catalogEntityReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) return candidates;
+    if (decision.result === AuthorizeResult.DENY) return [];
     const readable = await catalog.getEntitiesByRefs(
       {
-        entityRefs: candidates.map(c => c.entity.entityRef),
+        entityRefs: candidates.map(c => c.entityRef),
         fields: ['kind', 'metadata.name', 'metadata.namespace'],
       },
       { credentials },
     );
-    const visible = candidates.filter((_, index) => readable.items[index]);
+    return candidates.filter((_, index) => readable.items[index]);
+  }
+
+  router.get('/overview', async (req, res) => {
+    const query = parse(overviewQuery, req.query);
+    const filters: OverviewFilters = {
+      owners: query.owner,
+      states: query.state as ImageState[],
+      registries: query.registry,
+      text: query.q,
+    };
+    // The registry picker offers every registry of the otherwise matching
+    // entities, so the registry filter is applied last.
+    const candidates = (await statusReadModel.listOverview()).filter(entry =>
+      matchesOverviewFilters(entry, filters, { registries: true }),
+    );
+    const readable = await readableEntries(req, candidates);
+    const matching = readable
+      .filter(entry => matchesOverviewFilters(entry, filters))
+      .sort(compareOverviewEntries(query.sort, query.order));
+    const summary = summarizeOverview(matching, Date.now());
     const body: OverviewResponse = {
-      items: visible
-        .slice(query.offset, query.offset + query.limit)
-        .map(({ entity, images, writeBack }) =>
-          overviewEntryOf(entity, images, writeBack),
-        ),
-      totalItems: visible.length,
+      items: matching.slice(query.offset, query.offset + query.limit),
+      totalItems: matching.length,
       offset: query.offset,
       limit: query.limit,
+      summary: {
+        imagesByState: summary.imagesByState,
+        entitiesByPendingAge: summary.entitiesByPendingAge,
+      },
+      registries: [...new Set(readable.flatMap(e => e.registries))].sort(),
     };
     res.json(body);
   });

@@ -435,6 +435,24 @@ describe('parseEntityAnnotations: repository', () => {
       'https://ghe.acme.com/team/deploy',
     ],
     [
+      'an ssh:// override with a port',
+      { 'image-automation/repo': 'ssh://git@git.internal:2222/team/app.git' },
+      'ssh://git@git.internal:2222/team/app.git',
+    ],
+    [
+      'a scp-like override',
+      {
+        'image-automation/repo': 'git@git.internal:team/app.git',
+        'backstage.io/source-location': SOURCE,
+      },
+      'git@git.internal:team/app.git',
+    ],
+    [
+      'an https override on any host',
+      { 'image-automation/repo': 'https://gitea.internal/team/app.git' },
+      'https://gitea.internal/team/app.git',
+    ],
+    [
       'the source location, tree path kept',
       { 'backstage.io/source-location': SOURCE },
       'https://github.com/acme/payments/tree/main/',
@@ -495,6 +513,25 @@ describe('parseEntityAnnotations: repository', () => {
     );
   });
 
+  it.each([
+    'ftp://git.internal/team/app.git',
+    'https://github.com/acme',
+    'git@git.internal:',
+    'ssh://git@git.internal:2222/',
+    'file:///srv/git/app.git',
+  ])('refuses the override %j', override => {
+    const parsed = parseEntityAnnotations(
+      entity({ ...base, 'image-automation/repo': override }),
+    );
+    expect(parsed.spec?.repository).toBeUndefined();
+    expect(parsed.problems).toEqual([
+      expect.objectContaining({
+        key: 'image-automation/repo',
+        message: `${JSON.stringify(override)} is not a repository URL; give the Git repository's URL: https://host/owner/repo, ssh://git@host:2222/team/app.git or git@host:team/app.git`,
+      }),
+    ]);
+  });
+
   it('does not fall back when the override is broken', () => {
     const parsed = parseEntityAnnotations(
       entity({
@@ -508,7 +545,7 @@ describe('parseEntityAnnotations: repository', () => {
       {
         key: 'image-automation/repo',
         message:
-          '"acme/deploy" is not a repository URL; give the https URL of the Git repository',
+          '"acme/deploy" is not a repository URL; give the Git repository\'s URL: https://host/owner/repo, ssh://git@host:2222/team/app.git or git@host:team/app.git',
         example: 'image-automation/repo: https://github.com/acme/payments',
       },
     ]);

@@ -1,4 +1,5 @@
 import { ANNOTATIONS } from '../annotations';
+import { parseRepositoryUrl } from '../repositories';
 import { SHORTHAND_EXAMPLES } from './examples';
 import { ProblemList } from './problems';
 
@@ -9,19 +10,14 @@ export const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
 const REPO_EXAMPLE = SHORTHAND_EXAMPLES.repo;
 
 /**
- * `url:https://…` (Backstage's location form) or a bare URL; undefined for
- * anything that is not an http(s) URL.
+ * The repository URL as written (without Backstage's `url:` prefix) when it
+ * is one of the forms Git hosts use: `https://host/owner/repo`,
+ * `ssh://git@host:2222/team/app.git` or scp-like `git@host:team/app.git`;
+ * undefined for anything else.
  */
-function httpUrl(value: string): string | undefined {
+function repositoryUrl(value: string): string | undefined {
   const text = value.trim().replace(/^url:/, '');
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:'
-      ? text
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseRepositoryUrl(text) ? text : undefined;
 }
 
 /**
@@ -38,13 +34,13 @@ export function resolveRepository(
 ): string | undefined {
   const override = annotations[ANNOTATIONS.repo];
   if (override !== undefined) {
-    const url = httpUrl(override);
+    const url = repositoryUrl(override);
     if (!url) {
       problems.add(
         ANNOTATIONS.repo,
         `${JSON.stringify(
           override,
-        )} is not a repository URL; give the https URL of the Git repository`,
+        )} is not a repository URL; give the Git repository's URL: https://host/owner/repo, ssh://git@host:2222/team/app.git or git@host:team/app.git`,
         REPO_EXAMPLE,
       );
     }
@@ -53,7 +49,7 @@ export function resolveRepository(
 
   const sourceLocation = annotations[SOURCE_LOCATION_ANNOTATION];
   const fromSource =
-    sourceLocation === undefined ? undefined : httpUrl(sourceLocation);
+    sourceLocation === undefined ? undefined : repositoryUrl(sourceLocation);
   if (fromSource) return fromSource;
 
   const slug = annotations[PROJECT_SLUG_ANNOTATION]?.trim();

@@ -29,4 +29,5 @@ export type {
   DirectoryRewrite,
   DirectoryRewriteOptions,
   FileRewrite,
+  SkippedFile,
 } from './applyToDirectory';

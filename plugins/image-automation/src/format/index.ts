@@ -1,1 +1,5 @@
-export { formatAbsoluteTime, formatAge, formatRelativeTime } from './relativeTime';
+export {
+  formatAbsoluteTime,
+  formatAge,
+  formatRelativeTime,
+} from './relativeTime';

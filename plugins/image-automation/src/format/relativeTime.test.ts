@@ -11,6 +11,7 @@ describe('formatRelativeTime', () => {
     ['2026-11-25T12:00:00Z', 'yesterday'],
     ['2026-11-12T12:00:00Z', '2 weeks ago'],
     ['2026-11-26T14:00:00Z', 'in 2 hours'],
+    ['2026-11-26T12:00:02Z', 'now'],
   ])('%s is "%s"', (iso, expected) => {
     expect(formatRelativeTime(iso, NOW)).toBe(expected);
   });
@@ -26,5 +27,16 @@ describe('formatAge', () => {
     ['2026-11-27T12:00:00Z', 'just now'],
   ])('since %s is "%s"', (iso, expected) => {
     expect(formatAge(iso, NOW)).toBe(expected);
+  });
+});
+
+describe('locale', () => {
+  it("formats in the locale it is given, as the browser's would", () => {
+    expect(formatRelativeTime('2026-11-26T11:55:00Z', NOW, 'de')).toBe(
+      'vor 5 Minuten',
+    );
+    expect(formatRelativeTime('2026-11-26T11:55:00Z', NOW, 'fr')).toBe(
+      'il y a 5 minutes',
+    );
   });
 });

@@ -1,6 +1,7 @@
 /*
  * Times as people read them ("3 hours ago"), computed against an explicit
- * `now` so the output is deterministic in tests.
+ * `now` so the output is deterministic in tests. The locale defaults to the
+ * browser's: `undefined` makes Intl use the runtime's default locale.
  */
 
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
@@ -13,11 +14,18 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['second', 1],
 ];
 
-const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-
-/** "5 minutes ago", "yesterday", "in 2 hours" (clock skew). */
-export function formatRelativeTime(iso: string, now: number = Date.now()): string {
-  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+/** "5 minutes ago", "yesterday", "in 2 hours" (a clock far off); under a minute ahead is "now". */
+export function formatRelativeTime(
+  iso: string,
+  now: number = Date.now(),
+  locale?: string,
+): string {
+  const relativeFormat = new Intl.RelativeTimeFormat(locale, {
+    numeric: 'auto',
+  });
+  const raw = Math.round((Date.parse(iso) - now) / 1000);
+  // A server clock a few seconds ahead must not read "in 1 second".
+  const seconds = raw > 0 && raw < 60 ? 0 : raw;
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size || unit === 'second') {
       return relativeFormat.format(Math.trunc(seconds / size), unit);
@@ -39,8 +47,8 @@ export function formatAge(iso: string, now: number = Date.now()): string {
 }
 
 /** The full local date and time, for hover text. */
-export function formatAbsoluteTime(iso: string): string {
-  return new Date(iso).toLocaleString('en', {
+export function formatAbsoluteTime(iso: string, locale?: string): string {
+  return new Date(iso).toLocaleString(locale, {
     dateStyle: 'medium',
     timeStyle: 'long',
   });

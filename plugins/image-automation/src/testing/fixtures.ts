@@ -60,6 +60,7 @@ export function overviewEntry(
   const { counts, ...rest } = overrides;
   return {
     entityRef: 'component:default/payments-api',
+    mode: 'pull-request',
     owner: 'group:default/team-a',
     system: 'system:default/payments',
     images: ['ghcr.io/acme/payments-api'],
@@ -91,6 +92,10 @@ export function mockImageAutomationApi(
     refreshEntity: jest.fn(
       implementation.refreshEntity ?? unexpected('refreshEntity'),
     ),
+    getHistory: jest.fn(
+      implementation.getHistory ??
+        (async () => ({ items: [], totalItems: 0, offset: 0, limit: 20 })),
+    ),
     getOverview: jest.fn(
       implementation.getOverview ?? unexpected('getOverview'),
     ),
@@ -110,4 +115,36 @@ export async function responseError(
       { status: statusCode, headers: { 'content-type': 'application/json' } },
     ),
   );
+}
+
+/**
+ * Makes the next measured element report `width` pixels, as a browser's
+ * ResizeObserver would; jsdom has none. Returns the undo.
+ */
+export function reportElementWidth(width: number): () => void {
+  const original = (window as any).ResizeObserver;
+  (window as any).ResizeObserver = class {
+    constructor(private readonly callback: (entries: unknown[]) => void) {}
+    observe() {
+      this.callback([
+        {
+          contentRect: {
+            x: 0,
+            y: 0,
+            width,
+            height: 400,
+            top: 0,
+            left: 0,
+            bottom: 400,
+            right: width,
+          },
+        },
+      ]);
+    }
+    disconnect() {}
+    unobserve() {}
+  };
+  return () => {
+    (window as any).ResizeObserver = original;
+  };
 }

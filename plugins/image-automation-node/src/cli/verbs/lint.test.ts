@@ -155,6 +155,33 @@ describe('image-automation lint', () => {
     });
   });
 
+  it.each([
+    ['ssh://git@git.internal:2222/team/app.git', 0, ''],
+    ['git@git.internal:team/app.git', 0, ''],
+    ['https://gitea.internal/team/app.git', 0, ''],
+    [
+      'ftp://git.internal/team/app.git',
+      1,
+      `catalog-info.yaml: image-automation/repo: "ftp://git.internal/team/app.git" is not a repository URL; give the Git repository's URL: https://host/owner/repo, ssh://git@host:2222/team/app.git or git@host:team/app.git (example: image-automation/repo: https://github.com/acme/payments)\n`,
+    ],
+  ])(
+    'lints a repository named %s on any Git host',
+    async (repo, code, problem) => {
+      const result = await lint({
+        'catalog-info.yaml': component('payments', {
+          ...VALID,
+          'image-automation/repo': repo,
+        }),
+      });
+      expect(result.code).toBe(code);
+      expect(result.out).toBe(
+        code === 0
+          ? '1 entity checked, all valid\n'
+          : `${problem}1 entity checked, 1 problem in 1 entity\n`,
+      );
+    },
+  );
+
   it('notes a config file that is not present locally and exits 0', async () => {
     const result = await lint({
       'catalog-info.yaml': component('payments', {

@@ -15,8 +15,8 @@ export function ConfigProblems(props: { problems: ConfigProblem[] }) {
         The image automation settings need fixing
       </Typography>
       <Typography variant="body2" paragraph>
-        Fix these in the entity's catalog-info.yaml; the images they concern
-        are not automated until then.
+        Fix these in the entity's catalog-info.yaml; the images they concern are
+        not automated until then.
       </Typography>
       {problems.map(problem => (
         <Box key={`${problem.key}: ${problem.message}`} mb={1}>

@@ -1,5 +1,12 @@
 import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { alertApiRef } from '@backstage/core-plugin-api';
+import {
+  ScmIntegrationsApi,
+  scmIntegrationsApiRef,
+} from '@backstage/integration-react';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
@@ -23,20 +30,54 @@ import {
   entityWith,
   image,
   mockImageAutomationApi,
+  reportElementWidth,
   responseError,
 } from '../../testing/fixtures';
 import { EntityImageAutomationCard } from './EntityImageAutomationCard';
 
+const integrations = ScmIntegrationsApi.fromConfig(
+  new ConfigReader({ integrations: { github: [{ host: 'github.com' }] } }),
+);
+
+/** usePermission caches answers per entity ref for the whole file: each permission test uses its own entity. */
+let entityCounter = 0;
+function ownEntity(): Entity {
+  const entity = entityWith({ ...AUTOMATED_ENTITY.metadata.annotations });
+  entity.metadata.name = `entity-${++entityCounter}`;
+  return entity;
+}
+
 async function renderCard(options: {
   api: ImageAutomationApi;
   entity?: Entity;
+  permission?: 'allow' | 'deny' | 'never-answers';
 }) {
-  const { api, entity = AUTOMATED_ENTITY } = options;
-  return renderInTestApp(
+  const { api, entity = AUTOMATED_ENTITY, permission = 'allow' } = options;
+  const alertApi = { post: jest.fn(), alert$: jest.fn() };
+  const subscribers = new Map<string, (message: object) => void>();
+  const signalApi = {
+    subscribe: jest.fn((channel: string, onMessage: (m: object) => void) => {
+      subscribers.set(channel, onMessage);
+      return { unsubscribe: () => subscribers.delete(channel) };
+    }),
+  };
+  const permissionApi = mockApis.permission.mock({
+    authorize: async () => {
+      if (permission === 'never-answers') return new Promise(() => {});
+      return {
+        result:
+          permission === 'allow' ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
+    },
+  });
+  const rendered = await renderInTestApp(
     <TestApiProvider
       apis={[
         [imageAutomationApiRef, api],
-        [permissionApiRef, mockApis.permission()],
+        [permissionApiRef, permissionApi],
+        [scmIntegrationsApiRef, integrations],
+        [alertApiRef, alertApi],
+        [signalApiRef, signalApi],
       ]}
     >
       <EntityProvider entity={entity}>
@@ -44,6 +85,10 @@ async function renderCard(options: {
       </EntityProvider>
     </TestApiProvider>,
   );
+  /** What the signals backend does when the entity's status changed. */
+  const signal = (channel: string) =>
+    act(() => subscribers.get(channel)?.({ entityRef: 'x' }));
+  return { ...rendered, alertApi, permissionApi, signal };
 }
 
 const answering = (result: EntityImageAutomation) =>
@@ -55,12 +100,27 @@ async function rowOf(name: string) {
   return cell.closest('tr') as HTMLElement;
 }
 
+function columnHeaders() {
+  return within(screen.getByRole('table', { name: 'images' }))
+    .getAllByRole('columnheader')
+    .map(header => header.textContent);
+}
+
+async function expand(name: string) {
+  fireEvent.click(
+    await screen.findByRole('button', { name: `Details of ${name}` }),
+  );
+}
+
 describe('EntityImageAutomationCard', () => {
   let consoleError: jest.SpyInstance;
+  let restoreWidth: (() => void) | undefined;
   beforeEach(() => {
     consoleError = jest.spyOn(console, 'error');
   });
   afterEach(() => {
+    restoreWidth?.();
+    restoreWidth = undefined;
     // React reports invalid DOM nesting (a <pre> inside a <p>) on console.error.
     const nestingWarnings = consoleError.mock.calls.filter(([format]) =>
       String(format).includes('validateDOMNesting'),
@@ -70,52 +130,157 @@ describe('EntityImageAutomationCard', () => {
     consoleError.mockRestore();
   });
 
-  it('shows an up-to-date image with its tag, source, policy and last check', async () => {
-    const api = answering(automation({}));
-    await renderCard({ api });
+  describe('at half width (md=6)', () => {
+    it('shows one row per image with the essentials, and two columns only', async () => {
+      restoreWidth = reportElementWidth(520);
+      const api = answering(automation({}));
+      await renderCard({ api });
 
-    const row = await rowOf('ghcr.io/acme/payments-api');
-    expect(within(row).getAllByText('1.4.2')).toHaveLength(2);
-    expect(
-      within(row).getByText('deploy/prod/deployment.yaml:21'),
-    ).toBeInTheDocument();
-    expect(within(row).getByText('semver >=1.4.0 <2.0.0')).toBeInTheDocument();
-    expect(within(row).getByText('Up to date')).toBeInTheDocument();
-    expect(within(row).getByText('none')).toBeInTheDocument();
-    const lastChecked = within(row).getByText('5 minutes ago');
-    expect(lastChecked.tagName).toBe('TIME');
-    expect(lastChecked).toHaveAttribute('title', expect.stringMatching(/\d{4}/));
-    expect(api.getEntity).toHaveBeenCalledWith(ENTITY_REF);
-    expect(
-      screen.getByText(/Updates through pull requests to https:\/\/github.com\/acme\/payments/),
-    ).toBeInTheDocument();
+      const row = await rowOf('ghcr.io/acme/payments-api');
+      expect(columnHeaders()).toEqual(['Image', 'State', 'Details']);
+      expect(within(row).getByText('1.4.2')).toBeInTheDocument();
+      expect(within(row).getByText('Up to date')).toBeInTheDocument();
+      expect(within(row).queryByText('semver >=1.4.0 <2.0.0')).toBeNull();
+      expect(api.getEntity).toHaveBeenCalledWith(ENTITY_REF);
+    });
+
+    it('lets an image path wrap only after a slash, never mid-word', async () => {
+      await renderCard({
+        api: answering(
+          automation({
+            images: [
+              image({ image: 'docker.io/library/nginx', name: 'nginx' }),
+            ],
+          }),
+        ),
+      });
+      const name = (await screen.findByText(/docker\.io/)).closest('p')!;
+      expect(name.innerHTML).toBe('docker.io/<wbr>library/<wbr>nginx');
+    });
+
+    it('shows the tag moving and how far behind it is, with the details on expand', async () => {
+      await renderCard({
+        api: answering(
+          automation({
+            images: [
+              image({
+                state: 'update-available',
+                latestTag: '1.6.0',
+                versionsBehind: 3,
+                pendingSince: new Date(
+                  Date.now() - 3 * 24 * 3600_000,
+                ).toISOString(),
+                message: 'Held back by minimumAge 2h: 1.7.0',
+              }),
+            ],
+          }),
+        ),
+      });
+      const row = await rowOf('ghcr.io/acme/payments-api');
+      expect(within(row).getByText('1.4.2 → 1.6.0')).toBeInTheDocument();
+      expect(within(row).getByText('3 versions behind')).toBeInTheDocument();
+      expect(
+        screen.queryByText('Held back by minimumAge 2h: 1.7.0'),
+      ).toBeNull();
+
+      await expand('payments-api');
+      const details = screen.getByRole('button', {
+        name: 'Details of payments-api',
+      });
+      expect(details).toHaveAttribute('aria-expanded', 'true');
+      expect(screen.getByText('semver >=1.4.0 <2.0.0')).toBeInTheDocument();
+      expect(
+        screen.getByText('Held back by minimumAge 2h: 1.7.0'),
+      ).toBeInTheDocument();
+      expect(screen.getByText('3 days')).toBeInTheDocument();
+    });
   });
 
-  it('shows an available update and how many versions behind it is', async () => {
+  describe('at full width', () => {
+    it('gives tags, policy and distance columns of their own', async () => {
+      restoreWidth = reportElementWidth(1100);
+      await renderCard({
+        api: answering(
+          automation({
+            images: [
+              image({
+                state: 'update-available',
+                latestTag: '1.6.0',
+                versionsBehind: 3,
+              }),
+            ],
+          }),
+        ),
+      });
+      const row = await rowOf('ghcr.io/acme/payments-api');
+      expect(columnHeaders()).toEqual([
+        'Image',
+        'Current tag',
+        'Latest allowed',
+        'Policy',
+        'State',
+        'Behind',
+        'Details',
+      ]);
+      expect(within(row).getByText('1.4.2')).toBeInTheDocument();
+      expect(within(row).getByText('1.6.0')).toBeInTheDocument();
+      expect(
+        within(row).getByText('semver >=1.4.0 <2.0.0'),
+      ).toBeInTheDocument();
+      expect(within(row).getByText('3 versions')).toBeInTheDocument();
+    });
+  });
+
+  it('shows one checked time: the entity check, in the subheader', async () => {
     await renderCard({
       api: answering(
         automation({
-          images: [
-            image({
-              state: 'update-available',
-              latestTag: '1.6.0',
-              versionsBehind: 3,
-              message: 'Held back by minimumAge 2h: 1.7.0',
-            }),
-          ],
+          lastCheckedAt: new Date(Date.now() - 2 * 60_000).toISOString(),
         }),
       ),
     });
-    const row = await rowOf('ghcr.io/acme/payments-api');
-    expect(within(row).getByText('Update available')).toBeInTheDocument();
-    expect(within(row).getByText('1.6.0')).toBeInTheDocument();
-    expect(within(row).getByText('3 versions')).toBeInTheDocument();
-    expect(
-      within(row).getByText('Held back by minimumAge 2h: 1.7.0'),
-    ).toBeInTheDocument();
+    await rowOf('ghcr.io/acme/payments-api');
+    expect(screen.getAllByText(/checked/i)).toHaveLength(1);
+    const checked = screen.getByText('2 minutes ago');
+    expect(checked.tagName).toBe('TIME');
+    expect(checked).toHaveAttribute('title', expect.stringMatching(/\d{4}/));
   });
 
-  it('links the open pull request', async () => {
+  it('links the repository and the file:line the tag was read from through the SCM integrations', async () => {
+    await renderCard({ api: answering(automation({})) });
+    expect(
+      await screen.findByRole('link', {
+        name: /^https:\/\/github.com\/acme\/payments/,
+      }),
+    ).toHaveAttribute('href', 'https://github.com/acme/payments');
+    await expand('payments-api');
+    expect(
+      screen.getByRole('link', { name: /^deploy\/prod\/deployment.yaml:21/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://github.com/acme/payments/tree/HEAD/deploy/prod/deployment.yaml#L21',
+    );
+  });
+
+  it('leaves the repository as text on a host no integration knows', async () => {
+    await renderCard({
+      api: answering(
+        automation({
+          repository: 'https://git.internal.example/acme/payments',
+        }),
+      ),
+    });
+    expect(
+      await screen.findByText(/git\.internal\.example/),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: /git\.internal/ })).toBeNull();
+    await expand('payments-api');
+    expect(
+      screen.getByText('deploy/prod/deployment.yaml:21').closest('a'),
+    ).toBeNull();
+  });
+
+  it('links the open pull request from the state', async () => {
     await renderCard({
       api: answering(
         automation({
@@ -142,7 +307,33 @@ describe('EntityImageAutomationCard', () => {
     );
   });
 
-  it("shows an image's error in the backend's words, right under its row", async () => {
+  it.each(['merged', 'closed'] as const)(
+    'keeps the link of a %s pull request',
+    async state => {
+      await renderCard({
+        api: answering(
+          automation({
+            images: [
+              image({
+                pullRequest: {
+                  number: 41,
+                  url: 'https://github.com/acme/payments/pull/41',
+                  state,
+                  branch: 'image-automation/payments-api',
+                },
+              }),
+            ],
+          }),
+        ),
+      });
+      await expand('payments-api');
+      expect(
+        screen.getByRole('link', { name: new RegExp(`^#41 \\(${state}\\)`) }),
+      ).toHaveAttribute('href', 'https://github.com/acme/payments/pull/41');
+    },
+  );
+
+  it("shows an image's error in the backend's words in its row, without an alert per row", async () => {
     const message =
       'registry ghcr.io denied access: add a token for ghcr.io under imageAutomation.registries';
     await renderCard({
@@ -155,16 +346,24 @@ describe('EntityImageAutomationCard', () => {
               versionsBehind: undefined,
               error: { kind: 'registry-auth', message },
             }),
-            image({ name: 'worker', image: 'ghcr.io/acme/worker' }),
+            image({
+              name: 'worker',
+              image: 'ghcr.io/acme/worker',
+              state: 'error',
+              error: { kind: 'registry-auth', message: 'worker failed too' },
+            }),
           ],
         }),
       ),
     });
     const row = await rowOf('ghcr.io/acme/payments-api');
     expect(within(row).getByText('Error')).toBeInTheDocument();
-    const alert = screen.getByRole('alert');
-    expect(alert).toHaveTextContent(message);
-    expect(alert.closest('tr')?.previousElementSibling).toBe(row);
+    expect(within(row).getByText(message)).toBeInTheDocument();
+    expect(screen.queryAllByRole('alert')).toEqual([]);
+    // One live region for the whole card, silent on the first load.
+    const status = screen.getAllByRole('status');
+    expect(status).toHaveLength(1);
+    expect(status[0]).toHaveTextContent('');
   });
 
   it('shows an image still waiting for its first scan', async () => {
@@ -186,7 +385,9 @@ describe('EntityImageAutomationCard', () => {
     });
     const row = await rowOf('ghcr.io/acme/payments-api');
     expect(within(row).getByText('Waiting for first scan')).toBeInTheDocument();
-    expect(within(row).getByText('never')).toBeInTheDocument();
+    expect(within(row).getByText('no tag read yet')).toBeInTheDocument();
+    await expand('payments-api');
+    expect(screen.getByText('not yet')).toBeInTheDocument();
   });
 
   it('lists configuration problems with the key at fault and an example', async () => {
@@ -197,7 +398,8 @@ describe('EntityImageAutomationCard', () => {
           configProblems: [
             {
               key: 'image-automation/policy',
-              message: 'unknown policy "latest": use semver, alphabetical or numerical',
+              message:
+                'unknown policy "latest": use semver, alphabetical or numerical',
               example: 'image-automation/policy: "semver: >=1.0.0"',
             },
           ],
@@ -207,7 +409,9 @@ describe('EntityImageAutomationCard', () => {
     const problems = await screen.findByRole('region', {
       name: 'configuration problems',
     });
-    expect(within(problems).getByText('image-automation/policy')).toBeInTheDocument();
+    expect(
+      within(problems).getByText('image-automation/policy'),
+    ).toBeInTheDocument();
     expect(
       within(problems).getByText(/unknown policy "latest"/),
     ).toBeInTheDocument();
@@ -217,28 +421,52 @@ describe('EntityImageAutomationCard', () => {
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
   });
 
-  it('shows the setup guide, without asking the backend, for an entity without annotations', async () => {
+  it('shows the empty state of an entity whose annotations name no image', async () => {
+    await renderCard({ api: answering(automation({ images: [] })) });
+    expect(await screen.findByText('No images named')).toBeInTheDocument();
+  });
+
+  it('shows the missing-annotation state, without asking the backend, for an entity without annotations', async () => {
     const api = mockImageAutomationApi({});
     await renderCard({ api, entity: entityWith({}) });
+    expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
     expect(
-      screen.getByText('No image automation for this entity'),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText(/image-automation\/image: ghcr.io\/acme\/payments-api/),
-    ).toBeInTheDocument();
+      screen.getAllByText(/image-automation\/image/).length,
+    ).toBeGreaterThan(0);
     expect(api.getEntity).not.toHaveBeenCalled();
     expect(
       screen.queryByRole('button', { name: /check now/i }),
     ).not.toBeInTheDocument();
   });
 
-  it('says the entity waits for its first scan when the backend does not know it yet', async () => {
+  it('reports a misspelt annotation, the only one of its entity, with the key it was meant to be', async () => {
+    const api = mockImageAutomationApi({});
+    await renderCard({
+      api,
+      entity: entityWith({
+        'image-automation/imgae': 'ghcr.io/acme/payments-api',
+      }),
+    });
+    const problems = screen.getByRole('region', {
+      name: 'configuration problems',
+    });
+    expect(
+      within(problems).getByText('image-automation/imgae'),
+    ).toBeInTheDocument();
+    expect(
+      within(problems).getByText(/did you mean image-automation\/image\?/),
+    ).toBeInTheDocument();
+    expect(api.getEntity).not.toHaveBeenCalled();
+  });
+
+  it('says the entity waits for its first scan, and that Check now is there when allowed', async () => {
     const notFound = await responseError(
       404,
       'NotFoundError',
-      'No image automation status for component:default/payments-api',
+      'not checked yet',
     );
     await renderCard({
+      entity: ownEntity(),
       api: mockImageAutomationApi({
         getEntity: async () => {
           throw notFound;
@@ -246,13 +474,41 @@ describe('EntityImageAutomationCard', () => {
       }),
     });
     expect(
-      await screen.findByText(/Waiting for the first scan/),
+      await screen.findByText('Waiting for the first scan'),
     ).toBeInTheDocument();
-    expect(await screen.findByRole('button', { name: /check now/i })).toBeEnabled();
+    expect(
+      await screen.findByRole('button', { name: /check now/i }),
+    ).toBeEnabled();
+    expect(screen.getByText(/press Check now/)).toBeInTheDocument();
+  });
+
+  it('does not tell someone who may not check to press Check now', async () => {
+    const notFound = await responseError(
+      404,
+      'NotFoundError',
+      'not checked yet',
+    );
+    const { permissionApi } = await renderCard({
+      entity: ownEntity(),
+      permission: 'deny',
+      api: mockImageAutomationApi({
+        getEntity: async () => {
+          throw notFound;
+        },
+      }),
+    });
+    expect(
+      await screen.findByText('Waiting for the first scan'),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(permissionApi.authorize).toHaveBeenCalled());
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: /check now/i })).toBeDisabled(),
+    );
+    expect(screen.queryByText(/press Check now/)).toBeNull();
   });
 
   it('shows any other API error in a ResponseErrorPanel', async () => {
-    const forbidden = await responseError(
+    const failed = await responseError(
       500,
       'Error',
       'database is not reachable',
@@ -260,76 +516,121 @@ describe('EntityImageAutomationCard', () => {
     await renderCard({
       api: mockImageAutomationApi({
         getEntity: async () => {
-          throw forbidden;
+          throw failed;
         },
       }),
     });
     expect(
-      await screen.findByText('Error: database is not reachable'),
-    ).toBeInTheDocument();
+      await screen.findAllByText(/database is not reachable/),
+    ).not.toHaveLength(0);
     expect(screen.queryByText(/Waiting for the first scan/)).toBeNull();
   });
 
-  it('hides Check now from users without the refresh permission', async () => {
-    // usePermission caches answers per entity ref for the whole test file, so
-    // this test asks about an entity no other test has.
-    const locked = entityWith({ 'image-automation/image': 'ghcr.io/acme/locked' });
-    locked.metadata.name = 'locked';
-    const permissionApi = mockApis.permission.mock({
-      authorize: async () => ({ result: AuthorizeResult.DENY }),
+  it('shows Check now disabled, with the reason as a tooltip, to users without the refresh permission', async () => {
+    const entity = ownEntity();
+    const { permissionApi } = await renderCard({
+      entity,
+      permission: 'deny',
+      api: answering(automation({})),
     });
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [imageAutomationApiRef, answering(automation({}))],
-          [permissionApiRef, permissionApi],
-        ]}
-      >
-        <EntityProvider entity={locked}>
-          <EntityImageAutomationCard />
-        </EntityProvider>
-      </TestApiProvider>,
-    );
     await rowOf('ghcr.io/acme/payments-api');
     await waitFor(() =>
       expect(permissionApi.authorize).toHaveBeenCalledWith(
-        expect.objectContaining({ resourceRef: 'component:default/locked' }),
+        expect.objectContaining({ resourceRef: stringify(entity) }),
       ),
     );
-    // Let the denial reach the card before looking for the button.
-    await act(() => permissionApi.authorize.mock.results[0].value);
-    expect(
-      screen.queryByRole('button', { name: /check now/i }),
-    ).not.toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: /check now/i })).toBeDisabled(),
+    );
+    const button = screen.getByRole('button', { name: /check now/i });
+    expect(button).toHaveAccessibleDescription(
+      /You do not have permission to check/,
+    );
+    fireEvent.mouseOver(button.parentElement!);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      /You do not have permission to check this entity now/,
+    );
   });
 
-  it('checks now: shows progress, then the fresh result', async () => {
+  it('shows Check now disabled while the permission is being asked', async () => {
+    await renderCard({
+      entity: ownEntity(),
+      permission: 'never-answers',
+      api: answering(automation({})),
+    });
+    await rowOf('ghcr.io/acme/payments-api');
+    const button = screen.getByRole('button', { name: /check now/i });
+    expect(button).toBeDisabled();
+    expect(button).toHaveAccessibleDescription(/Checking whether you may/);
+  });
+
+  it('checks now: shows progress, then the fresh result and the outcome as an alert', async () => {
     let answerRefresh: (result: EntityImageAutomation) => void = () => {};
     const api = mockImageAutomationApi({
       getEntity: async () => automation({}),
       refreshEntity: () =>
         new Promise(resolve => {
-          answerRefresh = resolve;
+          answerRefresh = result => resolve({ kind: 'checked', result });
         }),
     });
-    await renderCard({ api });
+    const { alertApi } = await renderCard({ api, entity: ownEntity() });
     await rowOf('ghcr.io/acme/payments-api');
 
-    fireEvent.click(await screen.findByRole('button', { name: /check now/i }));
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: /check now/i })).toBeEnabled(),
+    );
+    fireEvent.click(screen.getByRole('button', { name: /check now/i }));
     const button = await screen.findByRole('button', { name: /checking/i });
     expect(button).toBeDisabled();
-    expect(api.refreshEntity).toHaveBeenCalledWith(ENTITY_REF);
+    expect(api.refreshEntity).toHaveBeenCalled();
 
     answerRefresh(
       automation({
         images: [
-          image({ state: 'update-available', latestTag: '1.5.0', versionsBehind: 1 }),
+          image({
+            state: 'update-available',
+            latestTag: '1.5.0',
+            versionsBehind: 1,
+          }),
         ],
       }),
     );
     expect(await screen.findByText('Update available')).toBeInTheDocument();
-    expect(screen.getByText('1.5.0')).toBeInTheDocument();
-    expect(await screen.findByRole('button', { name: /check now/i })).toBeEnabled();
+    expect(screen.getByText('1.4.2 → 1.5.0')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('button', { name: /check now/i }),
+    ).toBeEnabled();
+    expect(alertApi.post).toHaveBeenCalledWith(
+      expect.objectContaining({
+        severity: 'success',
+        message: expect.stringMatching(/1 image, 1 behind/),
+      }),
+    );
+    // The live region tells a screen reader what changed.
+    expect(screen.getByRole('status')).toHaveTextContent(
+      '1 of 1 images behind',
+    );
+  });
+
+  it('says the check was requested when the backend leaves it to the scheduled task', async () => {
+    const api = mockImageAutomationApi({
+      getEntity: async () => automation({}),
+      refreshEntity: async () => ({ kind: 'requested' }),
+    });
+    const { alertApi } = await renderCard({ api, entity: ownEntity() });
+    await rowOf('ghcr.io/acme/payments-api');
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: /check now/i })).toBeEnabled(),
+    );
+    fireEvent.click(screen.getByRole('button', { name: /check now/i }));
+    await waitFor(() =>
+      expect(alertApi.post).toHaveBeenCalledWith(
+        expect.objectContaining({
+          severity: 'info',
+          message: expect.stringMatching(/requested/),
+        }),
+      ),
+    );
   });
 
   it('says so when Check now fails, and keeps the last result', async () => {
@@ -338,7 +639,8 @@ describe('EntityImageAutomationCard', () => {
       'NotAllowedError',
       'You may not refresh component:default/payments-api',
     );
-    await renderCard({
+    const { alertApi } = await renderCard({
+      entity: ownEntity(),
       api: mockImageAutomationApi({
         getEntity: async () => automation({}),
         refreshEntity: async () => {
@@ -347,13 +649,82 @@ describe('EntityImageAutomationCard', () => {
       }),
     });
     await rowOf('ghcr.io/acme/payments-api');
-    fireEvent.click(await screen.findByRole('button', { name: /check now/i }));
-    expect(
-      await screen.findByText('Error: The check failed'),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText('You may not refresh component:default/payments-api'),
-    ).toBeVisible();
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: /check now/i })).toBeEnabled(),
+    );
+    fireEvent.click(screen.getByRole('button', { name: /check now/i }));
+    await waitFor(() =>
+      expect(alertApi.post).toHaveBeenCalledWith(
+        expect.objectContaining({
+          severity: 'error',
+          message: expect.stringMatching(
+            /You may not refresh component:default\/payments-api/,
+          ),
+        }),
+      ),
+    );
     expect(screen.getByText('Up to date')).toBeInTheDocument();
   });
+
+  it('shows the history timeline on request', async () => {
+    const api = mockImageAutomationApi({
+      getEntity: async () => automation({}),
+      getHistory: async () => ({
+        items: [
+          {
+            id: '1',
+            event: 'update-available',
+            at: new Date().toISOString(),
+            imageName: 'payments-api',
+            fromTag: '1.4.2',
+            toTag: '1.5.0',
+          },
+        ],
+        totalItems: 1,
+        offset: 0,
+        limit: 10,
+      }),
+    });
+    await renderCard({ api });
+    await rowOf('ghcr.io/acme/payments-api');
+    expect(api.getHistory).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Show history' }));
+    const list = await screen.findByRole('list', { name: 'History' });
+    expect(
+      within(list).getByText(
+        'payments-api: 1.5.0 is available (Git has 1.4.2)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Hide history' }),
+    ).toHaveAttribute('aria-expanded', 'true');
+  });
+
+  it("reloads when the backend signals that the entity's status changed, without polling", async () => {
+    let answer = automation({});
+    const api = mockImageAutomationApi({ getEntity: async () => answer });
+    const { signal } = await renderCard({ api });
+    await rowOf('ghcr.io/acme/payments-api');
+    expect(api.getEntity).toHaveBeenCalledTimes(1);
+
+    answer = automation({
+      images: [
+        image({
+          state: 'update-available',
+          latestTag: '1.5.0',
+          versionsBehind: 1,
+        }),
+      ],
+    });
+    await signal('image-automation:component:default/payments-api');
+    expect(await screen.findByText('Update available')).toBeInTheDocument();
+    expect(api.getEntity).toHaveBeenCalledTimes(2);
+    expect(screen.getByRole('status')).toHaveTextContent(
+      '1 of 1 images behind',
+    );
+  });
 });
+
+function stringify(entity: Entity) {
+  return `component:default/${entity.metadata.name}`;
+}

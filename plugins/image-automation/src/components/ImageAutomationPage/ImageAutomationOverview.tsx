@@ -1,54 +1,71 @@
 import { ResponseErrorPanel } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
-import { useMemo, useState } from 'react';
-import { errorMessage } from '../errorMessage';
-import { OverviewFilters, OverviewFilterValues } from './OverviewFilters';
+import Paper from '@material-ui/core/Paper';
+import { useCallback, useMemo } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { OverviewFilters } from './OverviewFilters';
+import {
+  formatOverviewSearch,
+  OverviewSearch,
+  parseOverviewSearch,
+} from './overviewSearch';
 import { OverviewTable } from './OverviewTable';
 import { SummaryChart } from './SummaryChart';
-import { summarizeOverview } from './summarizeOverview';
 import { useOverview } from './useOverview';
 
 /**
  * The portal-wide view: how far behind the automated entities are, and which
- * of them need attention. Starts with what the signed-in user owns.
+ * of them need attention. Starts with what the signed-in user owns. The
+ * filters, sort and page live in the URL, so a view can be shared.
  */
 export function ImageAutomationOverview() {
-  const [filters, setFilters] = useState<OverviewFilterValues>({
-    owner: 'mine',
-  });
-  const { loading, error, entries } = useOverview(filters);
-
-  const summary = useMemo(
-    () => summarizeOverview(entries, Date.now()),
-    [entries],
+  const [params, setParams] = useSearchParams();
+  const search = useMemo(() => parseOverviewSearch(params), [params]);
+  const update = useCallback(
+    (change: Partial<OverviewSearch>) =>
+      setParams(formatOverviewSearch({ ...search, ...change }), {
+        replace: true,
+      }),
+    [search, setParams],
   );
-  const registries = useMemo(() => {
-    const seen = new Set(entries.flatMap(entry => entry.registries));
-    // Keep the chosen registry pickable even when the list no longer shows it.
-    if (filters.registry) seen.add(filters.registry);
-    return [...seen].sort();
-  }, [entries, filters.registry]);
+  const { loading, error, response } = useOverview(search);
 
   return (
-    <Grid container spacing={3}>
+    <Grid container spacing={3} className="image-automation-overview">
       <Grid item xs={12}>
-        <OverviewFilters
-          value={filters}
-          registries={registries}
-          onChange={setFilters}
-        />
+        {/* On paper: the labels' grey reads too faint on the page background. */}
+        <Paper>
+          <Box p={2}>
+            <OverviewFilters
+              value={search}
+              registries={response?.registries ?? []}
+              // A new filter starts again at the first page.
+              onChange={filters => update({ ...filters, page: 0 })}
+            />
+          </Box>
+        </Paper>
       </Grid>
       {error ? (
         <Grid item xs={12}>
-          <ResponseErrorPanel error={error} title={errorMessage(error)} />
+          <ResponseErrorPanel error={error} />
         </Grid>
       ) : (
         <>
+          {response && (
+            <Grid item xs={12}>
+              <SummaryChart summary={response.summary} />
+            </Grid>
+          )}
           <Grid item xs={12}>
-            <SummaryChart summary={summary} />
-          </Grid>
-          <Grid item xs={12}>
-            <OverviewTable entries={entries} loading={loading} />
+            <OverviewTable
+              entries={response?.items ?? []}
+              totalItems={response?.totalItems ?? 0}
+              loading={loading}
+              search={search}
+              onSort={(sort, order) => update({ sort, order, page: 0 })}
+              onPage={(page, pageSize) => update({ page, pageSize })}
+            />
           </Grid>
         </>
       )}

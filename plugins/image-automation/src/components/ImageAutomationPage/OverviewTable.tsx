@@ -1,25 +1,37 @@
-import { Link, Table, TableColumn } from '@backstage/core-components';
+import { InfoCard, Link, Progress } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { OverviewEntry } from '@image-automation/plugin-image-automation-common';
+import {
+  OverviewEntry,
+  OverviewSortField,
+} from '@image-automation/plugin-image-automation-common';
 import Box from '@material-ui/core/Box';
-import { formatAbsoluteTime, formatAge } from '../../format';
-import { Timestamp } from '../Timestamp';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TablePagination from '@material-ui/core/TablePagination';
+import TableRow from '@material-ui/core/TableRow';
+import TableSortLabel from '@material-ui/core/TableSortLabel';
+import { ReactNode } from 'react';
+import { Age, Timestamp } from '../Timestamp';
+import { OverviewSearch, PAGE_SIZES } from './overviewSearch';
 
-/** Sorts missing times last in both directions of the column. */
-function compareTimes(a?: string, b?: string): number {
-  return (a ? Date.parse(a) : Infinity) - (b ? Date.parse(b) : Infinity);
+interface Column {
+  title: string;
+  sort?: OverviewSortField;
+  numeric?: boolean;
+  render: (entry: OverviewEntry) => ReactNode;
 }
 
-const COLUMNS: TableColumn<OverviewEntry>[] = [
+const COLUMNS: Column[] = [
   {
     title: 'Entity',
-    field: 'entityRef',
-    highlight: true,
+    sort: 'entity',
     render: entry => <EntityRefLink entityRef={entry.entityRef} />,
   },
   {
     title: 'Owner',
-    field: 'owner',
+    sort: 'owner',
     render: entry =>
       entry.owner ? (
         <EntityRefLink entityRef={entry.owner} defaultKind="group" />
@@ -29,7 +41,6 @@ const COLUMNS: TableColumn<OverviewEntry>[] = [
   },
   {
     title: 'System',
-    field: 'system',
     render: entry =>
       entry.system ? (
         <EntityRefLink entityRef={entry.system} defaultKind="system" />
@@ -37,26 +48,20 @@ const COLUMNS: TableColumn<OverviewEntry>[] = [
         '—'
       ),
   },
-  { title: 'Images behind', field: 'imagesBehind', type: 'numeric' },
+  {
+    title: 'Images behind',
+    sort: 'behind',
+    numeric: true,
+    render: e => e.imagesBehind,
+  },
   {
     title: 'Oldest pending update',
-    field: 'oldestPendingSince',
-    // Oldest first when sorted ascending: the longest wait is the most urgent.
-    customSort: (a, b) =>
-      compareTimes(a.oldestPendingSince, b.oldestPendingSince),
+    sort: 'pending',
     render: entry =>
-      entry.oldestPendingSince ? (
-        <span title={formatAbsoluteTime(entry.oldestPendingSince)}>
-          {formatAge(entry.oldestPendingSince)}
-        </span>
-      ) : (
-        '—'
-      ),
+      entry.oldestPendingSince ? <Age since={entry.oldestPendingSince} /> : '—',
   },
   {
     title: 'Open PRs',
-    field: 'openPullRequests',
-    customSort: (a, b) => a.openPullRequests.length - b.openPullRequests.length,
     render: entry =>
       entry.openPullRequests.length === 0
         ? '—'
@@ -67,36 +72,94 @@ const COLUMNS: TableColumn<OverviewEntry>[] = [
             </span>
           )),
   },
-  { title: 'Errors', field: 'errors', type: 'numeric' },
+  { title: 'Errors', sort: 'errors', numeric: true, render: e => e.errors },
   {
     title: 'Last checked',
-    field: 'lastCheckedAt',
-    customSort: (a, b) => compareTimes(a.lastCheckedAt, b.lastCheckedAt),
+    sort: 'checked',
     render: entry =>
       entry.lastCheckedAt ? <Timestamp iso={entry.lastCheckedAt} /> : 'never',
   },
 ];
 
-/** Every automated entity, sortable by any column. */
+/** One page of automated entities, sorted and paged by the backend. */
 export function OverviewTable(props: {
   entries: OverviewEntry[];
+  totalItems: number;
   loading: boolean;
+  search: Pick<OverviewSearch, 'sort' | 'order' | 'page' | 'pageSize'>;
+  onSort: (sort: OverviewSortField, order: 'asc' | 'desc') => void;
+  onPage: (page: number, pageSize: number) => void;
 }) {
+  const { entries, totalItems, loading, search, onSort, onPage } = props;
   return (
-    <Table<OverviewEntry>
-      title="Automated entities"
-      columns={COLUMNS}
-      data={props.entries}
-      isLoading={props.loading}
-      options={{
-        paging: props.entries.length > 20,
-        pageSize: 20,
-        search: true,
-        padding: 'dense',
-      }}
-      emptyContent={
-        <Box p={2}>No automated entities match these filters.</Box>
-      }
-    />
+    <InfoCard title="Automated entities" noPadding>
+      {loading && <Progress />}
+      <Table size="small" aria-label="Automated entities" aria-busy={loading}>
+        <TableHead>
+          <TableRow>
+            {COLUMNS.map(column => {
+              const active = column.sort === search.sort;
+              return (
+                <TableCell
+                  key={column.title}
+                  align={column.numeric ? 'right' : 'left'}
+                  sortDirection={active ? search.order : false}
+                >
+                  {column.sort ? (
+                    <TableSortLabel
+                      active={active}
+                      direction={active ? search.order : 'asc'}
+                      onClick={() =>
+                        onSort(
+                          column.sort!,
+                          active && search.order === 'asc' ? 'desc' : 'asc',
+                        )
+                      }
+                    >
+                      {column.title}
+                    </TableSortLabel>
+                  ) : (
+                    column.title
+                  )}
+                </TableCell>
+              );
+            })}
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {entries.map(entry => (
+            <TableRow key={entry.entityRef}>
+              {COLUMNS.map(column => (
+                <TableCell
+                  key={column.title}
+                  align={column.numeric ? 'right' : 'left'}
+                >
+                  {column.render(entry)}
+                </TableCell>
+              ))}
+            </TableRow>
+          ))}
+          {!loading && entries.length === 0 && (
+            <TableRow>
+              <TableCell colSpan={COLUMNS.length}>
+                <Box p={2}>No automated entities match these filters.</Box>
+              </TableCell>
+            </TableRow>
+          )}
+        </TableBody>
+      </Table>
+      <TablePagination
+        component="div"
+        count={totalItems}
+        page={Math.min(
+          search.page,
+          Math.max(0, Math.ceil(totalItems / search.pageSize) - 1),
+        )}
+        rowsPerPage={search.pageSize}
+        rowsPerPageOptions={PAGE_SIZES}
+        onPageChange={(_, page) => onPage(page, search.pageSize)}
+        onRowsPerPageChange={event => onPage(0, Number(event.target.value))}
+      />
+    </InfoCard>
   );
 }

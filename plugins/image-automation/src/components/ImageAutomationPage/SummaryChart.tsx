@@ -1,10 +1,12 @@
 import { InfoCard } from '@backstage/core-components';
-import { ImageState } from '@image-automation/plugin-image-automation-common';
 import Grid from '@material-ui/core/Grid';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import { STATE_LABELS } from '../ImageStateChip';
-import { OverviewSummary } from './summarizeOverview';
+import {
+  ImageState,
+  OverviewSummary,
+} from '@image-automation/plugin-image-automation-common';
 
 /** Bar colours come from the app theme, so they follow light and dark mode. */
 const STATE_COLOURS: Record<ImageState, (theme: Theme) => string> = {
@@ -76,15 +78,16 @@ function BarList(props: { title: string; unit: string; bars: Bar[] }) {
   );
 }
 
-const useFillStyles = makeStyles<Theme, { colour: Bar['colour']; percent: number }>(
-  theme => ({
-    fill: {
-      height: '100%',
-      width: ({ percent }) => `${percent}%`,
-      backgroundColor: ({ colour }) => colour(theme),
-    },
-  }),
-);
+const useFillStyles = makeStyles<
+  Theme,
+  { colour: Bar['colour']; percent: number }
+>(theme => ({
+  fill: {
+    height: '100%',
+    width: ({ percent }) => `${percent}%`,
+    backgroundColor: ({ colour }) => colour(theme),
+  },
+}));
 
 function BarFill(props: { colour: Bar['colour']; percent: number }) {
   const classes = useFillStyles(props);

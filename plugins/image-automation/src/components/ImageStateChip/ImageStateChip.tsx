@@ -6,10 +6,7 @@ import {
   StatusRunning,
   StatusWarning,
 } from '@backstage/core-components';
-import {
-  ImageState,
-  PullRequestInfo,
-} from '@image-automation/plugin-image-automation-common';
+import { ImageState } from '@image-automation/plugin-image-automation-common';
 import Box from '@material-ui/core/Box';
 import { ReactNode } from 'react';
 import { STATE_LABELS } from './stateLabels';
@@ -32,14 +29,19 @@ const STATUS_OF_STATE: Record<
  */
 export function ImageStateChip(props: {
   state: ImageState;
-  pullRequest?: PullRequestInfo;
+  pullRequest?: { number: number; url: string; state: string };
 }) {
   const { state, pullRequest } = props;
   const Status = STATUS_OF_STATE[state];
   return (
-    <Box component="span" display="inline-flex" alignItems="center">
+    <Box
+      component="span"
+      display="inline-flex"
+      alignItems="center"
+      whiteSpace="nowrap"
+    >
       <Status />
-      {state === 'pr-open' && pullRequest ? (
+      {state === 'pr-open' && pullRequest?.state === 'open' ? (
         <Link to={pullRequest.url}>
           {STATE_LABELS[state]} #{pullRequest.number}
         </Link>

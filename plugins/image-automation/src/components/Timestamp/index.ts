@@ -1,1 +1,2 @@
-export { Timestamp } from './Timestamp';
+export { Age, Timestamp } from './Timestamp';
+export { useNow } from './useNow';

@@ -1,12 +1,8 @@
-import {
-  IMAGE_STATES,
-  ImageState,
-  OverviewEntry,
-} from '@image-automation/plugin-image-automation-common';
+import { IMAGE_STATES, ImageState, OverviewEntry } from '../api';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** How long an update has been waiting, in the buckets the summary chart shows. */
+/** How long an update has been waiting, in the buckets the summary chart shows. @public */
 export const PENDING_AGE_BUCKETS = [
   { label: '< 1 day', upToDays: 1 },
   { label: '1–7 days', upToDays: 7 },
@@ -22,7 +18,11 @@ export interface OverviewSummary {
   entitiesByPendingAge: Array<{ label: string; count: number }>;
 }
 
-/** How far behind the listed entities are, for the summary chart. */
+/**
+ * How far behind the listed entities are, for the summary chart. The backend
+ * sums every entity the overview's filters select, not only one page.
+ * @public
+ */
 export function summarizeOverview(
   entries: OverviewEntry[],
   now: number,

@@ -1,7 +1,4 @@
-import {
-  ImageState,
-  OverviewEntry,
-} from '@image-automation/plugin-image-automation-common';
+import { ImageState, OverviewEntry } from '../api';
 import { summarizeOverview } from './summarizeOverview';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
@@ -13,6 +10,7 @@ function entry(
 ): OverviewEntry {
   return {
     entityRef: 'component:default/x',
+    mode: 'pull-request',
     images: [],
     registries: [],
     counts: {

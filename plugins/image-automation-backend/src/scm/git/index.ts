@@ -1,0 +1,3 @@
+export { PlainGitHostAdapter } from './PlainGitHostAdapter';
+export type { PlainGitHostAdapterOptions } from './PlainGitHostAdapter';
+export { NO_CHANGE_REQUESTS } from './PlainGitRepository';

@@ -1,0 +1,89 @@
+import { GitlabRequestError } from './GitlabApi';
+import { toGitlabError } from './gitlabErrors';
+
+const map = (error: unknown) =>
+  toGitlabError(
+    error,
+    'acme/deploy',
+    'gitlab.example.com',
+    'open a merge request',
+  );
+
+describe('toGitlabError', () => {
+  it.each([
+    [
+      new GitlabRequestError(401, '401 Unauthorized'),
+      'git-auth',
+      'integrations.gitlab[].token for gitlab.example.com',
+    ],
+    [
+      new GitlabRequestError(
+        403,
+        'insufficient_scope: The request requires higher privileges',
+        { scope: 'api' },
+      ),
+      'git-permission',
+      'needs api',
+    ],
+    [
+      new GitlabRequestError(
+        403,
+        '403 Forbidden - You are not allowed to push into this branch',
+      ),
+      'git-protected-branch',
+      'use mode pull-request',
+    ],
+    [
+      new GitlabRequestError(403, '403 Forbidden'),
+      'git-permission',
+      'Developer role',
+    ],
+    [
+      new GitlabRequestError(404, '404 Project Not Found'),
+      'git-not-found',
+      "project acme/deploy exists and that the token's user is a member",
+    ],
+    [
+      new GitlabRequestError(404, '404 Branch Not Found'),
+      'git-not-found',
+      'check the branch name',
+    ],
+    [
+      new GitlabRequestError(404, '404 File Not Found'),
+      'git-not-found',
+      'check the file paths',
+    ],
+    [
+      new GitlabRequestError(
+        409,
+        'Another open merge request already exists for this source branch: !4',
+      ),
+      'git-conflict',
+      '(409 Another open merge request already exists for this source branch: !4)',
+    ],
+    [
+      new GitlabRequestError(400, "A file with this name doesn't exist"),
+      'git-conflict',
+      "(400 A file with this name doesn't exist)",
+    ],
+    [
+      new GitlabRequestError(429, 'Retry later'),
+      'git-rate-limited',
+      'next cycle resumes',
+    ],
+    [new GitlabRequestError(503, '503'), 'git-unreachable', 'answered 503'],
+    [
+      new GitlabRequestError(
+        undefined,
+        'could not reach gitlab.example.com: ECONNREFUSED',
+      ),
+      'git-unreachable',
+      'ECONNREFUSED',
+    ],
+  ])('maps %s', (error, kind, words) => {
+    const mapped = map(error);
+    expect(mapped.kind).toBe(kind);
+    expect(mapped.message).toContain(words);
+    expect(mapped.message).toContain('acme/deploy');
+  });
+});

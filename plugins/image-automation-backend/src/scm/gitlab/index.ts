@@ -1,0 +1,1 @@
+export { GitlabHostAdapter } from './GitlabHostAdapter';

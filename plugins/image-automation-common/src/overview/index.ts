@@ -1,0 +1,2 @@
+export { PENDING_AGE_BUCKETS, summarizeOverview } from './summarizeOverview';
+export type { OverviewSummary } from './summarizeOverview';

@@ -1,0 +1,47 @@
+import { GitlabApiError } from './http/GitlabApiError';
+
+/** Faults a test asks for; each counts down per request until exhausted. */
+export interface GitlabFaults {
+  /** The next N requests fail with a 502, as GitLab's load balancer answers under load. */
+  status5xx?: number;
+  /** The next `count` requests hit GitLab's rate limit (429 with `Retry-After`). */
+  rateLimited?: { count: number; retryAfterSeconds: number };
+}
+
+export class FaultInjector {
+  private serverErrors = 0;
+  private rateLimited = 0;
+  private retryAfterSeconds = 60;
+
+  inject(faults: GitlabFaults): void {
+    this.serverErrors += faults.status5xx ?? 0;
+    if (faults.rateLimited) {
+      this.rateLimited += faults.rateLimited.count;
+      this.retryAfterSeconds = faults.rateLimited.retryAfterSeconds;
+    }
+  }
+
+  clear(): void {
+    this.serverErrors = 0;
+    this.rateLimited = 0;
+  }
+
+  next(): GitlabApiError | undefined {
+    if (this.serverErrors > 0) {
+      this.serverErrors -= 1;
+      return new GitlabApiError(502, { message: '502 Bad Gateway' });
+    }
+    if (this.rateLimited > 0) {
+      this.rateLimited -= 1;
+      return new GitlabApiError(
+        429,
+        { message: 'Retry later' },
+        {
+          'retry-after': String(this.retryAfterSeconds),
+          'ratelimit-remaining': '0',
+        },
+      );
+    }
+    return undefined;
+  }
+}
