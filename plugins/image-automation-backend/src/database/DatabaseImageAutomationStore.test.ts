@@ -232,6 +232,7 @@ describe.each(databases.eachSupportedId())(
         declinedTags: { api: '1.4.2' },
         declinedAt: 77,
         baseSha: 'b'.repeat(40),
+        pendingCommitSha: 'c'.repeat(40),
         note: 'closed without merging, 1.4.2 skipped',
         updatedAt: 78,
       });
@@ -240,6 +241,7 @@ describe.each(databases.eachSupportedId())(
         declinedTags: { api: '1.4.2' },
         declinedAt: 77,
         baseSha: 'b'.repeat(40),
+        pendingCommitSha: 'c'.repeat(40),
         note: 'closed without merging, 1.4.2 skipped',
       });
     });

@@ -32,6 +32,7 @@ const WRITE_BACK_COLUMNS = [
   'record_state',
   'target_tags',
   'last_commit_sha',
+  'pending_commit_sha',
   'base_sha',
   'declined_tags',
   'declined_at',
@@ -410,6 +411,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
         pr_url: record.prUrl ?? null,
         pr_state: record.prState ?? null,
         record_state: record.state ?? null,
+        pending_commit_sha: record.pendingCommitSha ?? null,
         base_sha: record.baseSha ?? null,
         declined_tags: record.declinedTags
           ? JSON.stringify(record.declinedTags)
@@ -709,6 +711,7 @@ function toWriteBack(row: Row): WriteBackRecord {
     state: row.record_state ?? undefined,
     targetTags: json(row.target_tags),
     lastCommitSha: str(row.last_commit_sha),
+    pendingCommitSha: str(row.pending_commit_sha),
     baseSha: str(row.base_sha),
     declinedTags: json(row.declined_tags),
     declinedAt: num(row.declined_at),

@@ -109,6 +109,11 @@ export interface WriteBackRecord {
   targetTags?: Record<string, string>;
   /** Our last commit on `branch`: a head that differs is a person's. */
   lastCommitSha?: string;
+  /**
+   * The commit we were about to point `branch` at, saved before the move:
+   * after a crash between the move and the record, that head is still ours.
+   */
+  pendingCommitSha?: string;
   /** The base head our last commit was made on: a base that moved is redone on. */
   baseSha?: string;
   /** Image name → tag a person declined (closed without merging); kept until a newer tag. */

@@ -683,6 +683,36 @@ describe('safe write-back on SQLITE_3', () => {
     expect(pull.comments.join('\n')).toMatch(/left the software catalog/);
   });
 
+  it('reuses its own commit when opening the pull request failed after the branch moved', async () => {
+    const { name, entity } = await fixture();
+    let clock = Date.now();
+    const { engine, store } = await engineFor(databaseId, entity, {
+      now: () => clock,
+    });
+    const spy = jest
+      .spyOn(GithubRepositoryClient.prototype, 'openChangeRequest')
+      .mockRejectedValueOnce(new Error('connection reset'));
+    await engine.runCycle();
+    spy.mockRestore();
+    const written = git(name, 'rev-parse', BRANCH).trim();
+    expect(await github.listPullRequests('acme', name)).toEqual([]);
+    expect(await store.getWriteBack('component:default/api')).toMatchObject({
+      pendingCommitSha: written,
+      errorMessage: 'connection reset',
+    });
+
+    clock += 10 * 60_000;
+    await engine.runCycle();
+    expect(await github.listPullRequests('acme', name)).toEqual([
+      expect.objectContaining({ state: 'open', head: BRANCH }),
+    ]);
+    // The same commit, not a new one on a fresh branch.
+    expect(git(name, 'rev-parse', BRANCH).trim()).toBe(written);
+    expect(git(name, 'rev-list', '--count', `main..${BRANCH}`).trim()).toBe(
+      '1',
+    );
+  });
+
   it('stops writing when its lease was lost, and says so', async () => {
     const { name, entity } = await fixture();
     const { engine, store } = await engineFor(databaseId, entity);

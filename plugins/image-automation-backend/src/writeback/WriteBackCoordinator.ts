@@ -23,7 +23,12 @@ import type {
 } from '../domain/records';
 import { ImageAutomationMetrics } from '../metrics';
 import { GitError } from '../scm/GitError';
-import type { BranchHead, FileChange, GitRepository } from '../scm/port';
+import type {
+  BranchHead,
+  FileChange,
+  GitRepository,
+  RefMove,
+} from '../scm/port';
 import {
   Authorization,
   CloseReason,
@@ -45,9 +50,10 @@ import { WriteBackHandler, WriteBackRequest } from './WriteBackHandler';
 /**
  * How long one acquisition may hold a branch without renewing: longer than
  * any single host request may take with its retries and rate-limit waits
- * (Octokit waits up to a minute, twice), renewed before each write.
+ * (Octokit waits up to a minute, twice), renewed before each write. A
+ * replica that dies holding it delays that branch by at most this much.
  */
-export const LEASE_MS = 5 * 60_000;
+export const LEASE_MS = 3 * 60_000;
 /** Push mode re-reads the base and redoes the commit when it moved meanwhile. */
 const PUSH_ATTEMPTS = 3;
 
@@ -170,9 +176,13 @@ export class WriteBackCoordinator implements WriteBackHandler {
         { entityRef: entity.entityRef, errorKind: gitError.kind },
       );
       this.options.metrics.recordWriteBack(gitError.kind);
-      // The record keeps what it knew; only the error is new.
+      // The record keeps what it knew (a commit written ahead included);
+      // only the error is new.
+      const latest = await store
+        .getWriteBack(entity.entityRef)
+        .catch(() => undefined);
       record = {
-        ...(previous ?? this.baseRecord(request, branch)),
+        ...(latest ?? previous ?? this.baseRecord(request, branch)),
         errorKind: gitError.kind,
         errorMessage: gitError.message,
         updatedAt: this.now(),
@@ -304,7 +314,9 @@ export class WriteBackCoordinator implements WriteBackHandler {
     let state: RemoteState['branch'] = 'absent';
     if (branchSha) {
       state =
-        record?.branch === branch && branchSha === record.lastCommitSha
+        record?.branch === branch &&
+        (branchSha === record.lastCommitSha ||
+          branchSha === record.pendingCommitSha)
           ? 'ours'
           : 'edited';
     }
@@ -455,6 +467,7 @@ export class WriteBackCoordinator implements WriteBackHandler {
           request.signal,
         );
         await this.renew(lease, request.signal);
+        await this.savePending(record, head.branch, commit);
         const moved = await repository.moveBranch(
           head.branch,
           head.headSha,
@@ -472,6 +485,7 @@ export class WriteBackCoordinator implements WriteBackHandler {
             branch: head.branch,
             targetTags: targets,
             lastCommitSha: commit,
+            pendingCommitSha: undefined,
             baseSha: head.headSha,
             note: `pushed ${commit.slice(0, 7)} to ${head.branch}`,
           };
@@ -509,16 +523,26 @@ export class WriteBackCoordinator implements WriteBackHandler {
         note: 'every place already holds its target or a newer tag',
       };
     }
-    const commit = await this.commit(
-      repository,
-      base,
-      planned,
-      spec,
-      lease,
-      request.signal,
-    );
-    await this.renew(lease, request.signal);
-    const moved = await repository.moveBranch(target, expected, commit);
+    // Our commit already on the branch (a write that failed after moving
+    // it, a replica that died): reused, not made again.
+    let commit =
+      expected !== undefined
+        ? await this.reusable(repository, target, expected, base, planned)
+        : undefined;
+    let moved: RefMove = { moved: true };
+    if (!commit) {
+      commit = await this.commit(
+        repository,
+        base,
+        planned,
+        spec,
+        lease,
+        request.signal,
+      );
+      await this.renew(lease, request.signal);
+      await this.savePending(record, target, commit);
+      moved = await repository.moveBranch(target, expected, commit);
+    }
     if (!moved.moved) {
       // Someone moved the branch between our read and our write: theirs stays.
       return this.reportEdited(
@@ -539,6 +563,7 @@ export class WriteBackCoordinator implements WriteBackHandler {
       branch: target,
       targetTags: targets,
       lastCommitSha: commit,
+      pendingCommitSha: undefined,
       baseSha: base.headSha,
     };
     if (action.kind === 'push-branch') {
@@ -615,6 +640,52 @@ export class WriteBackCoordinator implements WriteBackHandler {
       prState: 'open',
       note: `#${opened.number} opened`,
     };
+  }
+
+  /**
+   * Written ahead of a ref move: the commit about to be on `branch`, so a
+   * failure or a crash between the move and the record leaves a head still
+   * known as ours.
+   */
+  private async savePending(
+    record: WriteBackRecord,
+    branch: string,
+    commit: string,
+  ) {
+    await this.options.store.saveWriteBack({
+      ...record,
+      pendingCommitSha: commit,
+      // A move to another branch (a fresh one): the old head is not its.
+      ...(record.branch === branch ? {} : { branch, lastCommitSha: undefined }),
+      updatedAt: this.now(),
+    });
+  }
+
+  /**
+   * Our head on `branch` when it already is the planned change on `base`:
+   * made on the base head itself, with exactly the planned file contents.
+   */
+  private async reusable(
+    repository: GitRepository,
+    branch: string,
+    sha: string,
+    base: BranchHead,
+    planned: PlannedCommit,
+  ): Promise<string | undefined> {
+    const commit = await repository.getCommit(sha);
+    if (commit.parents.length !== 1 || commit.parents[0] !== base.headSha) {
+      return undefined;
+    }
+    const head = await repository.openBranch(branch);
+    if (!head || head.headSha !== sha) return undefined;
+    const files = await repository.readFiles(
+      head,
+      planned.files.map(f => f.path),
+    );
+    const same = planned.files.every(
+      f => files.files.get(f.path)?.content === f.content,
+    );
+    return same ? sha : undefined;
   }
 
   private declinedRecord(

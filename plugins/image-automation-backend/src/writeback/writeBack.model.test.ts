@@ -9,7 +9,7 @@
  * `IA_MODEL_SEED=<seed>` replays it.
  *
  *   IA_MODEL_SEEDS  how many seeds to run (default 3)
- *   IA_MODEL_STEPS  steps per seed (default 18)
+ *   IA_MODEL_STEPS  steps per seed (default 16)
  *   IA_MODEL_SEED   run exactly this seed
  */
 import {
@@ -48,7 +48,7 @@ const SEEDS = process.env.IA_MODEL_SEED
       { length: Number(process.env.IA_MODEL_SEEDS ?? 3) },
       (_, i) => 1001 + i * 7919,
     );
-const STEPS = Number(process.env.IA_MODEL_STEPS ?? 18);
+const STEPS = Number(process.env.IA_MODEL_STEPS ?? 16);
 
 /** mulberry32: small, seedable, good enough to shuffle a script. */
 function random(seed: number) {

@@ -7,7 +7,7 @@
  * The steps run in order against one running system, because a backend
  * takes ~30 s to start here and registries are scanned at most once a minute
  * per repository. The first step kills a replica in the middle of a
- * write-back; the write-back lease that replica held (2 minutes) expires
+ * write-back; the write-back lease that replica held (3 minutes) expires
  * while the other steps run, and the last step checks the recovery.
  */
 import { execFileSync } from 'node:child_process';
@@ -27,9 +27,14 @@ import { cyclesOf, Replica } from './replicas';
 const repoRoot = resolve(__dirname, '../../../..');
 /** Each registry repository is scanned at most this often, whatever the cycle frequency. */
 const SCAN_FLOOR_MS = 60_000;
-/** How long a write-back lease of a replica that died stays in the way (GithubWriteBack). */
-const WRITE_BACK_LEASE_MS = 2 * 60_000;
+/** How long a write-back lease of a replica that died stays in the way (WriteBackCoordinator's LEASE_MS). */
+const WRITE_BACK_LEASE_MS = 3 * 60_000;
 const CYCLE_MS = SCHEDULE.frequencySeconds * 1000;
+/**
+ * Checks run only inside the scheduled cycle, and the cycle the dead replica
+ * was running stays claimed until the scheduler's timeout for it passes.
+ */
+const DEAD_CYCLE_MS = SCHEDULE.timeoutSeconds * 1000;
 
 let system: SystemUnderTest;
 let started: Parameters<typeof stopSystem>[0];
@@ -211,7 +216,8 @@ describe('the whole system', () => {
       `killed replica ${victim.name} (SIGKILL) while it opened the crash pull request`,
     );
 
-    // Until the dead replica's lease expires, the update waits, and says so.
+    // Until the dead replica's lease expires, the update waits, and says so
+    // (once the survivor's scheduler may run the cycle the dead one claimed).
     const survivor = system.replicas.find(r => r !== victim)!;
     await imageWhere(
       'crash',
@@ -220,7 +226,7 @@ describe('the whole system', () => {
         i.state === 'update-available' &&
         i.latestTag === '1.1.0' &&
         !i.pullRequest,
-      { timeoutMs: 30_000, replica: survivor },
+      { timeoutMs: DEAD_CYCLE_MS + 4 * CYCLE_MS + 30_000, replica: survivor },
     );
 
     const restartedAt = Date.now();
