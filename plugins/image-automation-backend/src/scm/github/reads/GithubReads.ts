@@ -1,0 +1,222 @@
+import { MAX_MANIFEST_BYTES } from '@image-automation/plugin-image-automation-node';
+import type { Octokit } from '@octokit/rest';
+import { GitError, toGitError } from '../../GitError';
+import { GitFile, TreeEntry } from '../../port';
+import { BlobContents, DEFAULT_BLOB_CACHE_BYTES } from './BlobContents';
+import { BlobQueries, BlobQueryLimits } from './BlobQueries';
+import { ConditionalReads } from './ConditionalReads';
+import { GithubGraphql } from './GithubGraphql';
+import { GithubReadTarget } from './GithubReadTarget';
+import { HeadQueries } from './HeadQueries';
+import { RateLimitGate } from './RateLimitGate';
+import { Semaphore } from './Semaphore';
+import { TreeListings } from './TreeListings';
+
+export interface GithubReadsOptions extends BlobQueryLimits {
+  /** Bytes of blob contents kept across cycles (default 64 MiB). */
+  blobCacheBytes?: number;
+  /** GraphQL calls in flight at once, over all repositories (default 4). */
+  maxConcurrentQueries?: number;
+  /**
+   * How long an opened branch head serves later callers when no new cycle
+   * was begun (default 60 s): the entities of a repository share one head.
+   */
+  headTtlMs?: number;
+  now?: () => number;
+}
+
+/** A branch head with its file listing. */
+export interface BranchListing {
+  branch: string;
+  headSha: string;
+  treeSha: string;
+  entries: Map<string, TreeEntry>;
+}
+
+const headKey = (target: GithubReadTarget, branch: string | undefined) =>
+  `${target.owner}/${target.repo}\u0000${branch ?? ''}`.toLowerCase();
+
+interface OpenedHead {
+  openedAt: number;
+  listing: Promise<BranchListing | undefined>;
+}
+
+/**
+ * GitHub reads that cost a few requests per repository, not one per file:
+ * branch heads of many repositories per GraphQL call; one recursive listing
+ * per new tree, cached by sha; blobs by the hundred per GraphQL call, cached
+ * by sha within a byte budget; refs read conditionally (a 304 is free). A
+ * cycle begins with `beginCycle()`; until the next, every entity of a
+ * repository shares one head and one listing. A spent rate limit stops all
+ * reads of that token until GitHub's reset, with that time in the error.
+ */
+export class GithubReads {
+  private readonly gates = new WeakMap<Octokit, RateLimitGate>();
+  private readonly heads = new Map<string, OpenedHead>();
+  private readonly blobs: BlobContents;
+  private readonly headQueries: HeadQueries;
+  private readonly blobQueries: BlobQueries;
+  private readonly trees: TreeListings;
+  private readonly conditional = new ConditionalReads();
+  private readonly now: () => number;
+  private readonly headTtlMs: number;
+
+  constructor(options: GithubReadsOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.headTtlMs = options.headTtlMs ?? 60_000;
+    this.blobs = new BlobContents(
+      options.blobCacheBytes ?? DEFAULT_BLOB_CACHE_BYTES,
+    );
+    const graphql = new GithubGraphql(
+      new Semaphore(options.maxConcurrentQueries ?? 4),
+    );
+    const gateFor = (octokit: Octokit) => this.gateFor(octokit);
+    this.headQueries = new HeadQueries(graphql, gateFor);
+    this.blobQueries = new BlobQueries(graphql, gateFor, options);
+    this.trees = new TreeListings(gateFor);
+  }
+
+  /** Heads opened before are asked again from now on (what changed since shows). */
+  beginCycle(): void {
+    this.heads.clear();
+  }
+
+  /** Drops the head of a branch this process just moved, so the next open reads it anew. */
+  forget(target: GithubReadTarget, branch: string): void {
+    this.heads.delete(headKey(target, branch));
+    this.heads.delete(headKey(target, undefined));
+  }
+
+  /**
+   * The head of `branch` (default: the repository's default branch) and its
+   * files; undefined when the branch does not exist. Shared by every caller
+   * of this cycle.
+   */
+  openBranch(
+    target: GithubReadTarget,
+    branch?: string,
+  ): Promise<BranchListing | undefined> {
+    const key = headKey(target, branch);
+    const opened = this.heads.get(key);
+    const now = this.now();
+    if (opened && now - opened.openedAt < this.headTtlMs) {
+      return opened.listing;
+    }
+    const listing = this.list(target, branch);
+    this.heads.set(key, {
+      openedAt: now,
+      listing,
+    });
+    listing.catch(() => {
+      if (this.heads.get(key)?.listing === listing) this.heads.delete(key);
+    });
+    return listing;
+  }
+
+  private async list(
+    target: GithubReadTarget,
+    branch: string | undefined,
+  ): Promise<BranchListing | undefined> {
+    const head = await this.headQueries.head(target, branch);
+    if (!head) return undefined;
+    const entries = await this.trees.list(target, head.treeSha, head.branch);
+    return { ...head, entries };
+  }
+
+  /**
+   * Files at a listed head, checked first (no links, nothing over the
+   * manifest size limit), then read: cached blobs from memory, the rest in
+   * batches. Paths not in the listing come back in `missing`.
+   */
+  async readFiles(
+    target: GithubReadTarget,
+    head: Pick<BranchListing, 'branch' | 'entries'>,
+    paths: string[],
+  ): Promise<{ files: Map<string, GitFile>; missing: string[] }> {
+    const wanted: Array<{ path: string; entry: TreeEntry }> = [];
+    const missing: string[] = [];
+    for (const path of new Set(paths)) {
+      const entry = head.entries.get(path);
+      if (!entry) {
+        missing.push(path);
+        continue;
+      }
+      if (entry.mode === '120000') {
+        // A link's target may lie outside the repository: never followed.
+        throw new GitError(
+          'git-bad-repository',
+          `${path} in ${target.displayName}@${head.branch} is a symbolic link; list the file it points to instead`,
+        );
+      }
+      if (entry.size > MAX_MANIFEST_BYTES) {
+        // Refused before download: a 50 MiB file must not reach memory.
+        throw new GitError(
+          'git-bad-repository',
+          `${path} in ${target.displayName}@${head.branch} is ${entry.size} bytes; manifests over ${MAX_MANIFEST_BYTES} bytes are refused`,
+        );
+      }
+      wanted.push({ path, entry });
+    }
+    const contents = await Promise.all(
+      wanted.map(({ path, entry }) => this.blob(target, path, entry)),
+    );
+    const files = new Map<string, GitFile>(
+      wanted.map(({ path, entry }, i) => [
+        path,
+        { path, blobSha: entry.sha, content: contents[i] },
+      ]),
+    );
+    return { files, missing };
+  }
+
+  /** The sha a branch points at now, asked conditionally: free when it has not moved. */
+  async branchSha(
+    target: GithubReadTarget,
+    branch: string,
+  ): Promise<string | undefined> {
+    const { octokit, owner, repo, displayName } = target;
+    const doing = `find branch ${branch}`;
+    const gate = this.gateFor(octokit);
+    gate.check('core', displayName, doing);
+    try {
+      const { data } = await this.conditional.get<{ object: { sha: string } }>(
+        octokit,
+        'GET /repos/{owner}/{repo}/git/ref/{ref}',
+        { owner, repo, ref: `heads/${branch}` },
+        headers => gate.observeHeaders('core', headers),
+      );
+      return data.object.sha;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return undefined;
+      throw (
+        gate.fromError(error, 'core', displayName, doing) ??
+        toGitError(error, displayName, doing)
+      );
+    }
+  }
+
+  private async blob(
+    target: GithubReadTarget,
+    path: string,
+    entry: TreeEntry,
+  ): Promise<string> {
+    const cached = this.blobs.get(entry.sha);
+    if (cached !== undefined) return cached;
+    const content = await this.blobQueries.read(target, {
+      sha: entry.sha,
+      size: entry.size,
+      path,
+    });
+    this.blobs.set(entry.sha, content);
+    return content;
+  }
+
+  private gateFor(octokit: Octokit): RateLimitGate {
+    let gate = this.gates.get(octokit);
+    if (!gate) {
+      gate = new RateLimitGate(this.now);
+      this.gates.set(octokit, gate);
+    }
+    return gate;
+  }
+}

@@ -1,0 +1,92 @@
+import type { Octokit } from '@octokit/rest';
+import { GitError, toGitError } from '../../GitError';
+import { TreeEntry } from '../../port';
+import { GithubReadTarget } from './GithubReadTarget';
+import { RateLimitGate } from './RateLimitGate';
+
+/** Listings kept by default: a few per repository of a fleet. */
+export const DEFAULT_TREE_CACHE_ENTRIES = 256;
+
+/**
+ * Recursive file listings by root tree sha: a tree never changes, so a
+ * repository whose branch did not move is never listed twice, and every
+ * entity of a repository shares one listing (one request per new tree).
+ */
+export class TreeListings {
+  private readonly listings = new Map<
+    string,
+    Promise<Map<string, TreeEntry>>
+  >();
+
+  constructor(
+    private readonly gateFor: (octokit: Octokit) => RateLimitGate,
+    private readonly maxEntries = DEFAULT_TREE_CACHE_ENTRIES,
+  ) {}
+
+  list(
+    target: GithubReadTarget,
+    treeSha: string,
+    branch: string,
+  ): Promise<Map<string, TreeEntry>> {
+    // Keyed by repository too: a token that cannot see a repository must not read its tree from here.
+    const key = `${target.owner}/${target.repo}\u0000${treeSha}`.toLowerCase();
+    let listing = this.listings.get(key);
+    if (listing) {
+      this.listings.delete(key);
+      this.listings.set(key, listing);
+      return listing;
+    }
+    listing = this.fetch(target, treeSha, branch);
+    this.listings.set(key, listing);
+    listing.catch(() => this.listings.delete(key));
+    if (this.listings.size > this.maxEntries) {
+      this.listings.delete(this.listings.keys().next().value!);
+    }
+    return listing;
+  }
+
+  private async fetch(
+    target: GithubReadTarget,
+    treeSha: string,
+    branch: string,
+  ): Promise<Map<string, TreeEntry>> {
+    const { octokit, owner, repo, displayName } = target;
+    const doing = `list the files of ${branch}`;
+    const gate = this.gateFor(octokit);
+    gate.check('core', displayName, doing);
+    let tree;
+    try {
+      const response = await octokit.git.getTree({
+        owner,
+        repo,
+        tree_sha: treeSha,
+        recursive: 'true',
+      });
+      gate.observeHeaders('core', response.headers);
+      tree = response.data;
+    } catch (error) {
+      throw (
+        gate.fromError(error, 'core', displayName, doing) ??
+        toGitError(error, displayName, doing)
+      );
+    }
+    if (tree.truncated) {
+      throw new GitError(
+        'git-bad-repository',
+        `the tree of ${displayName}@${branch} is too large for one GitHub API listing (over 100,000 files or 7 MB)`,
+      );
+    }
+    return new Map(
+      tree.tree
+        .filter(entry => entry.type === 'blob' && entry.path && entry.sha)
+        .map(entry => [
+          entry.path!,
+          {
+            sha: entry.sha!,
+            size: entry.size ?? 0,
+            mode: entry.mode ?? '100644',
+          },
+        ]),
+    );
+  }
+}
