@@ -1,5 +1,5 @@
 import type { Octokit } from '@octokit/rest';
-import { GitError, toGitError } from '../../GitError';
+import { GitError } from '../../GitError';
 import {
   aliasOf,
   callError,
@@ -8,6 +8,7 @@ import {
   RATE_LIMIT_SELECTION,
 } from './GithubGraphql';
 import { GithubReadTarget } from './GithubReadTarget';
+import { GithubRest } from './GithubRest';
 import { MicroBatcher } from './MicroBatcher';
 import { RateLimitGate } from './RateLimitGate';
 
@@ -48,6 +49,7 @@ export class BlobQueries {
   constructor(
     private readonly graphql: GithubGraphql,
     private readonly gateFor: (octokit: Octokit) => RateLimitGate,
+    private readonly rest: GithubRest,
     limits: BlobQueryLimits = {},
   ) {
     this.maxBlobs = limits.maxBlobsPerQuery ?? 100;
@@ -193,24 +195,20 @@ export class BlobQueries {
     { sha, path }: BlobRequest,
   ): Promise<string> {
     const { octokit, owner, repo, displayName } = target;
-    const doing = `read ${path}`;
-    const gate = this.gateFor(octokit);
-    gate.check('core', displayName, doing);
-    try {
-      const response = await octokit.git.getBlob({
-        owner,
-        repo,
-        file_sha: sha,
-        mediaType: { format: 'raw' },
-      });
-      gate.observeHeaders('core', response.headers);
-      return rawText(response.data as unknown);
-    } catch (error) {
-      throw (
-        gate.fromError(error, 'core', displayName, doing) ??
-        toGitError(error, displayName, doing)
-      );
-    }
+    return this.rest.call(
+      octokit,
+      { repository: displayName, doing: `read ${path}` },
+      async observe => {
+        const response = await octokit.git.getBlob({
+          owner,
+          repo,
+          file_sha: sha,
+          mediaType: { format: 'raw' },
+        });
+        observe(response.headers);
+        return rawText(response.data as unknown);
+      },
+    );
   }
 }
 

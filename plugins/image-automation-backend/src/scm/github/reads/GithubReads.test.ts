@@ -117,6 +117,14 @@ describe('GithubReads', () => {
       expect(requests()).toEqual(['POST /graphql']);
     });
 
+    it('opens the default branch by its name afterwards without asking again', async () => {
+      const { reads, target, requests } = await setup({ one: fleet(1) });
+      const byDefault = await reads.openBranch(target('one'));
+      const byName = await reads.openBranch(target('one'), byDefault!.branch);
+      expect(byName).toBe(byDefault);
+      expect(requests().filter(r => r === 'POST /graphql')).toHaveLength(1);
+    });
+
     it('lists the new tree once the branch has moved', async () => {
       const { reads, target, emulator, requests } = await setup({
         one: fleet(2),

@@ -1,12 +1,13 @@
 import { MAX_MANIFEST_BYTES } from '@image-automation/plugin-image-automation-node';
 import type { Octokit } from '@octokit/rest';
-import { GitError, toGitError } from '../../GitError';
+import { GitError } from '../../GitError';
 import { GitFile, TreeEntry } from '../../port';
 import { BlobContents, DEFAULT_BLOB_CACHE_BYTES } from './BlobContents';
 import { BlobQueries, BlobQueryLimits } from './BlobQueries';
 import { ConditionalReads } from './ConditionalReads';
 import { GithubGraphql } from './GithubGraphql';
 import { GithubReadTarget } from './GithubReadTarget';
+import { GithubRest } from './GithubRest';
 import { HeadQueries } from './HeadQueries';
 import { RateLimitGate } from './RateLimitGate';
 import { Semaphore } from './Semaphore';
@@ -17,6 +18,8 @@ export interface GithubReadsOptions extends BlobQueryLimits {
   blobCacheBytes?: number;
   /** GraphQL calls in flight at once, over all repositories (default 4). */
   maxConcurrentQueries?: number;
+  /** REST reads (tree listings, raw blobs, refs) in flight at once (default 8). */
+  maxConcurrentRestReads?: number;
   /**
    * How long an opened branch head serves later callers when no new cycle
    * was begun (default 60 s): the entities of a repository share one head.
@@ -32,6 +35,9 @@ export interface BranchListing {
   treeSha: string;
   entries: Map<string, TreeEntry>;
 }
+
+const isNotFound = (error: unknown) =>
+  (error as { status?: number }).status === 404;
 
 const headKey = (target: GithubReadTarget, branch: string | undefined) =>
   `${target.owner}/${target.repo}\u0000${branch ?? ''}`.toLowerCase();
@@ -58,6 +64,7 @@ export class GithubReads {
   private readonly blobQueries: BlobQueries;
   private readonly trees: TreeListings;
   private readonly conditional = new ConditionalReads();
+  private readonly rest: GithubRest;
   private readonly now: () => number;
   private readonly headTtlMs: number;
 
@@ -71,9 +78,13 @@ export class GithubReads {
       new Semaphore(options.maxConcurrentQueries ?? 4),
     );
     const gateFor = (octokit: Octokit) => this.gateFor(octokit);
+    this.rest = new GithubRest(
+      new Semaphore(options.maxConcurrentRestReads ?? 8),
+      gateFor,
+    );
     this.headQueries = new HeadQueries(graphql, gateFor);
-    this.blobQueries = new BlobQueries(graphql, gateFor, options);
-    this.trees = new TreeListings(gateFor);
+    this.blobQueries = new BlobQueries(graphql, gateFor, this.rest, options);
+    this.trees = new TreeListings(this.rest);
   }
 
   /** Heads opened before are asked again from now on (what changed since shows). */
@@ -107,6 +118,18 @@ export class GithubReads {
       openedAt: now,
       listing,
     });
+    if (branch === undefined) {
+      // Opening the default branch by its name next (as callers do) costs nothing more.
+      listing.then(
+        resolved => {
+          const named = resolved && headKey(target, resolved.branch);
+          if (named && !this.heads.has(named)) {
+            this.heads.set(named, { openedAt: now, listing });
+          }
+        },
+        () => undefined,
+      );
+    }
     listing.catch(() => {
       if (this.heads.get(key)?.listing === listing) this.heads.delete(key);
     });
@@ -175,23 +198,26 @@ export class GithubReads {
     branch: string,
   ): Promise<string | undefined> {
     const { octokit, owner, repo, displayName } = target;
-    const doing = `find branch ${branch}`;
-    const gate = this.gateFor(octokit);
-    gate.check('core', displayName, doing);
     try {
-      const { data } = await this.conditional.get<{ object: { sha: string } }>(
+      return await this.rest.call(
         octokit,
-        'GET /repos/{owner}/{repo}/git/ref/{ref}',
-        { owner, repo, ref: `heads/${branch}` },
-        headers => gate.observeHeaders('core', headers),
+        { repository: displayName, doing: `find branch ${branch}` },
+        async observe => {
+          const { data } = await this.conditional.get<{
+            object: { sha: string };
+          }>(
+            octokit,
+            'GET /repos/{owner}/{repo}/git/ref/{ref}',
+            { owner, repo, ref: `heads/${branch}` },
+            observe,
+          );
+          return data.object.sha;
+        },
+        isNotFound,
       );
-      return data.object.sha;
     } catch (error) {
-      if ((error as { status?: number }).status === 404) return undefined;
-      throw (
-        gate.fromError(error, 'core', displayName, doing) ??
-        toGitError(error, displayName, doing)
-      );
+      if (isNotFound(error)) return undefined;
+      throw error;
     }
   }
 

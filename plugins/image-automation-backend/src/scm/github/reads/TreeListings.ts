@@ -1,8 +1,7 @@
-import type { Octokit } from '@octokit/rest';
-import { GitError, toGitError } from '../../GitError';
+import { GitError } from '../../GitError';
 import { TreeEntry } from '../../port';
 import { GithubReadTarget } from './GithubReadTarget';
-import { RateLimitGate } from './RateLimitGate';
+import { GithubRest } from './GithubRest';
 
 /** Listings kept by default: a few per repository of a fleet. */
 export const DEFAULT_TREE_CACHE_ENTRIES = 256;
@@ -19,7 +18,7 @@ export class TreeListings {
   >();
 
   constructor(
-    private readonly gateFor: (octokit: Octokit) => RateLimitGate,
+    private readonly rest: GithubRest,
     private readonly maxEntries = DEFAULT_TREE_CACHE_ENTRIES,
   ) {}
 
@@ -51,25 +50,20 @@ export class TreeListings {
     branch: string,
   ): Promise<Map<string, TreeEntry>> {
     const { octokit, owner, repo, displayName } = target;
-    const doing = `list the files of ${branch}`;
-    const gate = this.gateFor(octokit);
-    gate.check('core', displayName, doing);
-    let tree;
-    try {
-      const response = await octokit.git.getTree({
-        owner,
-        repo,
-        tree_sha: treeSha,
-        recursive: 'true',
-      });
-      gate.observeHeaders('core', response.headers);
-      tree = response.data;
-    } catch (error) {
-      throw (
-        gate.fromError(error, 'core', displayName, doing) ??
-        toGitError(error, displayName, doing)
-      );
-    }
+    const tree = await this.rest.call(
+      octokit,
+      { repository: displayName, doing: `list the files of ${branch}` },
+      async observe => {
+        const response = await octokit.git.getTree({
+          owner,
+          repo,
+          tree_sha: treeSha,
+          recursive: 'true',
+        });
+        observe(response.headers);
+        return response.data;
+      },
+    );
     if (tree.truncated) {
       throw new GitError(
         'git-bad-repository',
