@@ -6,4 +6,10 @@ import { cycleBenchmark } from './cycle.bench';
 import { apiBenchmark } from './api.bench';
 
 /** Every benchmark, in the order `yarn bench` runs them. */
-export const benchmarks: Benchmark[] = [registryBenchmark, rewriteBenchmark, policyBenchmark, cycleBenchmark, apiBenchmark];
+export const benchmarks: Benchmark[] = [
+  registryBenchmark,
+  rewriteBenchmark,
+  policyBenchmark,
+  cycleBenchmark,
+  apiBenchmark,
+];

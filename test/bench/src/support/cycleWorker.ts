@@ -25,10 +25,10 @@ import {
   serviceAuth,
 } from './services';
 
-async function measureCycle(
-  request: CycleRequest,
-  database: ScratchDatabase,
-): Promise<CycleMeasurement> {
+type RunRequest = Extract<CycleRequest, { type: 'run' }>;
+
+/** Builds the engine over `database`; `measure()` runs and measures one cycle. */
+async function startEngine(request: RunRequest, database: ScratchDatabase) {
   const logger = new CountingLogger();
   const catalog = fleetCatalog(entities(request.registryHost));
   const config = new ConfigReader({
@@ -54,7 +54,7 @@ async function measureCycle(
     metrics: discardingMetrics,
   });
   const { engine, store } = services;
-  try {
+  const measure = async (): Promise<CycleMeasurement> => {
     // Where the time goes, by component: timed in place, behaviour unchanged.
     let started = 0;
     const since = () => performance.now() - started;
@@ -101,33 +101,65 @@ async function measureCycle(
       timings: [...timings],
       report,
       states,
-      problems: logger.problems,
+      problems: logger.problems.splice(0),
     };
-  } finally {
-    await services.registry.close();
-  }
+  };
+  return { measure, close: () => services.registry.close() };
 }
 
-async function run(request: CycleRequest): Promise<CycleMeasurement> {
-  const database =
-    request.database === 'postgres'
-      ? await createPostgresDatabase()
-      : await createSqliteDatabase();
+let running:
+  | {
+      measure(): Promise<CycleMeasurement>;
+      close(): Promise<void>;
+      database: ScratchDatabase;
+    }
+  | undefined;
+
+async function finish() {
+  const ending = running;
+  running = undefined;
   try {
-    return await measureCycle(request, database);
+    await ending?.close();
   } finally {
-    await database.drop();
+    await ending?.database.drop();
   }
 }
 
-function reply(message: CycleReply) {
-  process.send!(message, () => process.disconnect?.());
+async function handle(request: CycleRequest): Promise<CycleMeasurement> {
+  if (request.type === 'run') {
+    const database =
+      request.database === 'postgres'
+        ? await createPostgresDatabase()
+        : await createSqliteDatabase();
+    try {
+      running = { ...(await startEngine(request, database)), database };
+    } catch (error) {
+      await database.drop();
+      throw error;
+    }
+    return running.measure();
+  }
+  if (!running) throw new Error('"again" before "run"');
+  try {
+    return await running.measure();
+  } finally {
+    await finish();
+  }
 }
 
-process.once('message', (request: CycleRequest) => {
-  run(request)
-    .then(measurement => reply({ type: 'measured', measurement }))
-    .catch(error =>
-      reply({ type: 'error', message: String(error?.stack ?? error) }),
-    );
+function reply(message: CycleReply, last: boolean) {
+  process.send!(message, () => {
+    if (last) process.disconnect?.();
+  });
+}
+
+process.on('message', (request: CycleRequest) => {
+  handle(request)
+    .then(measurement =>
+      reply({ type: 'measured', measurement }, request.type === 'again'),
+    )
+    .catch(async error => {
+      await finish().catch(() => undefined);
+      reply({ type: 'error', message: String(error?.stack ?? error) }, true);
+    });
 });
