@@ -452,6 +452,17 @@ export class BareRepository {
     return exitCode === 0 ? stdout.toString().trim() : undefined;
   }
 
+  /** The commit's files as a gzipped tar under `prefix/`, as `git archive` writes it. */
+  async archive(commitSha: string, prefix: string): Promise<Buffer> {
+    const { stdout } = await this.git([
+      'archive',
+      '--format=tar.gz',
+      `--prefix=${prefix}/`,
+      commitSha,
+    ]);
+    return stdout;
+  }
+
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     const { exitCode } = await this.git(
       ['merge-base', '--is-ancestor', ancestor, descendant],
