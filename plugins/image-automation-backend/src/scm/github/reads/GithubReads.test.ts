@@ -65,7 +65,8 @@ describe('GithubReads', () => {
       emulator,
       heads,
       target,
-      reads: new GithubReads(options.reads),
+      // The listing and blob batches unless a test asks for tarballs.
+      reads: new GithubReads({ tarballMaxKb: 0, ...options.reads }),
       /** Requests since the last call, as `METHOD path`. */
       requests() {
         const seen = emulator.requestLog.map(r => `${r.method} ${r.path}`);
@@ -351,6 +352,74 @@ describe('GithubReads', () => {
         ),
       );
       expect(peak).toBe(1);
+    });
+  });
+
+  describe('tarballs of small repositories', () => {
+    it('reads a small repository as one tarball: listing and manifests in one charged request', async () => {
+      const files = { ...fleet(30), 'bin/run.sh': '#!/bin/sh\necho\n' };
+      const { reads, target, emulator, requests } = await setup(
+        { one: files },
+        { reads: { tarballMaxKb: 4096 } },
+      );
+      const head = (await reads.openBranch(target('one')))!;
+      const log = emulator.requestLog.map(e => [e.method, e.path, e.cost]);
+      requests();
+      expect(log).toEqual([
+        ['POST', '/graphql', 1],
+        ['GET', `/repos/acme/one/tarball/${head.headSha}`, 1],
+        [
+          'GET',
+          expect.stringMatching(/^\/_codeload\/acme\/one\/legacy\.tar\.gz\//),
+          0,
+        ],
+      ]);
+      // The listing is GitHub's: same blob ids, sizes and modes as the Git Data API's.
+      const { data: tree } = await target('one').octokit.git.getTree({
+        owner: OWNER,
+        repo: 'one',
+        tree_sha: head.treeSha,
+        recursive: 'true',
+      });
+      requests();
+      const listed = new Map(
+        tree.tree
+          .filter(e => e.type === 'blob')
+          .map(e => [e.path!, { sha: e.sha!, size: e.size!, mode: e.mode! }]),
+      );
+      expect(head.entries).toEqual(listed);
+      const paths = Object.keys(files).filter(p => p.endsWith('.yaml'));
+      const { files: read } = await reads.readFiles(target('one'), head, paths);
+      expect(read.get('apps/app-7.yaml')!.content).toBe(manifest(7));
+      expect(requests()).toEqual([]);
+      // A file the archive did not keep in memory is read as usual.
+      await reads.readFiles(target('one'), head, ['README.md']);
+      expect(requests()).toEqual(['POST /graphql']);
+    });
+
+    it('falls back to the listing for a repository too large on GitHub, or an archive that unpacks too large', async () => {
+      const big = await setup(
+        { one: fleet(5) },
+        { reads: { tarballMaxKb: 4096, tarballMaxUnpackedBytes: 1024 } },
+      );
+      const head = (await big.reads.openBranch(big.target('one')))!;
+      expect(big.requests()).toEqual([
+        'POST /graphql',
+        `GET /repos/acme/one/tarball/${head.headSha}`,
+        expect.stringMatching(/^GET \/_codeload\//),
+        `GET /repos/acme/one/git/trees/${head.treeSha}`,
+      ]);
+      expect(head.entries.size).toBe(6);
+
+      const small = await setup(
+        { one: fleet(5) },
+        { reads: { tarballMaxKb: 0 } },
+      );
+      const listed = (await small.reads.openBranch(small.target('one')))!;
+      expect(small.requests()).toEqual([
+        'POST /graphql',
+        `GET /repos/acme/one/git/trees/${listed.treeSha}`,
+      ]);
     });
   });
 

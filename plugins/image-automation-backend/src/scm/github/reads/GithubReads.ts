@@ -11,9 +11,10 @@ import { GithubRest } from './GithubRest';
 import { HeadQueries } from './HeadQueries';
 import { RateLimitGate } from './RateLimitGate';
 import { Semaphore } from './Semaphore';
+import { TarballLimits, TarballReads } from './TarballReads';
 import { TreeListings } from './TreeListings';
 
-export interface GithubReadsOptions extends BlobQueryLimits {
+export interface GithubReadsOptions extends BlobQueryLimits, TarballLimits {
   /** Bytes of blob contents kept across cycles (default 64 MiB). */
   blobCacheBytes?: number;
   /** GraphQL calls in flight at once, over all repositories (default 4). */
@@ -63,6 +64,7 @@ export class GithubReads {
   private readonly headQueries: HeadQueries;
   private readonly blobQueries: BlobQueries;
   private readonly trees: TreeListings;
+  private readonly tarballs: TarballReads;
   private readonly conditional = new ConditionalReads();
   private readonly rest: GithubRest;
   private readonly now: () => number;
@@ -85,6 +87,7 @@ export class GithubReads {
     this.headQueries = new HeadQueries(graphql, gateFor);
     this.blobQueries = new BlobQueries(graphql, gateFor, this.rest, options);
     this.trees = new TreeListings(this.rest);
+    this.tarballs = new TarballReads(this.rest, options);
   }
 
   /** Heads opened before are asked again from now on (what changed since shows). */
@@ -140,8 +143,20 @@ export class GithubReads {
     target: GithubReadTarget,
     branch: string | undefined,
   ): Promise<BranchListing | undefined> {
-    const head = await this.headQueries.head(target, branch);
-    if (!head) return undefined;
+    const found = await this.headQueries.head(target, branch);
+    if (!found) return undefined;
+    const { diskUsageKb, ...head } = found;
+    if (
+      !this.trees.has(target, head.treeSha) &&
+      this.tarballs.suits(diskUsageKb)
+    ) {
+      const archived = await this.tarballs.read(target, found);
+      if (archived) {
+        this.trees.put(target, head.treeSha, archived.entries);
+        archived.texts.forEach((text, sha) => this.blobs.set(sha, text));
+        return { ...head, entries: archived.entries };
+      }
+    }
     const entries = await this.trees.list(target, head.treeSha, head.branch);
     return { ...head, entries };
   }

@@ -16,6 +16,8 @@ export interface HeadCommit {
   branch: string;
   headSha: string;
   treeSha: string;
+  /** What the repository occupies on GitHub, KiB (history included). */
+  diskUsageKb?: number;
 }
 
 interface HeadRequest {
@@ -33,6 +35,7 @@ interface TargetSelection {
 }
 
 interface RepositoryHeads {
+  diskUsage?: number | null;
   defaultBranchRef: TargetSelection | null;
   ref?: TargetSelection | null;
 }
@@ -86,7 +89,7 @@ export class HeadQueries {
         declarations.push(`$b${i}: String!`);
         ref = ` ref(qualifiedName: $b${i}) { ${HEAD} }`;
       }
-      return `r${i}: repository(owner: $o${i}, name: $n${i}) { defaultBranchRef { ${HEAD} }${ref} }`;
+      return `r${i}: repository(owner: $o${i}, name: $n${i}) { diskUsage defaultBranchRef { ${HEAD} }${ref} }`;
     });
     const query = `query(${declarations.join(
       ', ',
@@ -137,6 +140,9 @@ export class HeadQueries {
         branch: branch ?? selected.name,
         headSha: oid,
         treeSha: tree.oid,
+        ...(typeof heads.diskUsage === 'number'
+          ? { diskUsageKb: heads.diskUsage }
+          : {}),
       };
     });
   }

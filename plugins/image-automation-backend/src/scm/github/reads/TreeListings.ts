@@ -6,6 +6,10 @@ import { GithubRest } from './GithubRest';
 /** Listings kept by default: a few per repository of a fleet. */
 export const DEFAULT_TREE_CACHE_ENTRIES = 256;
 
+/** Keyed by repository too: a token that cannot see a repository must not read its tree from here. */
+const listingKey = (target: GithubReadTarget, treeSha: string) =>
+  `${target.owner}/${target.repo}\u0000${treeSha}`.toLowerCase();
+
 /**
  * Recursive file listings by root tree sha: a tree never changes, so a
  * repository whose branch did not move is never listed twice, and every
@@ -22,26 +26,45 @@ export class TreeListings {
     private readonly maxEntries = DEFAULT_TREE_CACHE_ENTRIES,
   ) {}
 
+  /** Whether the listing of `treeSha` is at hand (or on its way). */
+  has(target: GithubReadTarget, treeSha: string): boolean {
+    return this.listings.has(listingKey(target, treeSha));
+  }
+
+  /** Keeps a listing obtained otherwise (from a tarball). */
+  put(
+    target: GithubReadTarget,
+    treeSha: string,
+    entries: Map<string, TreeEntry>,
+  ): void {
+    this.remember(listingKey(target, treeSha), Promise.resolve(entries));
+  }
+
   list(
     target: GithubReadTarget,
     treeSha: string,
     branch: string,
   ): Promise<Map<string, TreeEntry>> {
-    // Keyed by repository too: a token that cannot see a repository must not read its tree from here.
-    const key = `${target.owner}/${target.repo}\u0000${treeSha}`.toLowerCase();
-    let listing = this.listings.get(key);
-    if (listing) {
-      this.listings.delete(key);
-      this.listings.set(key, listing);
-      return listing;
+    const key = listingKey(target, treeSha);
+    const known = this.listings.get(key);
+    if (known) {
+      this.remember(key, known);
+      return known;
     }
-    listing = this.fetch(target, treeSha, branch);
+    const listing = this.fetch(target, treeSha, branch);
+    this.remember(key, listing);
+    listing.catch(() => {
+      if (this.listings.get(key) === listing) this.listings.delete(key);
+    });
+    return listing;
+  }
+
+  private remember(key: string, listing: Promise<Map<string, TreeEntry>>) {
+    this.listings.delete(key);
     this.listings.set(key, listing);
-    listing.catch(() => this.listings.delete(key));
     if (this.listings.size > this.maxEntries) {
       this.listings.delete(this.listings.keys().next().value!);
     }
-    return listing;
   }
 
   private async fetch(
