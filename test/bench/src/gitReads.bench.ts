@@ -10,7 +10,8 @@ import {
 } from '@internal/image-automation-test-harness';
 import { printTable } from './support/figures';
 import { FLEET, gitRepositories } from './support/fleet';
-import { readTarball } from './support/tarball';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports, @backstage/no-forbidden-package-imports
+import { readTarball } from '@image-automation/plugin-image-automation-backend/src/scm/github/reads/tarball';
 import { Benchmark, BenchmarkFigures } from './types';
 
 const TOKEN = 'bench-git-reads';
@@ -112,6 +113,7 @@ export const gitReadsBenchmark: Benchmark = {
           });
           const { commit, files } = readTarball(
             Buffer.from(response.data as ArrayBuffer),
+            64 * 1024 * 1024,
           );
           if (!commit)
             throw new Error(`no commit id in the tarball of ${seed.name}`);
