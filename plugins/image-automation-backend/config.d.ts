@@ -72,11 +72,29 @@ export interface Config {
     /**
      * Writing updates back to Git. Credentials come from Backstage's
      * `integrations.github` (token or GitHub App; GitHub Enterprise through
-     * `apiBaseUrl`). Each entity chooses its mode with image-automation/mode.
+     * `apiBaseUrl`, required for any host other than github.com). Each
+     * entity chooses its mode with image-automation/mode, within what the
+     * operator allows here.
      */
     git?: {
       /** Labels added to every pull request. */
       labels?: string[];
+      /**
+       * Repositories entities may name (image-automation/repo,
+       * backstage.io/source-location) beyond the one their entity file is
+       * registered from (backstage.io/managed-by-location), which is the only
+       * one allowed by default. Globs on `host/path`: `*` within one path
+       * segment, `**` across segments, e.g. `github.com/acme/gitops-*`.
+       * A repository not allowed is a config problem on the card, never read
+       * and never written.
+       */
+      allowedRepositories?: string[];
+      /**
+       * Repositories where `push` and `push-branch` (writes without review)
+       * are allowed, as `host/path` globs. Everywhere else only
+       * `pull-request` (and `observe`) may be used.
+       */
+      allowPush?: string[];
     };
   };
 }

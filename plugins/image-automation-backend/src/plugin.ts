@@ -69,6 +69,16 @@ export const imageAutomationPlugin = createBackendPlugin({
             store,
             engine,
             statusReadModel,
+            triggerCycle: settings.enabled
+              ? async () => {
+                  try {
+                    await scheduler.triggerTask(CYCLE_TASK_ID);
+                  } catch (error) {
+                    // Running already: the cycle takes the request on its next pass.
+                    if ((error as Error).name !== 'ConflictError') throw error;
+                  }
+                }
+              : undefined,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

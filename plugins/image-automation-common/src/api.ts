@@ -34,7 +34,7 @@ export const IMAGE_STATES: readonly ImageState[] = [
 ];
 
 /** How the plugin writes an update back to Git. @public */
-export type WriteBackMode = 'pull-request' | 'push' | 'observe';
+export type WriteBackMode = 'pull-request' | 'push' | 'push-branch' | 'observe';
 
 /** A problem and what to do about it, in plain words. @public */
 export interface ImageAutomationError {

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { HumanDuration, durationToMilliseconds } from '@backstage/types';
+import type { WriteBackPermissions } from '@image-automation/plugin-image-automation-common';
 import { MIN_SCAN_INTERVAL_MS } from '../scanning/RepositoryScanner';
 
 /** The plugin's settings under `imageAutomation` (see config.d.ts). */
@@ -14,6 +15,8 @@ export interface PluginConfig {
   defaultIntervalMs: number;
   labels: string[];
   enabled: boolean;
+  /** Which repositories and modes entities may use (imageAutomation.git). */
+  permissions: WriteBackPermissions;
 }
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -49,6 +52,10 @@ export function readPluginConfig(
     schedule,
     defaultIntervalMs: frequencyMs ?? 5 * 60_000,
     labels: root?.getOptionalStringArray('git.labels') ?? [],
+    permissions: {
+      allowedRepositories: globs(root, 'git.allowedRepositories'),
+      allowPush: globs(root, 'git.allowPush'),
+    },
     enabled: root?.getOptionalBoolean('enabled') ?? true,
   };
 }
@@ -63,4 +70,17 @@ function frequencyToMs(
     return undefined;
   }
   return durationToMilliseconds(frequency as HumanDuration);
+}
+
+/** A list of `host/owner/repo` globs; a glob without a host and path is a startup error. */
+function globs(root: Config | undefined, key: string): string[] {
+  const list = root?.getOptionalStringArray(key) ?? [];
+  for (const glob of list) {
+    if (!/^[^/\s]+\/[^\s]+$/.test(glob.trim())) {
+      throw new Error(
+        `imageAutomation.${key} has "${glob}", which is not a host/path glob; write e.g. github.com/acme/gitops-* or gitlab.internal/platform/**`,
+      );
+    }
+  }
+  return list.map(glob => glob.trim());
 }

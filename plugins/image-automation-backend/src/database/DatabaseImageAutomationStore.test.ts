@@ -4,7 +4,7 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { DatabaseImageAutomationStore } from './DatabaseImageAutomationStore';
-import { EntityDiscovery, ImageRecord } from './ImageAutomationStore';
+import { EntityDiscovery, ImageRecord } from '../domain/records';
 
 jest.setTimeout(60_000);
 
@@ -190,17 +190,63 @@ describe.each(databases.eachSupportedId())(
       expect(repos.has('ghcr.io/acme/none')).toBe(false);
     });
 
-    it('grants a lease to one owner at a time until it expires', async () => {
+    it('grants a lease to one acquisition at a time, never re-entrant, renewable only by its token', async () => {
       const store = await createStore(databaseId);
       const key = 'https://github.com/acme/deploy#image-automation/x';
-      expect(await store.acquireLease(key, 'replica-1', 100, 200)).toBe(true);
-      expect(await store.acquireLease(key, 'replica-2', 150, 250)).toBe(false);
-      expect(await store.acquireLease(key, 'replica-1', 150, 300)).toBe(true);
-      expect(await store.acquireLease(key, 'replica-2', 301, 400)).toBe(true);
-      await store.releaseLease(key, 'replica-1');
-      expect(await store.acquireLease(key, 'replica-1', 302, 400)).toBe(false);
-      await store.releaseLease(key, 'replica-2');
-      expect(await store.acquireLease(key, 'replica-1', 302, 400)).toBe(true);
+      const first = await store.acquireLease(key, 100, 200);
+      expect(first).toMatch(/^[0-9a-f]{32}$/);
+      // A second acquisition, even from the same process, is refused.
+      expect(await store.acquireLease(key, 150, 250)).toBeUndefined();
+      expect(await store.renewLease(key, first!, 150, 300)).toBe(true);
+      expect(await store.acquireLease(key, 250, 400)).toBeUndefined();
+      // Expired: taken over by a new acquisition with its own token...
+      const second = await store.acquireLease(key, 301, 400);
+      expect(second).toBeDefined();
+      expect(second).not.toBe(first);
+      // ...and the old holder can neither renew nor release it.
+      expect(await store.renewLease(key, first!, 302, 500)).toBe(false);
+      await store.releaseLease(key, first!);
+      expect(await store.acquireLease(key, 302, 400)).toBeUndefined();
+      await store.releaseLease(key, second!);
+      expect(await store.acquireLease(key, 302, 400)).toBeDefined();
+    });
+
+    it('keeps declined targets, the record state and the note of a write-back', async () => {
+      const store = await createStore(databaseId);
+      await store.saveWriteBack({
+        entityRef: 'component:default/a',
+        gitRepository: 'https://github.com/acme/deploy',
+        branch: 'image-automation/a',
+        state: 'declined',
+        prNumber: 4,
+        prState: 'closed',
+        declinedTags: { api: '1.4.2' },
+        declinedAt: 77,
+        baseSha: 'b'.repeat(40),
+        note: 'closed without merging, 1.4.2 skipped',
+        updatedAt: 78,
+      });
+      expect(await store.getWriteBack('component:default/a')).toMatchObject({
+        state: 'declined',
+        declinedTags: { api: '1.4.2' },
+        declinedAt: 77,
+        baseSha: 'b'.repeat(40),
+        note: 'closed without merging, 1.4.2 skipped',
+      });
+    });
+
+    it('lists due entities the catalog still holds, and those that left', async () => {
+      const store = await createStore(databaseId);
+      await store.saveDiscoveredEntities([
+        discovered('component:default/here', 10),
+        discovered('component:default/gone', 1),
+      ]);
+      expect(
+        (await store.listDueEntities(20, 10)).map(e => e.entityRef),
+      ).toEqual(['component:default/here']);
+      expect(
+        (await store.listEntitiesNotSeenSince(10)).map(e => e.entityRef),
+      ).toEqual(['component:default/gone']);
     });
 
     it('appends history and reads it newest first', async () => {

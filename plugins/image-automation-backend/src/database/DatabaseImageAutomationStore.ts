@@ -3,16 +3,17 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { randomBytes } from 'node:crypto';
 import {
   EntityDiscovery,
   EntityRecord,
   EntityView,
   HistoryEvent,
-  ImageAutomationStore,
   ImageRecord,
   RepositoryRecord,
   WriteBackRecord,
-} from './ImageAutomationStore';
+} from '../domain/records';
+import { ImageAutomationStore } from './ImageAutomationStore';
 
 const migrationsDir = resolvePackagePath(
   '@image-automation/plugin-image-automation-backend',
@@ -27,8 +28,13 @@ const WRITE_BACK_COLUMNS = [
   'pr_number',
   'pr_url',
   'pr_state',
+  'record_state',
   'target_tags',
   'last_commit_sha',
+  'base_sha',
+  'declined_tags',
+  'declined_at',
+  'note',
   'error_kind',
   'error_message',
   'updated_at',
@@ -100,6 +106,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       system: e.system ?? null,
       mode: e.mode,
       git_repository: e.gitRepository ?? null,
+      managed_by_repository: e.managedByRepository ?? null,
       spec: e.spec ? JSON.stringify(e.spec) : null,
       config_problems: JSON.stringify(e.configProblems),
       interval_ms: e.intervalMs ?? null,
@@ -127,6 +134,11 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     return gone;
   }
 
+  async listEntitiesNotSeenSince(seenAt: number): Promise<EntityRecord[]> {
+    const rows = await this.db('ia_entities').where('last_seen_at', '<', seenAt);
+    return rows.map(toEntity);
+  }
+
   async getEntity(entityRef: string): Promise<EntityRecord | undefined> {
     const row = await this.db('ia_entities')
       .where({ entity_ref: entityRef })
@@ -142,10 +154,17 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     );
   }
 
-  async listDueEntities(now: number): Promise<EntityRecord[]> {
+  async listDueEntities(
+    now: number,
+    seenSince?: number,
+  ): Promise<EntityRecord[]> {
     const rows = await this.db('ia_entities')
-      .where('next_due_at', '<=', now)
-      .orWhereNotNull('refresh_requested_at');
+      .where(q =>
+        q.where('next_due_at', '<=', now).orWhereNotNull('refresh_requested_at'),
+      )
+      .where(q => {
+        if (seenSince !== undefined) q.where('last_seen_at', '>=', seenSince);
+      });
     return rows.map(toEntity);
   }
 
@@ -325,6 +344,13 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
         pr_number: record.prNumber ?? null,
         pr_url: record.prUrl ?? null,
         pr_state: record.prState ?? null,
+        record_state: record.state ?? null,
+        base_sha: record.baseSha ?? null,
+        declined_tags: record.declinedTags
+          ? JSON.stringify(record.declinedTags)
+          : null,
+        declined_at: record.declinedAt ?? null,
+        note: record.note ?? null,
         target_tags: record.targetTags
           ? JSON.stringify(record.targetTags)
           : null,
@@ -339,25 +365,39 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
 
   async acquireLease(
     key: string,
-    owner: string,
     now: number,
     until: number,
-  ): Promise<boolean> {
+  ): Promise<string | undefined> {
+    const token = randomBytes(16).toString('hex');
     const inserted = await this.db('ia_leases')
-      .insert({ lease_key: key, owner, until })
+      .insert({ lease_key: key, owner: token, token, until })
       .onConflict('lease_key')
       .ignore()
       .returning('lease_key');
-    if (Array.isArray(inserted) && inserted.length > 0) return true;
+    if (Array.isArray(inserted) && inserted.length > 0) return token;
+    // Only an expired lease is taken over, whoever held it.
     const updated = await this.db('ia_leases')
       .where({ lease_key: key })
-      .where(q => q.where('until', '<', now).orWhere({ owner }))
-      .update({ owner, until });
+      .where('until', '<', now)
+      .update({ owner: token, token, until });
+    return updated === 1 ? token : undefined;
+  }
+
+  async renewLease(
+    key: string,
+    token: string,
+    now: number,
+    until: number,
+  ): Promise<boolean> {
+    const updated = await this.db('ia_leases')
+      .where({ lease_key: key, token })
+      .where('until', '>=', now)
+      .update({ until });
     return updated === 1;
   }
 
-  async releaseLease(key: string, owner: string): Promise<void> {
-    await this.db('ia_leases').where({ lease_key: key, owner }).delete();
+  async releaseLease(key: string, token: string): Promise<void> {
+    await this.db('ia_leases').where({ lease_key: key, token }).delete();
   }
 
   async appendHistory(events: HistoryEvent[]): Promise<void> {
@@ -421,6 +461,7 @@ function toEntity(row: Row): EntityRecord {
     system: str(row.system),
     mode: row.mode,
     gitRepository: str(row.git_repository),
+    managedByRepository: str(row.managed_by_repository),
     spec: json(row.spec),
     configProblems: json(row.config_problems) ?? [],
     intervalMs: num(row.interval_ms),
@@ -494,8 +535,13 @@ function toWriteBack(row: Row): WriteBackRecord {
     prNumber: num(row.pr_number),
     prUrl: str(row.pr_url),
     prState: row.pr_state ?? undefined,
+    state: row.record_state ?? undefined,
     targetTags: json(row.target_tags),
     lastCommitSha: str(row.last_commit_sha),
+    baseSha: str(row.base_sha),
+    declinedTags: json(row.declined_tags),
+    declinedAt: num(row.declined_at),
+    note: str(row.note),
     errorKind: str(row.error_kind),
     errorMessage: str(row.error_message),
     updatedAt: Number(row.updated_at),

@@ -1,110 +1,12 @@
 import type {
-  AutomationSpec,
-  ConfigProblem,
-  ImageState,
-  WriteBackMode,
-} from '@image-automation/plugin-image-automation-common';
-
-/** An entity that asks for image automation, as last discovered. */
-export interface EntityRecord {
-  entityRef: string;
-  title?: string;
-  owner?: string;
-  system?: string;
-  mode: WriteBackMode;
-  gitRepository?: string;
-  spec?: AutomationSpec;
-  configProblems: ConfigProblem[];
-  intervalMs?: number;
-  /** Epoch ms before which scheduled cycles skip the entity. */
-  nextDueAt: number;
-  refreshRequestedAt?: number;
-  lastCheckedAt?: number;
-  lastSeenAt: number;
-}
-
-/** The discovery's view of an entity; scheduling fields stay as stored. */
-export type EntityDiscovery = Omit<
+  EntityDiscovery,
   EntityRecord,
-  'nextDueAt' | 'refreshRequestedAt' | 'lastCheckedAt'
->;
-
-/** One image of one entity and where it stands. */
-export interface ImageRecord {
-  entityRef: string;
-  imageName: string;
-  /** `registry/path`: the key scans are grouped by. */
-  repository: string;
-  image: string;
-  policy: string;
-  state: ImageState;
-  currentTag?: string;
-  currentFile?: string;
-  currentLine?: number;
-  latestTag?: string;
-  versionsBehind?: number;
-  pendingSince?: number;
-  message?: string;
-  errorKind?: string;
-  errorMessage?: string;
-  updatedAt: number;
-}
-
-/** An image repository and the tags its last successful scan listed. */
-export interface RepositoryRecord {
-  repository: string;
-  /** Tag → when this plugin first saw it (epoch ms). */
-  tags?: Record<string, number>;
-  lastScanAt?: number;
-  lastSuccessAt?: number;
-  lastErrorKind?: string;
-  lastErrorMessage?: string;
-  consecutiveFailures: number;
-  /** Scans are skipped until then after repeated failures. */
-  backoffUntil?: number;
-}
-
-/** The branch and pull request the plugin maintains for one entity. */
-export interface WriteBackRecord {
-  entityRef: string;
-  gitRepository: string;
-  branch: string;
-  prNumber?: number;
-  prUrl?: string;
-  prState?: 'open' | 'closed' | 'merged';
-  /** Image name → tag the branch proposes. */
-  targetTags?: Record<string, string>;
-  lastCommitSha?: string;
-  errorKind?: string;
-  errorMessage?: string;
-  updatedAt: number;
-}
-
-/** An entity as its status endpoint shows it. */
-export interface EntityView {
-  entity: EntityRecord;
-  images: Array<ImageRecord & { lastScanAt?: number }>;
-  writeBack?: WriteBackRecord;
-}
-
-/** One line of the append-only history. */
-export interface HistoryEvent {
-  entityRef: string;
-  imageName?: string;
-  event:
-    | 'update-available'
-    | 'pr-opened'
-    | 'pr-updated'
-    | 'pr-closed'
-    | 'pushed'
-    | 'branch-edited';
-  fromTag?: string;
-  toTag?: string;
-  prNumber?: number;
-  commitSha?: string;
-  detail?: string;
-  createdAt: number;
-}
+  EntityView,
+  HistoryEvent,
+  ImageRecord,
+  RepositoryRecord,
+  WriteBackRecord,
+} from '../domain/records';
 
 /** Persistence of the plugin's state; see DatabaseImageAutomationStore. */
 export interface ImageAutomationStore {
@@ -112,10 +14,15 @@ export interface ImageAutomationStore {
   saveDiscoveredEntities(entities: EntityDiscovery[]): Promise<void>;
   /** Deletes entities (and their images and write-backs) not seen since `seenAt`; returns their refs. */
   removeEntitiesNotSeenSince(seenAt: number): Promise<string[]>;
+  /** Entities last seen before `seenAt` (left the catalog), with their write-backs. */
+  listEntitiesNotSeenSince(seenAt: number): Promise<EntityRecord[]>;
   getEntity(entityRef: string): Promise<EntityRecord | undefined>;
   listEntities(filter?: { entityRefs?: string[] }): Promise<EntityRecord[]>;
-  /** Entities whose interval has elapsed or whose refresh was requested. */
-  listDueEntities(now: number): Promise<EntityRecord[]>;
+  /**
+   * Entities whose interval has elapsed or whose refresh was requested;
+   * with `seenSince`, only those the catalog still holds.
+   */
+  listDueEntities(now: number, seenSince?: number): Promise<EntityRecord[]>;
   markChecked(
     entityRefs: string[],
     checkedAt: number,
@@ -145,17 +52,16 @@ export interface ImageAutomationStore {
   }): Promise<WriteBackRecord[]>;
   saveWriteBack(record: WriteBackRecord): Promise<void>;
   /**
-   * Takes the lease `key` (e.g. repository + branch) for `owner` until
-   * `until`, unless another owner holds an unexpired one. Atomic across
+   * Takes the lease `key` (e.g. repository + branch) until `until`, unless
+   * anyone holds an unexpired one, and returns this acquisition's own random
+   * token; undefined when it is held. Never re-entrant: a second acquisition
+   * in the same process is refused like another replica's. Atomic across
    * replicas sharing the database.
    */
-  acquireLease(
-    key: string,
-    owner: string,
-    now: number,
-    until: number,
-  ): Promise<boolean>;
-  releaseLease(key: string, owner: string): Promise<void>;
+  acquireLease(key: string, now: number, until: number): Promise<string | undefined>;
+  /** Extends the lease to `until` if `token` still holds it unexpired at `now`. */
+  renewLease(key: string, token: string, now: number, until: number): Promise<boolean>;
+  releaseLease(key: string, token: string): Promise<void>;
 
   appendHistory(events: HistoryEvent[]): Promise<void>;
   listHistory(entityRef: string, limit?: number): Promise<HistoryEvent[]>;

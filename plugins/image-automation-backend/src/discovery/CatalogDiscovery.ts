@@ -13,13 +13,23 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATIONS,
   AutomationSpec,
+  ConfigProblem,
   ParsedAnnotations,
+  WriteBackPermissions,
+  authorizeWriteBack,
   parseAutomationConfigFile,
   parseEntityAnnotations,
+  parseRepositoryUrl,
 } from '@image-automation/plugin-image-automation-common';
-import { EntityDiscovery } from '../database/ImageAutomationStore';
+import { EntityDiscovery } from '../domain/records';
 import { MIN_SCAN_INTERVAL_MS } from '../scanning/RepositoryScanner';
-import { GitManifestReader } from '../scm/GitManifestReader';
+import { GitError } from '../scm/GitError';
+import type { GitHosts } from '../scm/port';
+
+/** Where the catalog says an entity file was registered from. */
+const MANAGED_BY_LOCATION = 'backstage.io/managed-by-location';
+/** Git failures that pass: the stored spec is kept rather than wiped. */
+const TRANSIENT_GIT_ERRORS = new Set(['git-unreachable', 'git-rate-limited']);
 
 const PAGE_SIZE = 500;
 
@@ -37,7 +47,9 @@ export class CatalogDiscovery {
       auth: AuthService;
       logger: LoggerService;
       /** Reads `image-automation/config` files from the entity's repository. */
-      gitReader?: GitManifestReader;
+      gitHosts?: GitHosts;
+      /** The operator's say over repositories and modes (imageAutomation.git). */
+      permissions?: WriteBackPermissions;
     },
   ) {}
 
@@ -82,10 +94,13 @@ export class CatalogDiscovery {
     seenAt: number,
   ): Promise<EntityDiscovery> {
     const entityRef = stringifyEntityRef(entity);
-    let parsed: ParsedAnnotations;
+    let parsed: ParsedAnnotations & { transient?: boolean };
+    const managedByRepository = managedByRepositoryOf(entity);
     try {
       parsed = parseEntityAnnotations(entity);
-      if (parsed.configFile) parsed = await this.readConfigFile(entity, parsed);
+      if (parsed.configFile) {
+        parsed = await this.readConfigFile(entity, parsed, managedByRepository);
+      }
     } catch (error) {
       // A defect in parsing must cost one entity, never the cycle.
       this.options.logger.error(
@@ -116,6 +131,13 @@ export class CatalogDiscovery {
       });
       intervalMs = MIN_SCAN_INTERVAL_MS;
     }
+    const mode = spec?.git.mode ?? modeFromAnnotation(entity);
+    const repository = spec?.repository ?? parsed.repository;
+    if (repository) {
+      for (const p of this.authorizationProblems(repository, managedByRepository, mode)) {
+        if (!problems.some(q => q.message.includes(p.message))) problems.push(p);
+      }
+    }
     return {
       entityRef,
       title: entity.metadata.title ?? entity.metadata.name,
@@ -125,39 +147,84 @@ export class CatalogDiscovery {
       system:
         relationTarget(entity, RELATION_PART_OF) ??
         stringOrUndefined(entity.spec?.system),
-      mode: spec?.git.mode ?? modeFromAnnotation(entity),
+      mode,
       gitRepository: spec?.repository,
+      managedByRepository,
       spec,
       configProblems: problems,
       intervalMs,
       lastSeenAt: seenAt,
+      ...(parsed.transient ? { specUnreadable: true } : {}),
     };
+  }
+
+  /** A repository or mode the operator does not allow, as config problems (never a silent skip). */
+  private authorizationProblems(
+    repository: string,
+    managedByRepository: string | undefined,
+    mode: EntityDiscovery['mode'],
+  ): ConfigProblem[] {
+    const authorization = authorizeWriteBack({
+      repository,
+      managedByRepository,
+      mode,
+      permissions: this.options.permissions ?? {
+        allowedRepositories: [],
+        allowPush: [],
+      },
+    });
+    const problems: ConfigProblem[] = [];
+    if (!authorization.repository.allowed) {
+      problems.push({
+        key: ANNOTATIONS.repo,
+        message: authorization.repository.problem,
+      });
+    }
+    if (!authorization.mode.allowed) {
+      problems.push({ key: ANNOTATIONS.mode, message: authorization.mode.problem });
+    }
+    return problems;
   }
 
   /** The full form in a file of the entity's repository, cached by blob sha. */
   private async readConfigFile(
     entity: Entity,
     parsed: ParsedAnnotations,
-  ): Promise<ParsedAnnotations> {
+    managedByRepository: string | undefined,
+  ): Promise<ParsedAnnotations & { transient?: boolean }> {
     const path = parsed.configFile!;
     const repository = parsed.repository;
-    const problem = (message: string): ParsedAnnotations => ({
+    const problem = (message: string, transient = false) => ({
       problems: [...parsed.problems, { key: ANNOTATIONS.config, message }],
+      repository,
+      transient,
     });
     if (!repository)
       return problem(
         `names the file ${path}, but the entity has no repository to read it from`,
       );
-    if (!this.options.gitReader)
+    if (!this.options.gitHosts)
       return problem(
         `names the file ${path}, but no Git integration is available to read it`,
       );
+    // A repository the entity may not use is not read, not even for its config.
+    const refused = this.authorizationProblems(
+      repository,
+      managedByRepository,
+      'observe',
+    );
+    if (refused.length) {
+      return problem(`names ${path} in a repository the entity may not use: ${refused[0].message}`);
+    }
     try {
-      const snapshot = await this.options.gitReader.read(repository, [path]);
-      const file = snapshot.files.get(path);
+      const git = await this.options.gitHosts.open(repository);
+      const branch = await git.defaultBranch();
+      const head = await git.openBranch(branch);
+      const snapshot = head ? await git.readFiles(head, [path]) : undefined;
+      const file = snapshot?.files.get(path);
       if (!file) {
         return problem(
-          `names ${path}, which does not exist in ${snapshot.repository.fullName}@${snapshot.branch}`,
+          `names ${path}, which does not exist in ${git.identity.displayName}@${branch}`,
         );
       }
       const cacheKey = `${stringifyEntityRef(entity)}\u0000${file.blobSha}`;
@@ -168,11 +235,23 @@ export class CatalogDiscovery {
       }
       return { ...result, problems: [...parsed.problems, ...result.problems] };
     } catch (error) {
+      const transient =
+        error instanceof GitError && TRANSIENT_GIT_ERRORS.has(error.kind);
       return problem(
-        `names ${path}, which could not be read: ${(error as Error).message}`,
+        `names ${path}, which could not be read: ${(error as Error).message}${
+          transient ? '; the last spec read is kept meanwhile' : ''
+        }`,
+        transient,
       );
     }
   }
+}
+
+/** The repository of `backstage.io/managed-by-location` (`url:https://…/blob/main/catalog-info.yaml`). */
+function managedByRepositoryOf(entity: Entity): string | undefined {
+  const location = entity.metadata.annotations?.[MANAGED_BY_LOCATION];
+  if (!location?.startsWith('url:')) return undefined;
+  return parseRepositoryUrl(location)?.cloneUrl;
 }
 
 function relationTarget(entity: Entity, type: string): string | undefined {
@@ -185,5 +264,7 @@ function stringOrUndefined(value: unknown): string | undefined {
 
 function modeFromAnnotation(entity: Entity): EntityDiscovery['mode'] {
   const mode = entity.metadata.annotations?.[ANNOTATIONS.mode];
-  return mode === 'push' || mode === 'observe' ? mode : 'pull-request';
+  return mode === 'push' || mode === 'push-branch' || mode === 'observe'
+    ? mode
+    : 'pull-request';
 }

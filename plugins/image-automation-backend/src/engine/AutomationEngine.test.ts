@@ -13,6 +13,7 @@ import {
   startGithubEmulator,
   startRegistry,
 } from '@internal/image-automation-test-harness';
+import { GONE_GRACE_MS } from './AutomationEngine';
 import { createAutomationEngine } from './createAutomationEngine';
 
 jest.setTimeout(120_000);
@@ -76,6 +77,8 @@ function entity(name: string, annotations: Record<string, string>): Entity {
       annotations: {
         'backstage.io/source-location':
           'url:https://github.com/acme/deploy/tree/main/',
+        'backstage.io/managed-by-location':
+          'url:https://github.com/acme/deploy/blob/main/catalog-info.yaml',
         ...annotations,
       },
     },
@@ -100,6 +103,7 @@ async function setup(
   databaseId: TestDatabaseId,
   entities: Entity[],
   sharedKnex?: Knex,
+  now?: () => number,
 ) {
   const knex = sharedKnex ?? (await databases.init(databaseId));
   const config = mockServices.rootConfig({
@@ -121,6 +125,7 @@ async function setup(
     catalog: catalogServiceMock({ entities }),
     auth: mockServices.auth(),
     metrics: metricsServiceMock.mock(),
+    now,
   });
   const listTags = jest.spyOn(services.registry, 'listTags');
   return { ...services, listTags };
@@ -281,11 +286,24 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
-    it('forgets entities that left the catalog', async () => {
+    it('forgets entities that left the catalog a day ago, and does not check them meanwhile', async () => {
       const knex = await databases.init(databaseId);
-      const first = await setup(databaseId, [appEntity(1), appEntity(2)], knex);
+      let clock = Date.now();
+      const first = await setup(
+        databaseId,
+        [appEntity(1), appEntity(2)],
+        knex,
+        () => clock,
+      );
       await first.engine.runCycle();
-      const second = await setup(databaseId, [appEntity(1)], knex);
+      const second = await setup(databaseId, [appEntity(1)], knex, () => clock);
+      clock += 60 * 60_000;
+      const meanwhile = await second.engine.runCycle();
+      expect(meanwhile.checked).toBe(1);
+      expect(
+        (await second.store.listEntities()).map(e => e.entityRef).sort(),
+      ).toEqual(['component:default/app1', 'component:default/app2']);
+      clock += GONE_GRACE_MS;
       await second.engine.runCycle();
       expect((await second.store.listEntities()).map(e => e.entityRef)).toEqual(
         ['component:default/app1'],

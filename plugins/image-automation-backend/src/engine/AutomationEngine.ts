@@ -1,28 +1,30 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  ImageReference,
   PolicyEvaluation,
   PolicySpec,
   TagPolicy,
+  WriteBackPermissions,
+  authorizeWriteBack,
   createTagPolicy,
-  decideImageUpdate,
   parseImageReference,
   repositoryOf,
+  ImageReference,
 } from '@image-automation/plugin-image-automation-common';
-
-import {
+import { ImageAutomationStore } from '../database/ImageAutomationStore';
+import type {
+  EntityDiscovery,
   EntityRecord,
   HistoryEvent,
-  ImageAutomationStore,
   ImageRecord,
   WriteBackRecord,
-} from '../database/ImageAutomationStore';
+} from '../domain/records';
 import { CatalogDiscovery } from '../discovery/CatalogDiscovery';
 import { ImageAutomationMetrics } from '../metrics';
-import { RepositoryScanner, ScanOutcome } from '../scanning/RepositoryScanner';
-import { BranchHead, GitManifestReader } from '../scm/GitManifestReader';
-import { CurrentTag, CurrentTagReader } from './CurrentTagReader';
-import { PendingUpdate, WriteBackHandler } from './WriteBackHandler';
+import { RepositoryScanner } from '../scanning/RepositoryScanner';
+import type { BranchHead, GitHosts, GitRepository } from '../scm/port';
+import type { WriteBackHandler } from '../writeback/WriteBackHandler';
+import { CurrentTagReader } from './CurrentTagReader';
+import { CompiledImage, GitReading, evaluateEntity } from './evaluateEntity';
 
 /** Entities processed at the same time (Git reads and write-backs). */
 const ENTITY_CONCURRENCY = 8;
@@ -30,6 +32,14 @@ const ENTITY_CONCURRENCY = 8;
 const FLUSH_INTERVAL_MS = 2_000;
 /** ...or whenever this many are waiting: a few statements per batch. */
 const FLUSH_ENTITIES = 500;
+/**
+ * An entity missing from the catalog is kept this long before its change
+ * request is closed and its rows forgotten: a catalog hiccup or a moved
+ * entity file must not close reviewed pull requests.
+ */
+export const GONE_GRACE_MS = 24 * 60 * 60_000;
+/** Extra passes a cycle makes for "Check now" requests that arrived while it ran. */
+const MAX_REFRESH_PASSES = 2;
 
 export interface CycleReport {
   entities: number;
@@ -38,40 +48,50 @@ export interface CycleReport {
   updatesDue: number;
   removed: number;
   durationMs: number;
+  /** Batches whose storing failed: their entities stay due. */
+  failedBatches?: number;
+  /** True when another cycle was already running in this process. */
+  skipped?: boolean;
 }
 
 export interface AutomationEngineOptions {
   discovery: CatalogDiscovery;
   scanner: RepositoryScanner;
-  gitReader?: GitManifestReader;
+  gitHosts?: GitHosts;
   store: ImageAutomationStore;
   logger: LoggerService;
   metrics: ImageAutomationMetrics;
   /** Interval for entities that set none. */
   defaultIntervalMs: number;
   writeBack?: WriteBackHandler;
+  /** The operator's say over repositories and modes; default: own repository only. */
+  permissions?: WriteBackPermissions;
   /** Told which entities' stored status changed (to drop cached answers). */
   onStatusChanged?: (entityRefs: string[]) => Promise<void>;
   now?: () => number;
 }
 
-/** One entity's automation, compiled for a cycle. */
-interface CompiledImage {
-  name: string;
-  image: string;
-  reference?: ImageReference;
-  repository?: string;
-  policy?: TagPolicy;
-  problem?: string;
+type CheckedEntity = {
+  entity: EntityRecord;
+  images: ImageRecord[];
+  history: HistoryEvent[];
+};
+
+/** A repository and its base head, read once per cycle. */
+interface OpenedBase {
+  repository: GitRepository;
+  head: BranchHead;
 }
 
 /**
  * The core loop: catalog → automations → one scan per image repository →
- * policy → the tag in Git → decision (→ write-back) → stored status.
+ * policy → the tag in Git → decision (→ write-back) → stored status. Runs
+ * only inside the scheduled task, never twice at once in one process.
  */
 export class AutomationEngine {
   private readonly currentTags = new CurrentTagReader();
   private readonly now: () => number;
+  private running = false;
 
   constructor(private readonly options: AutomationEngineOptions) {
     this.now = options.now ?? Date.now;
@@ -83,18 +103,55 @@ export class AutomationEngine {
    * are left due for the next cycle instead of overrunning into it.
    */
   async runCycle(options: { signal?: AbortSignal } = {}): Promise<CycleReport> {
+    if (this.running) {
+      this.options.logger.info(
+        'An image automation cycle is already running in this process; skipping',
+      );
+      return {
+        entities: 0,
+        checked: 0,
+        repositoriesScanned: 0,
+        updatesDue: 0,
+        removed: 0,
+        durationMs: 0,
+        skipped: true,
+      };
+    }
+    this.running = true;
+    try {
+      let report = await this.runOnce(options.signal);
+      // "Check now" asked while this cycle ran: those entities go next,
+      // within the same task run, instead of waiting a whole interval.
+      for (let pass = 0; pass < MAX_REFRESH_PASSES; pass++) {
+        if (options.signal?.aborted) break;
+        const waiting = (await this.options.store.listDueEntities(0)).filter(
+          e => e.refreshRequestedAt !== undefined,
+        );
+        if (!waiting.length) break;
+        const more = await this.runOnce(options.signal);
+        report = {
+          ...more,
+          checked: report.checked + more.checked,
+          durationMs: report.durationMs + more.durationMs,
+        };
+      }
+      return report;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runOnce(signal?: AbortSignal): Promise<CycleReport> {
     const { discovery, store, logger, metrics } = this.options;
     const started = this.now();
-    const discovered = await discovery.discoverAll(started);
+    const discovered = await this.keepSpecsOnTransientErrors(
+      await discovery.discoverAll(started),
+    );
     await store.saveDiscoveredEntities(discovered);
-    const removed = await store.removeEntitiesNotSeenSince(started);
-    if (removed.length) {
-      logger.info(`Forgot ${removed.length} entities that left the catalog`);
-      await this.options.onStatusChanged?.(removed);
-    }
+    const removed = await this.forgetGoneEntities(started - GONE_GRACE_MS);
 
-    const due = await store.listDueEntities(started);
-    const result = await this.check(due, options.signal);
+    const due = await store.listDueEntities(started, started);
+    const result = await this.check(due, signal);
     const report = {
       entities: discovered.length,
       removed: removed.length,
@@ -109,24 +166,86 @@ export class AutomationEngine {
   }
 
   /**
-   * Checks one entity now ("Check now"), rediscovering it first so an
-   * annotation just fixed in the catalog takes effect. False when the entity
-   * does not exist or asks for no automation.
+   * Records a "Check now" request, rediscovering the entity first so an
+   * annotation just fixed in the catalog takes effect. The check itself runs
+   * in the scheduled task (the caller triggers it): writes happen only there.
+   * False when the entity does not exist or asks for no automation.
    */
-  async refreshEntity(entityRef: string): Promise<boolean> {
+  async requestRefresh(entityRef: string): Promise<boolean> {
     const { discovery, store } = this.options;
     const discovered = await discovery.discoverOne(entityRef, this.now());
     if (!discovered) return false;
-    await store.saveDiscoveredEntities([discovered]);
+    const [kept] = await this.keepSpecsOnTransientErrors([discovered]);
+    await store.saveDiscoveredEntities([kept]);
     await store.requestRefresh(entityRef, this.now());
-    const entity = await store.getEntity(entityRef);
-    if (!entity) return false;
-    await this.check([entity]);
     return true;
   }
 
+  /**
+   * A config file that could not be read for a passing reason (the host
+   * failed) keeps the entity's previous spec: its status is not wiped for a
+   * 502. The problem is still shown.
+   */
+  private async keepSpecsOnTransientErrors(
+    discovered: EntityDiscovery[],
+  ): Promise<EntityDiscovery[]> {
+    const unreadable = discovered.filter(d => d.specUnreadable);
+    if (!unreadable.length) return discovered;
+    const stored = new Map(
+      (
+        await this.options.store.listEntities({
+          entityRefs: unreadable.map(d => d.entityRef),
+        })
+      ).map(e => [e.entityRef, e]),
+    );
+    return discovered.map(d => {
+      const before = d.specUnreadable ? stored.get(d.entityRef) : undefined;
+      if (!before?.spec) return d;
+      return {
+        ...d,
+        spec: before.spec,
+        mode: before.mode,
+        gitRepository: before.gitRepository,
+      };
+    });
+  }
+
+  /** Closes the change requests of entities gone for the grace period, then forgets them. */
+  private async forgetGoneEntities(seenBefore: number): Promise<string[]> {
+    const { store, logger, writeBack, gitHosts } = this.options;
+    const gone = await store.listEntitiesNotSeenSince(seenBefore);
+    if (!gone.length) return [];
+    if (writeBack && gitHosts) {
+      const writeBacks = new Map(
+        (
+          await store.listWriteBacks({ entityRefs: gone.map(e => e.entityRef) })
+        ).map(w => [w.entityRef, w]),
+      );
+      for (const entity of gone) {
+        const previous = writeBacks.get(entity.entityRef);
+        if (!previous) continue;
+        try {
+          const repository = await gitHosts.open(previous.gitRepository);
+          await writeBack.closeForGoneEntity({ entity, repository, previous });
+        } catch (error) {
+          logger.warn(
+            `Could not close the change request of ${
+              entity.entityRef
+            }, which left the catalog: ${(error as Error).message}`,
+          );
+        }
+      }
+    }
+    const removed = await store.removeEntitiesNotSeenSince(seenBefore);
+    if (removed.length) {
+      logger.info(`Forgot ${removed.length} entities that left the catalog`);
+      await this.options.onStatusChanged?.(removed);
+    }
+    return removed;
+  }
+
   private async check(entities: EntityRecord[], signal?: AbortSignal) {
-    const { scanner, store } = this.options;
+    const { scanner, store, logger } = this.options;
     const checkedAt = this.now();
     const compiled = compileAll(entities);
 
@@ -137,39 +256,54 @@ export class AutomationEngine {
           repositories.set(image.repository, image.reference);
       }
     }
-    const scans = await scanner.scan(repositories);
+    const scans = await scanner.scan(repositories, signal);
     // Decisions see every tag this scan first saw as seen "now", not later.
     const decidedAt = this.now();
+    const refs = entities.map(e => e.entityRef);
     const previousImages = groupBy(
-      await store.listImages({ entityRefs: entities.map(e => e.entityRef) }),
+      await store.listImages({ entityRefs: refs }),
       i => i.entityRef,
     );
     const writeBacks = new Map(
-      (
-        await store.listWriteBacks({
-          entityRefs: entities.map(e => e.entityRef),
-        })
-      ).map(w => [w.entityRef, w]),
+      (await store.listWriteBacks({ entityRefs: refs })).map(w => [
+        w.entityRef,
+        w,
+      ]),
+    );
+    const scanRecords = new Map(
+      [...scans].map(([key, outcome]) => [key, outcome.record]),
     );
 
-    const heads = new Map<string, Promise<BranchHead>>();
+    const bases = new Map<string, Promise<OpenedBase | undefined>>();
     let updatesDue = 0;
     let checked = 0;
     let proposed = 0;
+    let failedBatches = 0;
     // Results are stored in batches as entities finish, so a cycle slowed by
-    // a struggling GitHub or registry shows what it has found so far.
-    let pending: Array<{
-      entity: EntityRecord;
-      images: ImageRecord[];
-      history: HistoryEvent[];
-    }> = [];
+    // a struggling GitHub or registry shows what it has found so far. A batch
+    // that fails to store costs only its own entities (they stay due).
+    let pending: CheckedEntity[] = [];
     let lastFlush = this.now();
     let flushing = Promise.resolve();
     const flush = () => {
       const batch = pending;
       pending = [];
       lastFlush = this.now();
-      flushing = flushing.then(() => this.storeResults(batch, checkedAt));
+      flushing = flushing.then(async () => {
+        const [outcome] = await Promise.allSettled([
+          this.storeResults(batch, checkedAt),
+        ]);
+        if (outcome.status === 'rejected') {
+          failedBatches++;
+          logger.error(
+            `Storing the results of ${
+              batch.length
+            } entities failed; they stay due: ${
+              (outcome.reason as Error)?.message
+            }`,
+          );
+        }
+      });
       return flushing;
     };
     // One evaluation per repository and policy, shared by every entity using both.
@@ -190,18 +324,29 @@ export class AutomationEngine {
     await forEachLimited(entities, ENTITY_CONCURRENCY, async entity => {
       if (signal?.aborted) return;
       checked++;
-      const result = await this.checkEntity(
-        entity,
-        compiled.get(entity.entityRef)!,
-        {
-          scans,
-          heads,
-          previous: previousImages.get(entity.entityRef) ?? [],
-          writeBack: writeBacks.get(entity.entityRef),
-          checkedAt: decidedAt,
-          evaluate,
-        },
-      );
+      let result: { images: ImageRecord[]; history: HistoryEvent[] };
+      try {
+        result = await this.checkEntity(
+          entity,
+          compiled.get(entity.entityRef)!,
+          {
+            scans: scanRecords,
+            bases,
+            previous: previousImages.get(entity.entityRef) ?? [],
+            writeBack: writeBacks.get(entity.entityRef),
+            checkedAt: decidedAt,
+            evaluate,
+            signal,
+          },
+        );
+      } catch (error) {
+        // A defect in one entity's check must cost that entity, never the cycle.
+        logger.error(
+          `Checking ${entity.entityRef} failed: ${(error as Error).message}`,
+          { entityRef: entity.entityRef },
+        );
+        return;
+      }
       pending.push({ entity, ...result });
       proposed += result.history.length;
       updatesDue += result.images.filter(
@@ -217,7 +362,7 @@ export class AutomationEngine {
     await flush();
 
     if (checked < entities.length) {
-      this.options.logger.warn(
+      logger.warn(
         `Image automation cycle stopped by its timeout after ${checked} of ${entities.length} entities; the rest stay due`,
       );
     }
@@ -226,18 +371,12 @@ export class AutomationEngine {
       checked,
       repositoriesScanned: [...scans.values()].filter(s => s.scanned).length,
       updatesDue,
+      failedBatches,
     };
   }
 
   /** Stores one batch of checked entities: their images, history and next due time. */
-  private async storeResults(
-    batch: Array<{
-      entity: EntityRecord;
-      images: ImageRecord[];
-      history: HistoryEvent[];
-    }>,
-    checkedAt: number,
-  ) {
+  private async storeResults(batch: CheckedEntity[], checkedAt: number) {
     if (!batch.length) return;
     const { store } = this.options;
     const refs = batch.map(b => b.entity.entityRef);
@@ -264,8 +403,8 @@ export class AutomationEngine {
     entity: EntityRecord,
     compiled: CompiledImage[],
     context: {
-      scans: Map<string, ScanOutcome>;
-      heads: Map<string, Promise<BranchHead>>;
+      scans: Map<string, import('../domain/records').RepositoryRecord>;
+      bases: Map<string, Promise<OpenedBase | undefined>>;
       previous: ImageRecord[];
       writeBack?: WriteBackRecord;
       checkedAt: number;
@@ -274,217 +413,147 @@ export class AutomationEngine {
         policy: TagPolicy,
         tags: Record<string, number>,
       ) => PolicyEvaluation;
+      signal?: AbortSignal;
     },
   ): Promise<{ images: ImageRecord[]; history: HistoryEvent[] }> {
     const { spec } = entity;
     if (!spec) return { images: [], history: [] };
-    const { checkedAt } = context;
+    const policies = new Map(
+      compiled.filter(c => c.policy).map(c => [c.name, c.policy!] as const),
+    );
 
     // The tag in Git, read once per repository and branch per cycle.
-    let current = new Map<string, CurrentTag>();
-    let head: BranchHead | undefined;
-    let gitError: { kind: string; message: string } | undefined;
+    let git: GitReading;
+    let base: OpenedBase | undefined;
     try {
-      head = await this.branchHead(entity, context.heads);
-      if (head) {
-        const snapshot = await this.options.gitReader!.readFiles(head, [
-          ...new Set(spec.images.flatMap(i => i.files)),
-        ]);
-        const policies = new Map(
-          compiled.filter(c => c.policy).map(c => [c.name, c.policy!] as const),
-        );
-        current = this.currentTags.read(spec, snapshot, policies);
-      }
+      base = await this.openBase(entity, context.bases);
+      const snapshot = await base.repository.readFiles(base.head, [
+        ...new Set(spec.images.flatMap(i => i.files)),
+      ]);
+      git = {
+        kind: 'read',
+        current: this.currentTags.read(spec, snapshot, policies),
+      };
     } catch (error) {
-      gitError = {
-        kind: (error as { kind?: string }).kind ?? 'git-unexpected',
+      git = {
+        kind: 'failed',
+        errorKind: (error as { kind?: string }).kind ?? 'git-unexpected',
         message: (error as Error).message,
       };
       this.options.logger.warn(
-        `Reading manifests of ${entity.entityRef} failed: ${gitError.message}`,
-        {
-          entityRef: entity.entityRef,
-        },
+        `Reading manifests of ${entity.entityRef} failed: ${git.message}`,
+        { entityRef: entity.entityRef },
       );
     }
 
-    const previous = new Map(context.previous.map(p => [p.imageName, p]));
-    const records: ImageRecord[] = [];
-    const history: HistoryEvent[] = [];
-    const targetTags: Record<string, string> = {};
-    const updates: PendingUpdate[] = [];
-
-    for (const image of compiled) {
-      const imageSpec = spec.images.find(i => i.name === image.name)!;
-      const record: ImageRecord = {
-        entityRef: entity.entityRef,
-        imageName: image.name,
-        repository: image.repository ?? image.image,
-        image: image.image,
-        policy: image.policy?.describe() ?? 'invalid policy',
-        state: 'pending',
-        updatedAt: checkedAt,
-      };
-      records.push(record);
-      if (image.problem || !image.policy || !image.repository) {
-        Object.assign(record, {
-          state: 'error',
-          errorKind: 'config',
-          errorMessage: image.problem,
-        });
-        continue;
-      }
-      const scan = context.scans.get(image.repository)?.record;
-      const here = current.get(image.name);
-      record.currentTag = here?.tag;
-      record.currentFile = here?.file;
-      record.currentLine = here?.line;
-
-      if (!scan?.tags) {
-        Object.assign(record, {
-          state: scan?.lastErrorKind ? 'error' : 'pending',
-          errorKind: scan?.lastErrorKind,
-          errorMessage: scan?.lastErrorMessage,
-        });
-        continue;
-      }
-      const decision = decideImageUpdate({
-        policy: image.policy,
-        tags: { firstSeen: scan.tags },
-        evaluation: context.evaluate(image.repository, image.policy, scan.tags),
-        currentTag: here?.tag,
-        allowDowngrade: imageSpec.allowDowngrade,
-        minimumAgeMs: imageSpec.minimumAgeMs,
-        now: checkedAt,
-      });
-      record.latestTag = decision.latestTag;
-      record.versionsBehind = decision.versionsBehind;
-      record.message =
-        [
-          decision.message,
-          here?.disagreement && `files disagree: ${here.disagreement}`,
-          scan.lastErrorMessage &&
-            `last scan failed, using tags from ${new Date(
-              scan.lastSuccessAt ?? 0,
-            ).toISOString()}: ${scan.lastErrorMessage}`,
-        ]
-          .filter(Boolean)
-          .join('; ') || undefined;
-
-      if (decision.noAllowedTag) {
-        Object.assign(record, {
-          state: 'error',
-          errorKind: 'no-allowed-tag',
-          errorMessage: `none of the ${decision.noAllowedTag.tagsListed} tags of ${image.repository} is allowed by ${decision.noAllowedTag.policy}: check the policy and the tags the registry lists`,
-        });
-      } else if (gitError || here?.problem) {
-        Object.assign(record, {
-          state: 'error',
-          errorKind: gitError?.kind ?? 'manifest',
-          errorMessage: gitError?.message ?? here?.problem,
-        });
-      } else if (decision.updateDue) {
-        const before = previous.get(image.name);
-        record.state = 'update-available';
-        record.pendingSince =
-          before?.latestTag === decision.latestTag && before?.pendingSince
-            ? before.pendingSince
-            : checkedAt;
-        if (
-          !before ||
-          before.latestTag !== decision.latestTag ||
-          before.state === 'up-to-date'
-        ) {
-          history.push({
-            entityRef: entity.entityRef,
-            imageName: image.name,
-            event: 'update-available',
-            fromTag: here?.tag,
-            toTag: decision.latestTag,
-            createdAt: checkedAt,
-          });
-        }
-        updates.push({
-          imageName: image.name,
-          image: image.image,
-          fromTag: here?.tag,
-          toTag: decision.latestTag!,
-        });
-      } else {
-        record.state = 'up-to-date';
-      }
-      if (record.latestTag) targetTags[image.name] = record.latestTag;
-    }
-
-    const writeBack = await this.writeBack(
+    const evaluation = evaluateEntity({
       entity,
-      head,
-      targetTags,
-      updates,
-      context.writeBack,
-    );
-    for (const record of records) applyWriteBack(record, writeBack);
-    return { images: records, history };
+      compiled,
+      git,
+      scans: context.scans,
+      previous: context.previous,
+      now: context.checkedAt,
+      evaluate: context.evaluate,
+    });
+    let record = context.writeBack;
+    if (this.options.writeBack && base) {
+      try {
+        record = await this.options.writeBack.writeBack({
+          entity,
+          spec,
+          repository: base.repository,
+          base: base.head,
+          verdict: evaluation.verdict,
+          updates: evaluation.updates,
+          policies,
+          previous: context.writeBack,
+          signal: context.signal,
+        });
+      } catch (error) {
+        this.options.logger.error(
+          `Write-back for ${entity.entityRef} failed: ${
+            (error as Error).message
+          }`,
+          { entityRef: entity.entityRef },
+        );
+      }
+    }
+    for (const image of evaluation.images) applyWriteBack(image, record);
+    return { images: evaluation.images, history: evaluation.history };
   }
 
-  private async branchHead(
+  /**
+   * The entity's repository and base head, when the operator allows the
+   * entity to use that repository; a refused repository is not even read.
+   */
+  private async openBase(
     entity: EntityRecord,
-    heads: Map<string, Promise<BranchHead>>,
-  ) {
-    const { gitReader } = this.options;
-    if (!gitReader || !entity.gitRepository) return undefined;
+    bases: Map<string, Promise<OpenedBase | undefined>>,
+  ): Promise<OpenedBase> {
+    const { gitHosts } = this.options;
+    if (!gitHosts) {
+      throw configError('no Git host is configured to read manifests from');
+    }
+    if (!entity.gitRepository) {
+      throw configError(
+        'the entity names no repository: set image-automation/repo or backstage.io/source-location',
+      );
+    }
+    const authorization = authorizeWriteBack({
+      repository: entity.gitRepository,
+      managedByRepository: entity.managedByRepository,
+      mode: entity.mode,
+      permissions: this.options.permissions ?? {
+        allowedRepositories: [],
+        allowPush: [],
+      },
+    });
+    if (!authorization.repository.allowed) {
+      throw configError(authorization.repository.problem);
+    }
     const branch = entity.spec?.git.baseBranch;
     const key = `${entity.gitRepository}\u0000${branch ?? ''}`;
-    let head = heads.get(key);
-    if (!head) {
-      head = gitReader.openBranch(entity.gitRepository, branch);
-      heads.set(key, head);
+    let opened = bases.get(key);
+    if (!opened) {
+      opened = (async () => {
+        const repository = await gitHosts.open(entity.gitRepository!);
+        const name = branch ?? (await repository.defaultBranch());
+        const head = await repository.openBranch(name);
+        if (!head) {
+          throw Object.assign(
+            new Error(
+              `branch ${name} does not exist in ${repository.identity.displayName}: check git.baseBranch`,
+            ),
+            { kind: 'git-not-found' },
+          );
+        }
+        return { repository, head };
+      })();
+      // A failure is shared by this cycle's entities, then forgotten.
+      opened.catch(() => undefined);
+      bases.set(key, opened);
     }
-    return head;
-  }
-
-  private async writeBack(
-    entity: EntityRecord,
-    base: BranchHead | undefined,
-    targetTags: Record<string, string>,
-    updates: PendingUpdate[],
-    previous: WriteBackRecord | undefined,
-  ): Promise<WriteBackRecord | undefined> {
-    const handler = this.options.writeBack;
-    if (!handler || !base || !entity.spec || entity.mode === 'observe')
-      return previous;
-    try {
-      return await handler.writeBack({
-        entity,
-        spec: entity.spec,
-        base,
-        targetTags,
-        updates,
-        previous,
-      });
-    } catch (error) {
-      this.options.logger.error(
-        `Write-back for ${entity.entityRef} failed: ${
-          (error as Error).message
-        }`,
-        {
-          entityRef: entity.entityRef,
-        },
-      );
-      return previous;
-    }
+    return (await opened)!;
   }
 }
 
-/** Folds the write-back's state into an image row (PR open, write error). */
+function configError(message: string): Error {
+  return Object.assign(new Error(message), { kind: 'config' });
+}
+
+/** Folds the write-back's state into an image row (PR open, declined, write error). */
 function applyWriteBack(
   record: ImageRecord,
   writeBack: WriteBackRecord | undefined,
 ) {
   if (!writeBack || record.state === 'error') return;
   const proposed = writeBack.targetTags?.[record.imageName];
+  const open =
+    writeBack.state === 'open' ||
+    (!writeBack.state && writeBack.prState === 'open');
   if (
     record.state === 'update-available' &&
+    open &&
     writeBack.prState === 'open' &&
     proposed === record.latestTag
   ) {
@@ -496,6 +565,13 @@ function applyWriteBack(
       errorKind: writeBack.errorKind,
       errorMessage: writeBack.errorMessage,
     });
+    return;
+  }
+  const declined = writeBack.declinedTags?.[record.imageName];
+  if (record.state === 'update-available' && declined && writeBack.note) {
+    record.message = [record.message, writeBack.note]
+      .filter(Boolean)
+      .join('; ');
   }
 }
 
@@ -503,7 +579,9 @@ function applyWriteBack(
  * Compiles each entity's images, sharing one TagPolicy per distinct policy
  * spec: thousands of entities use a handful of policies.
  */
-function compileAll(entities: EntityRecord[]): Map<string, CompiledImage[]> {
+function compileAll(
+  entities: EntityRecord[],
+): Map<string, Array<CompiledImage & { reference?: ImageReference }>> {
   const policies = new Map<string, TagPolicy | Error>();
   const policyFor = (spec: PolicySpec): TagPolicy => {
     const key = JSON.stringify(spec);
@@ -523,7 +601,7 @@ function compileAll(entities: EntityRecord[]): Map<string, CompiledImage[]> {
     entities.map(entity => [
       entity.entityRef,
       (entity.spec?.images ?? []).map(image => {
-        const compiled: CompiledImage = {
+        const compiled: CompiledImage & { reference?: ImageReference } = {
           name: image.name,
           image: image.image,
         };

@@ -9,7 +9,7 @@ import {
   findCurrentTags,
   findImages,
 } from '@image-automation/plugin-image-automation-node';
-import { GitFile, GitSnapshot } from '../scm/GitManifestReader';
+import type { GitFile, GitSnapshot } from '../scm/port';
 
 export type { CurrentTag } from '@image-automation/plugin-image-automation-node';
 
@@ -36,7 +36,7 @@ export class CurrentTagReader {
         this.parse(snapshot.files.get(path)!, targets, names),
       missing: {
         paths: snapshot.missing,
-        where: `${snapshot.repository.fullName}@${snapshot.branch}`,
+        where: `${snapshot.repository.displayName}@${snapshot.branch}`,
       },
     }).current;
   }

@@ -5,9 +5,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { Config } from '@backstage/config';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { parseImageReference } from '@image-automation/plugin-image-automation-common';
 import {
   EcrCredentialsProvider,
   RegistryClient,
@@ -20,11 +19,10 @@ import { DatabaseImageAutomationStore } from '../database/DatabaseImageAutomatio
 import { CatalogDiscovery } from '../discovery/CatalogDiscovery';
 import { ImageAutomationMetrics } from '../metrics';
 import { RepositoryScanner } from '../scanning/RepositoryScanner';
-import { GitManifestReader } from '../scm/GitManifestReader';
-import { GithubClients } from '../scm/GithubClients';
-import { AutomationEngine } from './AutomationEngine';
+import { createGitHosts } from '../scm/createGitHosts';
 import { EntityStatusReadModel } from '../service/EntityStatusReadModel';
-import { GithubWriteBack } from '../writeback/GithubWriteBack';
+import { WriteBackCoordinator } from '../writeback/WriteBackCoordinator';
+import { AutomationEngine } from './AutomationEngine';
 
 /**
  * Builds the engine and everything it needs from config and core services;
@@ -39,7 +37,7 @@ export async function createAutomationEngine(options: {
   metrics: MetricsService;
   providers?: RegistryCredentialsProvider[];
   registryOptions?: Omit<RegistryClientOptions, 'registries' | 'providers'>;
-  /** Identifies this replica in write-back leases. */
+  /** Unused since leases carry a token per acquisition; kept for callers. */
   instanceId?: string;
   now?: () => number;
 }) {
@@ -61,31 +59,31 @@ export async function createAutomationEngine(options: {
     ...options.registryOptions,
     providers,
   });
-  const clients = GithubClients.fromConfig(config, { logger });
-  const gitReader = new GitManifestReader(clients);
+  const gitHosts = createGitHosts({ config, logger });
   const engine = new AutomationEngine({
     discovery: new CatalogDiscovery({
       catalog: options.catalog,
       auth: options.auth,
       logger,
-      gitReader,
+      gitHosts,
+      permissions: settings.permissions,
     }),
     scanner: new RepositoryScanner({ registry, store, logger, metrics, now }),
-    gitReader,
+    gitHosts,
     store,
     logger,
     metrics,
     defaultIntervalMs: settings.defaultIntervalMs,
-    writeBack: new GithubWriteBack({
-      gitReader,
+    permissions: settings.permissions,
+    writeBack: new WriteBackCoordinator({
       store,
       logger,
       metrics,
-      instanceId:
-        options.instanceId ??
-        `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      permissions: settings.permissions,
       labels: settings.labels,
       appBaseUrl: config.getOptionalString('app.baseUrl'),
+      digestOf: (image, tag) =>
+        registry.getDigest(parseImageReference(image), tag),
       now,
     }),
     onStatusChanged: async refs => statusReadModel.invalidate(refs),

@@ -1,10 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type { ImageReference } from '@image-automation/plugin-image-automation-common';
 import { RegistryClient } from '@image-automation/plugin-image-automation-node';
-import {
-  ImageAutomationStore,
-  RepositoryRecord,
-} from '../database/ImageAutomationStore';
+import { ImageAutomationStore } from '../database/ImageAutomationStore';
+import { RepositoryRecord } from '../domain/records';
 import { ImageAutomationMetrics } from '../metrics';
 
 /** Scans of one repository closer together than this reuse the stored tags. */
@@ -35,8 +33,13 @@ export class RepositoryScanner {
     },
   ) {}
 
+  /**
+   * Scans every repository that is due. Once `signal` aborts, no new scan
+   * starts: those repositories keep their stored tags for this cycle.
+   */
   async scan(
     images: Map<string, ImageReference>,
+    signal?: AbortSignal,
   ): Promise<Map<string, ScanOutcome>> {
     const { store, now } = this.options;
     const stored = await store.getRepositories([...images.keys()]);
@@ -45,10 +48,11 @@ export class RepositoryScanner {
     await Promise.all(
       [...images].map(async ([key, image]) => {
         const previous = stored.get(key);
-        if (previous && !this.isDue(previous, started)) {
+        if (previous && (signal?.aborted || !this.isDue(previous, started))) {
           outcomes.set(key, { record: previous, scanned: false });
           return;
         }
+        if (signal?.aborted) return;
         outcomes.set(key, {
           record: await this.scanOne(key, image, previous),
           scanned: true,

@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseImageAutomationStore } from '../database/DatabaseImageAutomationStore';
-import { ImageRecord } from '../database/ImageAutomationStore';
+import { ImageRecord } from '../domain/records';
 import { EntityStatusReadModel } from './EntityStatusReadModel';
 
 jest.setTimeout(30_000);

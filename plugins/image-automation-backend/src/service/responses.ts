@@ -11,7 +11,7 @@ import {
   EntityView,
   ImageRecord,
   WriteBackRecord,
-} from '../database/ImageAutomationStore';
+} from '../domain/records';
 
 const iso = (ms?: number) =>
   ms === undefined ? undefined : new Date(ms).toISOString();

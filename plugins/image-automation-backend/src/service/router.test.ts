@@ -69,7 +69,11 @@ async function start(options: {
       mockServices.rootConfig.factory({
         data: {
           imageAutomation: {
-            enabled: false,
+            // Runs only when triggered: "Check now" triggers the cycle.
+            schedule: {
+              frequency: { trigger: 'manual' },
+              timeout: { minutes: 1 },
+            },
             registries: [{ host: registry.host, insecure: true }],
           },
         },
@@ -108,6 +112,8 @@ describe('image automation REST API', () => {
       'image-automation/files': 'deploy/api.yaml',
       'image-automation/repo': 'https://github.com/acme/deploy',
       'image-automation/mode': 'observe',
+      'backstage.io/managed-by-location':
+        'url:https://github.com/acme/deploy/blob/main/catalog-info.yaml',
     });
     const server = await start({ entities: [entity] });
 
@@ -181,6 +187,8 @@ describe('image automation REST API', () => {
       'image-automation/policy': 'semver: ^1.0.0',
       'image-automation/files': 'deploy/api.yaml',
       'image-automation/repo': 'https://github.com/acme/deploy',
+      'backstage.io/managed-by-location':
+        'url:https://github.com/acme/deploy/blob/main/catalog-info.yaml',
     });
     const hidden = service('hidden', { ...visible.metadata.annotations });
     const server = await start({

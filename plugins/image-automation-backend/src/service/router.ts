@@ -30,7 +30,18 @@ export interface RouterOptions {
   store: ImageAutomationStore;
   engine: AutomationEngine;
   statusReadModel: EntityStatusReadModel;
+  /**
+   * Starts the scheduled cycle now ("Check now"): checks and writes happen
+   * only inside that task. Undefined when cycles are disabled.
+   */
+  triggerCycle?: () => Promise<void>;
+  /** How long a refresh waits for the triggered check before answering. */
+  refreshWaitMs?: number;
+  now?: () => number;
 }
+
+/** How often a waiting refresh looks whether its check is done. */
+const REFRESH_POLL_MS = 250;
 
 const entityParams = z.object({
   kind: z.string().min(1).max(255),
@@ -70,6 +81,7 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, permissions, catalog, store, engine, statusReadModel } =
     options;
+  const now = options.now ?? Date.now;
   const router = Router();
   router.use(express.json());
 
@@ -125,8 +137,21 @@ export async function createRouter(
         `You may not check the images of ${entityRef} now`,
       );
     }
-    if (!(await engine.refreshEntity(entityRef))) {
+    const requestedAt = now();
+    if (!(await engine.requestRefresh(entityRef))) {
       throw new NotFoundError(`${entityRef} asks for no image automation`);
+    }
+    if (options.triggerCycle) {
+      await options.triggerCycle();
+      // Answer with the result when the cycle gets to it soon; otherwise
+      // with the state so far (the check stays requested and runs next).
+      const deadline = now() + (options.refreshWaitMs ?? 30_000);
+      while (now() < deadline) {
+        const entity = await store.getEntity(entityRef);
+        if ((entity?.lastCheckedAt ?? -1) >= requestedAt) break;
+        await new Promise(resolve => setTimeout(resolve, REFRESH_POLL_MS));
+      }
+      await statusReadModel.invalidate([entityRef]);
     }
     res.json(await entityResponse(entityRef));
   });

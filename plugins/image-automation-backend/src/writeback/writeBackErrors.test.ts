@@ -52,6 +52,8 @@ function entity(annotations: Record<string, string>): Entity {
       name: 'api',
       namespace: 'default',
       annotations: {
+        'backstage.io/managed-by-location':
+          'url:https://github.com/acme/deploy/blob/main/catalog-info.yaml',
         'image-automation/repo': 'https://github.com/acme/deploy',
         'image-automation/image': `${registry.host}/team/api`,
         'image-automation/policy': 'semver: ^1.0.0',
@@ -79,6 +81,10 @@ async function checkOnce(subject: Entity, token: string) {
         },
         imageAutomation: {
           registries: [{ host: registry.host, insecure: true }],
+          git: {
+            allowedRepositories: ['git.example.com/acme/*'],
+            allowPush: ['github.com/acme/deploy'],
+          },
         },
       },
     }),
@@ -107,7 +113,7 @@ describe('write-back errors', () => {
       latestTag: '1.1.0',
     });
     expect(image.errorMessage).toMatch(
-      /no GitHub integration is configured for git\.example\.com: add an entry .* under integrations\.github/,
+      /no Git host is configured for git\.example\.com: add integrations\.github or integrations\.gitlab for git\.example\.com/,
     );
   });
 

@@ -324,20 +324,23 @@ describe('parseEntityAnnotations: shorthand', () => {
       {
         key: 'image-automation/mode',
         message: expect.stringMatching(
-          /unknown mode "pull_request"; use pull-request, push, observe .*observe mode/,
+          /unknown mode "pull_request"; use pull-request, push, push-branch, observe .*observe mode/,
         ),
         example: 'image-automation/mode: pull-request',
       },
     ]);
   });
 
-  it.each(['pull-request', 'push', 'observe'])('accepts the mode %s', mode => {
-    const parsed = parseEntityAnnotations(
-      entity({ ...SHORTHAND, 'image-automation/mode': mode }),
-    );
-    expect(parsed.problems).toEqual([]);
-    expect(parsed.spec?.git.mode).toBe(mode);
-  });
+  it.each(['pull-request', 'push', 'push-branch', 'observe'])(
+    'accepts the mode %s',
+    mode => {
+      const parsed = parseEntityAnnotations(
+        entity({ ...SHORTHAND, 'image-automation/mode': mode }),
+      );
+      expect(parsed.problems).toEqual([]);
+      expect(parsed.spec?.git.mode).toBe(mode);
+    },
+  );
 
   it('keeps the image and the default interval when the interval is wrong', () => {
     const parsed = parseEntityAnnotations(
@@ -940,7 +943,7 @@ images:
       'an unknown mode',
       'mode: pull',
       'git.mode',
-      /unknown mode "pull"; use pull-request, push, observe/,
+      /unknown mode "pull"; use pull-request, push, push-branch, observe/,
     ],
     [
       'a base branch with a space',

@@ -4,6 +4,7 @@ import type { WriteBackMode } from '../api';
 export const WRITE_BACK_MODES: readonly WriteBackMode[] = [
   'pull-request',
   'push',
+  'push-branch',
   'observe',
 ];
 

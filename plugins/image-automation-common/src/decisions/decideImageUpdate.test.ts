@@ -58,6 +58,31 @@ describe('decideImageUpdate', () => {
     expect(decision.updateDue).toBe(false);
   });
 
+  it.each([
+    // 2024.01-rc.1 passes Flux's two-dot check and coerces to 2024.1.0-rc.1,
+    // above 2023.12.31; npm semver cannot read it, so it used to roll back.
+    ['>=2023.1.0 <2024.0.0', '2023.12.31', '2024.01-rc.1'],
+    // Parts beyond 2^53 compare exactly (npm semver refuses them).
+    [
+      '<1.0.20230704123456789',
+      '1.0.20230704123456788',
+      '1.0.20230704123456789',
+    ],
+  ])(
+    'reads the tag in Git outside %j as the policy reads tags: %s does not replace %s',
+    (range, listed, inGit) => {
+      const decision = decideImageUpdate({
+        policy: createTagPolicy({ semver: { range } }),
+        tags: seen({ [listed]: old }),
+        currentTag: inGit,
+        allowDowngrade: false,
+        now,
+      });
+      expect(decision.updateDue).toBe(false);
+      expect(decision.message).toMatch(/not downgrading/);
+    },
+  );
+
   it('downgrades only when allowDowngrade is set', () => {
     const decision = decideImageUpdate({
       policy: semver,

@@ -1,5 +1,5 @@
 import type { PolicyEvaluation, TagPolicy } from '../policies';
-import semver from 'semver';
+import { compareSemanticVersions, parseSemanticVersion } from '../policies/semver/SemanticVersion';
 
 /** What the registry holds for one image repository. */
 /** @public */
@@ -108,16 +108,19 @@ function countAbove(policy: TagPolicy, candidates: string[], current: string): n
 }
 
 /**
- * The policy's order of two tags. A semver policy's range is a filter, not an
+ * The policy's order of two tags (> 0 when `a` is newer). A semver policy's range is a filter, not an
  * order: a tag in Git outside the range (say 2.0.0 under `<2.0.0`) is still
- * ordered by semver, so the range can never cause a downgrade.
+ * ordered by semver, so the range can never cause a downgrade. It is read by
+ * the policy's own Flux-compatible reader, so a tag orders the same inside
+ * and outside the range (`2024.01-rc.1` is 2024.1.0-rc.1 in both).
+ * @public
  */
-function compareTags(policy: TagPolicy, a: string, b: string): number | undefined {
+export function compareTags(policy: TagPolicy, a: string, b: string): number | undefined {
   const byPolicy = policy.compare(a, b);
   if (byPolicy !== undefined || !policy.spec.semver) return byPolicy;
-  const va = semver.valid(semver.clean(a, { loose: true }) ?? '');
-  const vb = semver.valid(semver.clean(b, { loose: true }) ?? '');
-  return va && vb ? semver.compare(va, vb) : undefined;
+  const va = parseSemanticVersion(a);
+  const vb = parseSemanticVersion(b);
+  return va && vb ? compareSemanticVersions(va, vb) : undefined;
 }
 
 function formatAge(ms: number): string {

@@ -1,2 +1,2 @@
-export { decideImageUpdate } from './decideImageUpdate';
+export { compareTags, decideImageUpdate } from './decideImageUpdate';
 export type { Decision, DecisionInput, ListedTags } from './decideImageUpdate';

@@ -48,6 +48,10 @@ export class OrderedTagPolicy<K> implements TagPolicy {
   evaluate(tags: readonly string[]): PolicyEvaluation {
     const allowedTags: string[] = [];
     const allowedKeys: K[] = [];
+    // The extracted values, only when they differ from the tags.
+    const allowedValues: string[] | undefined = this.filter?.extracts
+      ? []
+      : undefined;
     const excluded: ExcludedTag[] = [];
     let best = -1;
     for (const tag of tags) {
@@ -58,9 +62,17 @@ export class OrderedTagPolicy<K> implements TagPolicy {
       }
       const index = allowedTags.push(tag) - 1;
       allowedKeys.push(key);
+      allowedValues?.push(this.assessedValue);
       if (
         best === -1 ||
-        this.compareAllowed(tag, key, allowedTags[best], allowedKeys[best]) > 0
+        this.compareAllowed(
+          tag,
+          key,
+          allowedValues?.[index],
+          allowedTags[best],
+          allowedKeys[best],
+          allowedValues?.[best],
+        ) > 0
       ) {
         best = index;
       }
@@ -70,13 +82,17 @@ export class OrderedTagPolicy<K> implements TagPolicy {
     // Sorting every allowed tag costs more than choosing the latest one, and
     // most callers only want the latest: the ranking is computed on first read.
     defineLazily(evaluation, 'candidates', () =>
-      this.rank(allowedTags, allowedKeys),
+      this.rank(allowedTags, allowedKeys, allowedValues),
     );
     return evaluation;
   }
 
-  private rank(tags: string[], keys: K[]): string[] {
-    if (this.ordering.keysAreValues && !this.filter?.extracts) {
+  private rank(
+    tags: string[],
+    keys: K[],
+    values: string[] | undefined,
+  ): string[] {
+    if (this.ordering.keysAreValues && !values) {
       // Byte order of the tags themselves: the engine's native string sort
       // is several times faster than any comparator.
       const ascending = tags.slice().sort();
@@ -86,8 +102,14 @@ export class OrderedTagPolicy<K> implements TagPolicy {
         (tag, index) => index === 0 || tag !== ranked[index - 1],
       );
     }
-    const entries = tags.map((tag, index) => ({ tag, key: keys[index] }));
-    entries.sort((x, y) => this.compareAllowed(y.tag, y.key, x.tag, x.key));
+    const entries = tags.map((tag, index) => ({
+      tag,
+      key: keys[index],
+      value: values?.[index],
+    }));
+    entries.sort((x, y) =>
+      this.compareAllowed(y.tag, y.key, y.value, x.tag, x.key, x.value),
+    );
     const ranked: string[] = [];
     for (const { tag } of entries) {
       // Equal tags sort next to each other; a tag listed twice is ranked once.
@@ -96,12 +118,31 @@ export class OrderedTagPolicy<K> implements TagPolicy {
     return ranked;
   }
 
-  private compareAllowed(a: string, aKey: K, b: string, bKey: K): number {
+  /**
+   * A total order of allowed tags, so the choice never depends on the order
+   * the registry lists them in. Ties are settled as Flux settles them after
+   * sorting the tags by descending bytes: first the ordering's own rule on
+   * the values it orders, then, for tags extracting the very same value, the
+   * tag earlier in byte order (Flux's filter maps each value to the tag it
+   * met last).
+   */
+  private compareAllowed(
+    a: string,
+    aKey: K,
+    aValue: string | undefined,
+    b: string,
+    bKey: K,
+    bValue: string | undefined,
+  ): number {
     return (
       this.ordering.compareKeys(aKey, bKey) ||
-      this.ordering.tieBreak * compareBytes(a, b)
+      this.ordering.tieBreak * compareBytes(aValue ?? a, bValue ?? b) ||
+      compareBytes(b, a)
     );
   }
+
+  /** The value the last allowed tag was ordered by (the tag, or what the filter extracted). */
+  private assessedValue = '';
 
   /** The tag's sort key, or why the policy does not allow it (the reason is always set). */
   private assess(tag: string): K | Rejection {
@@ -117,6 +158,7 @@ export class OrderedTagPolicy<K> implements TagPolicy {
       if (filtered === undefined) return this.filterMismatch;
       value = filtered;
     }
+    this.assessedValue = value;
     const key = this.ordering.keyOf(value);
     if (!(key instanceof Rejection) || key.reason !== undefined) return key;
     return Rejection.because(

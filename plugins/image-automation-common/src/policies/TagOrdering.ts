@@ -29,11 +29,13 @@ export interface TagOrdering<K> {
   keyOf(value: string): K | Rejection;
   compareKeys(a: K, b: K): number;
   /**
-   * How two tags with equal keys (`v1.0.0` and `1.0.0`, `1` and `01`) are
-   * ordered: 1 when the tag later in byte order is the better one. Flux
-   * ends up there for semver by scanning tags in descending byte order; the
-   * numerical and alphabetical orderings follow their own direction so that
-   * `desc` is exactly `asc` reversed.
+   * How two values with equal keys are ordered: 1 when the value later in
+   * byte order is the better one, -1 when the earlier. Flux sorts the tags
+   * by descending bytes before choosing: its semver policy keeps the first
+   * of equal versions it meets (`v1.0.0` over `1.0.0`), its numerical policy
+   * the last of equal numbers (`007` over `07` and `7`, in either order).
+   * Alphabetical keys are the values themselves; there `tieBreak` is the
+   * direction of the byte order, used to sort the tags natively.
    */
   readonly tieBreak: 1 | -1;
   /** True when the key of a value is the value itself, ordered by bytes in the `tieBreak` direction. */

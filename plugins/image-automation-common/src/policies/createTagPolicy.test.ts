@@ -40,10 +40,12 @@ describe('semver policy', () => {
     ['>=1.0.0', ['1.0.0', '1.1.0-rc.1'], '1.0.0'],
     ['>=1.0.0-0', ['1.0.0', '1.1.0-rc.1'], '1.1.0-rc.1'],
     ['>=1.1.0-rc.1', ['1.1.0-rc.1', '1.1.0-rc.2', '1.1.0'], '1.1.0'],
+    // Masterminds v3.4: the prerelease in >=1.1.0-rc.1 admits prereleases
+    // to <1.1.0 as well, and rc.10 > rc.2 (numeric identifiers).
     [
       '>=1.1.0-rc.1 <1.1.0',
       ['1.1.0-rc.1', '1.1.0-rc.10', '1.1.0-rc.2', '1.1.0'],
-      undefined,
+      '1.1.0-rc.10',
     ],
     [
       '>=1.1.0-rc.1 <1.1.0-0',
@@ -159,8 +161,9 @@ describe('numerical policy', () => {
     ['asc', ['7', '010'], '010'],
     // non-numbers are skipped (Flux fails the whole policy)
     ['asc', ['1', '2', 'latest', '3a'], '2'],
-    // equal numbers: asc prefers the tag later in byte order, desc the earlier
-    ['asc', ['1', '1.0', '01'], '1.0'],
+    // equal numbers: Flux meets them in descending byte order (1.0, 1, 01)
+    // and keeps the last one met, in either order
+    ['asc', ['1', '1.0', '01'], '01'],
     ['desc', ['1', '1.0', '01'], '01'],
   ] as const)('order %s over %j chooses %j', (order, tags, expected) => {
     expect(latest({ numerical: order ? { order } : {} }, [...tags])).toBe(
@@ -283,11 +286,13 @@ describe('filterTags', () => {
       semver: { range: '*' },
       filterTags: { pattern: '^(?:[a-z]+-)?(?P<v>[0-9.]+)$', extract: '$v' },
     };
+    // Flux's filter maps 1.0.0 to the last tag it meets in descending byte
+    // order (debian-1.0.0, then alpine-1.0.0): alpine-1.0.0.
     expect(latest(spec, ['alpine-1.0.0', 'debian-1.0.0', '0.9.0'])).toBe(
-      'debian-1.0.0',
+      'alpine-1.0.0',
     );
     expect(latest(spec, ['debian-1.0.0', 'alpine-1.0.0', '0.9.0'])).toBe(
-      'debian-1.0.0',
+      'alpine-1.0.0',
     );
   });
 

@@ -10,7 +10,9 @@ const DECIMAL_NUMBER =
 
 /**
  * Flux's `numerical` policy: `asc` chooses the highest number, `desc` the
- * lowest. Unlike Flux, a value that is not a number is skipped (with its
+ * lowest. Of equal numbers (`7`, `07`, `7.0`) Flux keeps the one it meets
+ * last in descending byte order, whatever the order: the value earliest in
+ * byte order. Unlike Flux, a value that is not a number is skipped (with its
  * reason) instead of failing the whole policy.
  */
 export function numericalOrdering(order: SortOrder): TagOrdering<number> {
@@ -24,7 +26,7 @@ export function numericalOrdering(order: SortOrder): TagOrdering<number> {
       const number = Number(value);
       return Number.isFinite(number) ? number : tooLarge;
     },
-    tieBreak: sign,
+    tieBreak: -1,
     compareKeys: (a, b) => (a === b ? 0 : sign * Math.sign(a - b)),
   };
 }

@@ -1,1 +1,2 @@
 export * from './repositoryUrl';
+export * from './authorizeWriteBack';

@@ -81,6 +81,7 @@ export class ManifestSource {
         throw new ManifestRewriteError(
           `${path}:${source.lineOf(error.pos[0])}: invalid YAML: ${error.message.split('\n')[0]}; ` +
             'fix the file before image automation can update it',
+          { notYaml: true },
         );
       }
     }

@@ -61,4 +61,76 @@ describe('applyToDirectory', () => {
   it('reports a missing directory precisely', async () => {
     await expect(applyToDirectory(join(root, 'nope'), {})).rejects.toThrow(/nope: no such directory/);
   });
+
+  describe('file selection, as Flux scans a directory (internal/update/filereader.go)', () => {
+    // A Helm template: `{{- if }}` lines are not YAML.
+    const helmTemplate = `{{- if .Values.enabled }}\n${marked('ghcr.io/acme/app:1.0.0')}{{- end }}\n`;
+
+    it.each([
+      // filepath.Ext is ".yaml" or ".yml", compared as bytes
+      ['app.yaml', true],
+      ['app.yml', true],
+      // Ext of ".yaml" is ".yaml" itself
+      ['.yaml', true],
+      // filepath.Base is exactly "Kustomization"
+      ['Kustomization', true],
+      ['kustomization', false],
+      ['KUSTOMIZATION', false],
+      // case-sensitive: Ext ".YAML" is not ".yaml"
+      ['app.YAML', false],
+      ['app.Yml', false],
+      ['app.yaml.bak', false],
+      ['app.json', false],
+      ['values.yaml.tpl', false],
+    ])('%s is scanned: %s', async (name, scanned) => {
+      writeFileSync(join(root, 'deploy', name), marked('ghcr.io/acme/app:1.0.0'));
+      const result = await applyToDirectory(root, { app: 'ghcr.io/acme/app:1.1.0' });
+      expect(result.files.map(f => f.file).includes(`deploy/${name}`)).toBe(scanned);
+      expect(readFileSync(join(root, 'deploy', name), 'utf8')).toBe(
+        marked(`ghcr.io/acme/app:${scanned ? '1.1.0' : '1.0.0'}`),
+      );
+    });
+
+    it('skips a file of the walk that is not YAML, says why, and still updates the others', async () => {
+      mkdirSync(join(root, 'chart/templates'), { recursive: true });
+      writeFileSync(join(root, 'chart/templates/deployment.yaml'), helmTemplate);
+      const result = await applyToDirectory(root, { app: 'ghcr.io/acme/app:1.1.0' });
+      expect(result.skipped).toEqual([
+        {
+          file: 'chart/templates/deployment.yaml',
+          reason: expect.stringMatching(/^chart\/templates\/deployment\.yaml:1: invalid YAML: /),
+        },
+      ]);
+      expect(result.files.map(f => f.file)).toEqual(['deploy/b.yml', 'deploy/prod/a.yaml']);
+      expect(readFileSync(join(root, 'deploy/prod/a.yaml'), 'utf8')).toBe(marked('ghcr.io/acme/app:1.1.0'));
+      expect(readFileSync(join(root, 'chart/templates/deployment.yaml'), 'utf8')).toBe(helmTemplate);
+    });
+
+    it('still refuses a file named in files that is not YAML, and writes nothing', async () => {
+      mkdirSync(join(root, 'chart/templates'), { recursive: true });
+      writeFileSync(join(root, 'chart/templates/deployment.yaml'), helmTemplate);
+      await expect(
+        applyToDirectory(
+          root,
+          { app: 'ghcr.io/acme/app:1.1.0' },
+          { files: ['deploy/b.yml', 'chart/templates/deployment.yaml'] },
+        ),
+      ).rejects.toThrow(/chart\/templates\/deployment\.yaml:1: invalid YAML/);
+      expect(readFileSync(join(root, 'deploy/b.yml'), 'utf8')).toBe(marked('ghcr.io/acme/app:1.0.0'));
+    });
+
+    it('still refuses YAML refused for safety during a walk (an alias bomb is not skipped)', async () => {
+      const bomb = [
+        'a: &a ["x","x","x","x","x","x","x","x","x","x"]',
+        'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+        'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+        'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+        'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+        'f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+        marked('ghcr.io/acme/app:1.0.0'),
+      ].join('\n');
+      writeFileSync(join(root, 'deploy/bomb.yaml'), bomb);
+      await expect(applyToDirectory(root, { app: 'ghcr.io/acme/app:1.1.0' })).rejects.toThrow(/alias/);
+    });
+  });
 });

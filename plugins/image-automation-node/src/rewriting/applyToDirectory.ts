@@ -2,11 +2,15 @@ import { lstat, readFile, readdir, realpath, stat, writeFile } from 'node:fs/pro
 import { join, relative, sep } from 'node:path';
 import { ManifestRewriteError } from './ManifestRewriteError';
 import { assertSafeRelativePath } from './assertSafeRelativePath';
+import { isManifestFileName } from './manifestFileNames';
 import { rewriteManifest } from './rewriteManifest';
 import { ImageTarget, ManifestChange, RewriteResult } from './types';
 
 export interface DirectoryRewriteOptions {
-  /** Only these files (relative to the root); default: every *.yaml and *.yml below it. */
+  /**
+   * Only these files (relative to the root); default: every file below it
+   * that Flux would scan (`*.yaml`, `*.yml`, `Kustomization`).
+   */
   files?: string[];
   targets?: ImageTarget[];
   /** Compute the results without writing; default false. */
@@ -20,10 +24,18 @@ export interface FileRewrite {
   changed: boolean;
 }
 
+/** A file the walk found but left alone, and why. */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
 export interface DirectoryRewrite {
   files: FileRewrite[];
   changes: ManifestChange[];
   warnings: string[];
+  /** Found by the walk but not YAML (a Helm template, say); never a file named in `files`. */
+  skipped: SkippedFile[];
 }
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
@@ -32,6 +44,10 @@ const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
  * Rewrites the manifests under `root` in place. Every file is rewritten in
  * memory first; files are written only when all of them succeeded, so a
  * ManifestRewriteError leaves the directory untouched.
+ *
+ * A file the walk found that does not parse as YAML is skipped and reported
+ * in `skipped`, as Flux records it as a problem file and carries on; a file
+ * named in `files` that does not parse is an error.
  */
 export async function applyToDirectory(
   root: string,
@@ -43,13 +59,24 @@ export async function applyToDirectory(
     ? options.files.map(assertSafeRelativePath)
     : await listManifests(rootReal);
 
+  const walked = !options.files;
   const rewrites: Array<FileRewrite & { absolute: string }> = [];
+  const skipped: SkippedFile[] = [];
   for (const file of files) {
     const absolute = await confinedPath(rootReal, file);
     const content = await readFile(absolute, 'utf8');
-    const result = rewriteManifest({ path: file, content }, images, {
-      targets: options.targets,
-    });
+    let result: RewriteResult;
+    try {
+      result = rewriteManifest({ path: file, content }, images, {
+        targets: options.targets,
+      });
+    } catch (error) {
+      if (walked && error instanceof ManifestRewriteError && error.notYaml) {
+        skipped.push({ file, reason: error.message });
+        continue;
+      }
+      throw error;
+    }
     rewrites.push({ file, absolute, result, changed: result.content !== content });
   }
   if (!options.dryRun) {
@@ -61,6 +88,7 @@ export async function applyToDirectory(
     files: rewrites.map(({ file, result, changed }) => ({ file, result, changed })),
     changes: rewrites.flatMap(r => r.result.changes),
     warnings: rewrites.flatMap(r => r.result.warnings),
+    skipped,
   };
 }
 
@@ -96,7 +124,7 @@ async function confinedPath(rootReal: string, file: string): Promise<string> {
   return real;
 }
 
-/** Every *.yaml / *.yml below the root, sorted; symlinked directories are not entered. */
+/** Every file below the root that Flux would scan, sorted; symlinked directories are not entered. */
 async function listManifests(rootReal: string): Promise<string[]> {
   const found: string[] = [];
   const pending = [rootReal];
@@ -106,7 +134,7 @@ async function listManifests(rootReal: string): Promise<string[]> {
       const absolute = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRECTORIES.has(entry.name)) pending.push(absolute);
-      } else if (/\.ya?ml$/i.test(entry.name)) {
+      } else if (isManifestFileName(entry.name)) {
         const stats = await lstat(absolute);
         if (stats.isFile() || stats.isSymbolicLink()) {
           found.push(relative(rootReal, absolute).split(sep).join('/'));

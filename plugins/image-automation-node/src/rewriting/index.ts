@@ -9,6 +9,7 @@ export type {
 export { ManifestRewriteError } from './ManifestRewriteError';
 export { MAX_MANIFEST_BYTES, MAX_ALIAS_EXPANSION_NODES } from './limits';
 export { rewriteManifest } from './rewriteManifest';
+export type { RewriteOptions } from './rewriteManifest';
 export { findImages } from './findImages';
 export { findCurrentTags } from './currentTags';
 export type {
@@ -28,4 +29,5 @@ export type {
   DirectoryRewrite,
   DirectoryRewriteOptions,
   FileRewrite,
+  SkippedFile,
 } from './applyToDirectory';

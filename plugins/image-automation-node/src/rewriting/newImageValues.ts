@@ -2,6 +2,7 @@ import {
   ImageReference,
   InvalidImageReferenceError,
   parseImageReference,
+  repositoryOf,
 } from '@image-automation/plugin-image-automation-common';
 import { ManifestRewriteError } from './ManifestRewriteError';
 import { ImageField } from './types';
@@ -111,4 +112,51 @@ function stripTagAndDigest(value: string): string {
   const name = at === -1 ? value : value.slice(0, at);
   const colon = name.lastIndexOf(':');
   return colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
+}
+
+/**
+ * The new image as a cautious rewrite may write it at one place: refused
+ * when it would replace the repository the place names, and with its digest
+ * only where the place pins one (a pin is never dropped).
+ */
+export function guardedImage(
+  field: ImageField,
+  image: NewImage,
+  oldValue: string,
+  where: string,
+  options: { keepRepository?: boolean; digestOnlyWherePinned?: boolean },
+): NewImage {
+  if (field !== 'image' && field !== 'name') return image;
+  const newRepository = repositoryOf(image.ref);
+  if (options.keepRepository) {
+    let oldRepository: string | undefined;
+    try {
+      oldRepository = repositoryOf(
+        parseImageReference(field === 'name' ? oldValue : oldValue.trim()),
+      );
+    } catch {
+      oldRepository = undefined;
+    }
+    if (oldRepository !== newRepository) {
+      throw new ManifestRewriteError(
+        `${where}: holds ${JSON.stringify(oldValue)}, ${
+          oldRepository ? `an image of ${oldRepository}` : 'not an image reference'
+        }, but policy ${JSON.stringify(image.policy)} is for ${newRepository}; ` +
+          `the plugin changes only tags and digests, never the repository: write ${newRepository} there, or point the marker at the policy of that image`,
+      );
+    }
+  }
+  if (!options.digestOnlyWherePinned || field !== 'image') return image;
+  const pinned = oldValue.includes('@');
+  if (pinned && image.ref.digest === undefined) {
+    throw new ManifestRewriteError(
+      `${where}: pins a digest (${JSON.stringify(oldValue)}), and the new image ${JSON.stringify(
+        image.given,
+      )} has none; a pin is never dropped: give the new tag's digest`,
+    );
+  }
+  if (!pinned && image.ref.digest !== undefined) {
+    return { ...image, ref: { ...image.ref, digest: undefined } };
+  }
+  return image;
 }

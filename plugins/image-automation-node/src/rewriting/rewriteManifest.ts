@@ -1,8 +1,36 @@
 import { ManifestSource, assertManifestSize } from './ManifestSource';
 import { locateImageFields } from './locateImageFields';
-import { newValueFor, parseNewImages } from './newImageValues';
+import { guardedImage, newValueFor, parseNewImages } from './newImageValues';
 import { currentValue, renderScalar } from './scalarText';
-import { FoundImage, ImageTarget, ManifestChange, RewriteResult } from './types';
+import {
+  FoundImage,
+  ImageTarget,
+  ManifestChange,
+  RewriteResult,
+} from './types';
+
+/** How cautious a rewrite is; the CLI's `apply` uses none of these, the backend all. */
+export interface RewriteOptions {
+  /** The policies (and structured container targets) this file is for. */
+  targets?: ImageTarget[];
+  /**
+   * Never replace an image's repository: a full-ref setter, a `:name` setter
+   * or a structured target whose value names another repository than the
+   * new image is an error with file:line, not a swap.
+   */
+  keepRepository?: boolean;
+  /**
+   * Digests follow the file: a new image's digest is written only where the
+   * value already pins one, and a pin is never dropped (an error when the
+   * new image has no digest to pin).
+   */
+  digestOnlyWherePinned?: boolean;
+  /**
+   * Asked for each place that would change; false leaves it as it is (the
+   * backend leaves places at or above their target alone).
+   */
+  acceptChange?: (change: Omit<ManifestChange, 'image'>) => boolean;
+}
 
 /**
  * Sets the images of one manifest file. Pure: content in, content out.
@@ -19,7 +47,7 @@ import { FoundImage, ImageTarget, ManifestChange, RewriteResult } from './types'
 export function rewriteManifest(
   file: { path: string; content: string },
   images: Record<string, string>,
-  options: { targets?: ImageTarget[] } = {},
+  options: RewriteOptions = {},
 ): RewriteResult {
   const newImages = parseNewImages(images);
   const targets = (options.targets ?? []).filter(t => newImages.has(t.policy));
@@ -45,8 +73,25 @@ export function rewriteManifest(
     const image = newImages.get(slot.policy);
     if (!image) continue;
     const where = `${slot.location.file}:${slot.location.line}`;
-    const newValue = newValueFor(slot.field, image, oldValue, where);
+    const newValue = newValueFor(
+      slot.field,
+      guardedImage(slot.field, image, oldValue, where, options),
+      oldValue,
+      where,
+    );
     if (newValue === oldValue) continue;
+    if (
+      options.acceptChange &&
+      !options.acceptChange({
+        ...slot.location,
+        policy: slot.policy,
+        field: slot.field,
+        oldValue,
+        newValue,
+      })
+    ) {
+      continue;
+    }
     const token = slot.scalar.srcToken as { offset: number; source: string };
     if (edits.has(token.offset)) continue;
     edits.set(token.offset, {

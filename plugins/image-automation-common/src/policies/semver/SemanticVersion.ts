@@ -1,18 +1,27 @@
 /**
- * A parsed semantic version. Major, minor and patch are plain numbers (the
- * parser refuses more than 15 digits, beyond which doubles lose precision);
- * prerelease identifiers stay strings so their numeric ones compare exactly
- * however long they are.
+ * A version part: a number up to Number.MAX_SAFE_INTEGER, a bigint above it
+ * (Masterminds reads parts as uint64). One value always has one
+ * representation, so `===`, `<` and `>` compare parts exactly even across
+ * the two types, and the common case stays a plain number.
+ */
+export type VersionNumber = number | bigint;
+
+/**
+ * A parsed semantic version. Prerelease identifiers stay strings so their
+ * numeric ones compare exactly however long they are.
  */
 export interface SemanticVersion {
-  major: number;
-  minor: number;
-  patch: number;
+  major: VersionNumber;
+  minor: VersionNumber;
+  patch: VersionNumber;
   /** Dot-separated identifiers, `''` for a release; split only when two prereleases are compared. */
   prerelease: string;
 }
 
-const MAX_NUMBER_DIGITS = 15;
+/** Up to this many significant digits a double holds a part exactly. */
+const EXACT_DIGITS = 15;
+const UINT64_MAX = 18446744073709551615n;
+const UINT64_MAX_TEXT = '18446744073709551615';
 
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
@@ -28,9 +37,37 @@ function isIdentifierChar(code: number): boolean {
 }
 
 /**
- * Reads a tag as a strict semantic version (`MAJOR.MINOR.PATCH[-pre][+build]`,
- * no leading zeros) with one optional `v` in front, which is what Flux
- * accepts (fluxcd/pkg/version.ParseVersion).
+ * A run of decimal digits as Go's strconv.ParseUint(text, 10, 64) reads it
+ * (leading zeros allowed, at most 2^64-1), or undefined when it overflows.
+ */
+export function readVersionNumber(
+  text: string,
+  start = 0,
+  end = text.length,
+): VersionNumber | undefined {
+  let first = start;
+  while (first < end - 1 && text.charCodeAt(first) === 48) first++;
+  const significant = end - first;
+  if (significant <= EXACT_DIGITS) {
+    let value = 0;
+    for (let k = first; k < end; k++) {
+      value = value * 10 + (text.charCodeAt(k) - 48);
+    }
+    return value;
+  }
+  if (significant > UINT64_MAX_TEXT.length) return undefined;
+  const big = BigInt(text.slice(first, end));
+  if (big > UINT64_MAX) return undefined;
+  return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+}
+
+/**
+ * Reads a tag as Flux reads it (fluxcd/pkg/version.ParseVersion): the text
+ * must have at least two dots, then Masterminds/semver's NewVersion, which
+ * coerces: one optional `v`, one to three numeric parts (leading zeros
+ * allowed, each up to uint64; missing ones are 0), then an optional
+ * prerelease and build metadata. So `2023.07.04` is 2023.7.4 and
+ * `1.2-rc.1` is 1.2.0-rc.1, while `1.2` is no version at all.
  */
 export function parseSemanticVersion(
   text: string,
@@ -54,21 +91,26 @@ export function readSemanticVersion(
   into: SemanticVersion,
 ): boolean {
   const length = text.length;
+  // Flux's own check before Masterminds': strings.SplitN(tag, ".", 3) must
+  // give three parts.
+  const firstDot = text.indexOf('.');
+  if (firstDot === -1 || text.indexOf('.', firstDot + 1) === -1) return false;
   let i = text.charCodeAt(0) === 118 /* v */ ? 1 : 0;
   for (let part = 0; part < 3; part++) {
     if (part > 0) {
-      if (text.charCodeAt(i) !== 46 /* . */) return false;
+      // Minor and patch may be left out; a dot must start a number.
+      if (text.charCodeAt(i) !== 46 /* . */) {
+        if (part === 1) into.minor = 0;
+        into.patch = 0;
+        break;
+      }
       i++;
     }
     const start = i;
-    let value = 0;
-    while (i < length && isDigit(text.charCodeAt(i))) {
-      value = value * 10 + (text.charCodeAt(i) - 48);
-      i++;
-    }
-    const digits = i - start;
-    if (digits === 0 || digits > MAX_NUMBER_DIGITS) return false;
-    if (digits > 1 && text.charCodeAt(start) === 48) return false;
+    while (i < length && isDigit(text.charCodeAt(i))) i++;
+    if (i === start) return false;
+    const value = readVersionNumber(text, start, i);
+    if (value === undefined) return false;
     if (part === 0) into.major = value;
     else if (part === 1) into.minor = value;
     else into.patch = value;
@@ -89,7 +131,8 @@ export function readSemanticVersion(
 
 /**
  * Skips dot-separated non-empty identifiers from `start`; returns where they
- * end, or -1 when malformed. Prerelease numbers may not have leading zeros.
+ * end, or -1 when malformed. Prerelease numbers may not have leading zeros
+ * (Masterminds' validatePrerelease, which NewVersion applies too).
  */
 function skipIdentifiers(
   text: string,
@@ -121,14 +164,23 @@ function skipIdentifiers(
   }
 }
 
+/**
+ * Whether Masterminds compares a prerelease identifier as a number: digits
+ * that strconv.ParseUint reads. A longer one overflows and is compared as
+ * text, like any alphanumeric identifier.
+ */
 function isNumericIdentifier(identifier: string): boolean {
   for (let k = 0; k < identifier.length; k++) {
     if (!isDigit(identifier.charCodeAt(k))) return false;
   }
-  return true;
+  return (
+    identifier.length < UINT64_MAX_TEXT.length ||
+    (identifier.length === UINT64_MAX_TEXT.length &&
+      identifier <= UINT64_MAX_TEXT)
+  );
 }
 
-/** Semver §11 precedence of two prerelease identifier lists (both non-empty). */
+/** Masterminds' comparePrerelease of two prerelease identifier lists (both non-empty). */
 function comparePrerelease(aText: string, bText: string): number {
   const a = aText.split('.');
   const b = bText.split('.');

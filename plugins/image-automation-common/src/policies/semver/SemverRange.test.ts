@@ -4,7 +4,7 @@ import { parseSemverRange } from './SemverRange';
 
 function check(range: string, version: string): boolean {
   const parsed = parseSemanticVersion(version);
-  if (!parsed) throw new Error(`test bug: ${version} is not strict semver`);
+  if (!parsed) throw new Error(`test bug: ${version} is not a version`);
   return parseSemverRange(range).test(parsed);
 }
 
@@ -110,10 +110,31 @@ describe('parseSemverRange: Masterminds semantics', () => {
     ['>=v1.4.0 <v2.0.0', '1.9.0', true],
     ['=> 1.2', '1.2.0', true],
     ['=< 1.2', '1.2.9', true],
-    // The range names a prerelease only on its lower bound: Masterminds checks
-    // each comparator, so the upper bound still refuses prereleases.
-    ['>=1.0.0-0 <2.0.0', '1.5.0-rc.1', false],
+    // Masterminds v3.4: a comparator naming a prerelease admits prereleases
+    // to its whole AND group (containsPre), so the bare upper bound lets
+    // them through too; other groups of the range are not affected.
+    ['>=1.0.0-0 <2.0.0', '1.5.0-rc.1', true],
     ['>=1.0.0-0 <2.0.0-0', '1.5.0-rc.1', true],
+    ['>=3.0.0-0 <4.0.0', '4.0.0-beta.2', true],
+    ['>=3.0.0-0 <4.0.0', '4.0.0', false],
+    ['>=3.0.0-0 <4.0.0 || >=5.0.0', '5.1.0-rc.1', false],
+    ['>=5.0.0 || >=3.0.0-0 <4.0.0', '3.5.0-rc.1', true],
+    // Masterminds constraints_test.go TestConstraintsCheck, prerelease rows
+    ['>= 1.0.0  <= 2.0.0-beta', '1.0.1-beta', true],
+    ['>= 1.0.0  <= 2.0.0-beta', '1.0.1', true],
+    ['>= 1.0.0  <= 2.0.0-beta', '3.0.0', false],
+    ['>= 1.0.0  <= 2.0.0-beta || > 3', '1.0.1-beta', true],
+    ['>= 1.0.0  <= 2.0.0-beta || > 3', '3.0.1-beta', false],
+    ['>= 1.0.0  <= 2.0.0-beta != 1.0.1 || > 3', '1.0.1-beta', true],
+    ['>= 1.0.0  <= 2.0.0-beta != 1.0.1-beta || > 3', '1.0.1-beta', false],
+    ['>= 1.0.0-0  <= 2.0.0', '1.0.1-beta', true],
+    // v3.4 applies the group rule to != as well (older releases skipped it)
+    ['!=4.1.0', '5.1.0-alpha.1', false],
+    // range versions are coerced like tags: leading zeros, up to uint64
+    ['>=2023.01.0 <2024', '2023.7.4', true],
+    ['>=18446744073709551614.0.0', '18446744073709551615.0.0', true],
+    ['<9007199254740993.0.0', '9007199254740992.0.0', true],
+    ['<9007199254740993.0.0', '9007199254740993.0.0', false],
   ])('%j with %s is %s', (range, version, expected) => {
     expect(check(range, version)).toBe(expected);
   });
@@ -121,6 +142,20 @@ describe('parseSemverRange: Masterminds semantics', () => {
   it('knows when the range names a prerelease', () => {
     expect(parseSemverRange('>=1.0.0 <2.0.0').namesPrerelease).toBe(false);
     expect(parseSemverRange('>=1.0.0-0 <2.0.0').namesPrerelease).toBe(true);
+  });
+
+  it('says which AND groups admit prereleases to comparators that name none', () => {
+    expect(
+      parseSemverRange('>= 3.0.0-0 <4.0.0 || >=5.0.0').prereleasesWidened,
+    ).toEqual([{ group: '>= 3.0.0-0 <4.0.0', namedBy: ['>=3.0.0-0'] }]);
+    expect(parseSemverRange('1.0.0-rc.1 - 2.0.0').prereleasesWidened).toEqual([
+      { group: '1.0.0-rc.1 - 2.0.0', namedBy: ['>=1.0.0-rc.1'] },
+    ]);
+    // Every comparator names one: nothing is widened.
+    expect(parseSemverRange('>=1.0.0-0 <2.0.0-0').prereleasesWidened).toEqual(
+      [],
+    );
+    expect(parseSemverRange('>=1.0.0 <2.0.0').prereleasesWidened).toEqual([]);
   });
 });
 
@@ -143,7 +178,8 @@ describe('parseSemverRange: invalid ranges', () => {
     ['>=1.0.0-01', /leading zero/],
     ['>=1.0.0-', /must start a prerelease/],
     ['>=1.0.0 <2.0.0 && >3', /expected a version/],
-    [`>=${'9'.repeat(16)}`, /too large/],
+    ['>=18446744073709551616', /too large/],
+    [`>=${'9'.repeat(21)}`, /too large/],
   ])('%j', (range, message) => {
     expect(() => parseSemverRange(range)).toThrow(InvalidPolicyError);
     expect(() => parseSemverRange(range)).toThrow(message);

@@ -1,24 +1,48 @@
 import { InvalidPolicyError } from '../ImagePolicySpec';
-import { SemanticVersion, compareSemanticVersions } from './SemanticVersion';
+import {
+  SemanticVersion,
+  VersionNumber,
+  compareSemanticVersions,
+  readVersionNumber,
+} from './SemanticVersion';
 
 /**
- * A semver range with Masterminds/semver v3 semantics (what Flux uses):
+ * A semver range with Masterminds/semver v3.4+ semantics (what Flux uses):
  * `||` between alternatives, comma or whitespace for AND, hyphen ranges,
  * x-ranges (`1.x`, `1.2.*`, partial versions), `~`, `~>`, `^`, `v`
- * prefixes, and Masterminds' prerelease rule: a prerelease version only
- * passes a comparator whose own version names a prerelease.
+ * prefixes, and Masterminds' prerelease rule: a prerelease version passes
+ * an AND group only when some comparator of that group names a prerelease,
+ * and then it is checked against every comparator of the group as any
+ * version would be (so `>=3.0.0-0 <4.0.0` admits `4.0.0-beta.2`).
  */
 export interface SemverRange {
   readonly source: string;
   /** True when some comparator names a prerelease, so prereleases can match at all. */
   readonly namesPrerelease: boolean;
+  /**
+   * The AND groups where naming a prerelease in one comparator admits
+   * prereleases to others that name none: the case that surprises people.
+   */
+  readonly prereleasesWidened: ReadonlyArray<{
+    group: string;
+    namedBy: string[];
+  }>;
   test(version: SemanticVersion): boolean;
+}
+
+interface AndGroup {
+  text: string;
+  comparators: Comparator[];
+  /** Masterminds' containsPre: prereleases may pass this group at all. */
+  namesPrerelease: boolean;
 }
 
 type Operator = '=' | '!=' | '>' | '<' | '>=' | '<=' | '~' | '^';
 
 interface Comparator {
   operator: Operator;
+  /** As written, for messages: `>=3.0.0-0`. */
+  text: string;
   version: SemanticVersion;
   /** Some part of the version was a wildcard or left out (`1.2`, `1.x`, `*`). */
   dirty: boolean;
@@ -43,7 +67,6 @@ const OPERATORS: ReadonlyArray<[string, Operator]> = [
 ];
 
 const MAX_RANGE_LENGTH = 1024;
-const MAX_NUMBER_DIGITS = 15;
 
 function isWhitespace(char: string | undefined): boolean {
   return char === ' ' || char === '\t' || char === '\n' || char === '\r';
@@ -61,18 +84,34 @@ export function parseSemverRange(source: string): SemverRange {
   if (source.length > MAX_RANGE_LENGTH)
     fail(`the range is longer than ${MAX_RANGE_LENGTH} characters`);
 
-  const alternatives = source
-    .split('||')
-    .map(alternative => parseAlternative(alternative, fail));
-  const namesPrerelease = alternatives.some(group =>
-    group.some(comparator => comparator.version.prerelease !== ''),
-  );
+  const alternatives: AndGroup[] = source.split('||').map(alternative => {
+    const comparators = parseAlternative(alternative, fail);
+    return {
+      text: alternative.trim(),
+      comparators,
+      namesPrerelease: comparators.some(c => c.version.prerelease !== ''),
+    };
+  });
   return {
     source,
-    namesPrerelease,
+    namesPrerelease: alternatives.some(group => group.namesPrerelease),
+    prereleasesWidened: alternatives
+      .filter(
+        group =>
+          group.namesPrerelease &&
+          group.comparators.some(c => c.version.prerelease === ''),
+      )
+      .map(group => ({
+        group: group.text,
+        namedBy: group.comparators
+          .filter(c => c.version.prerelease !== '')
+          .map(c => c.text),
+      })),
     test: version =>
-      alternatives.some(group =>
-        group.every(comparator => satisfies(version, comparator)),
+      alternatives.some(
+        group =>
+          (version.prerelease === '' || group.namesPrerelease) &&
+          group.comparators.every(comparator => satisfies(version, comparator)),
       ),
   };
 }
@@ -91,6 +130,7 @@ function parseAlternative(
   skipWhitespace();
   if (pos >= text.length) fail('an alternative around "||" is empty');
   for (;;) {
+    const comparatorStart = pos;
     let operator: Operator | undefined;
     for (const [spelling, meaning] of OPERATORS) {
       if (text.startsWith(spelling, pos)) {
@@ -108,10 +148,22 @@ function parseAlternative(
       pos += hyphen[0].length;
       const second = readPartialVersion(text, pos, fail);
       pos = second.end;
-      comparators.push({ operator: '>=', ...first.comparator });
-      comparators.push({ operator: '<=', ...second.comparator });
+      comparators.push({
+        operator: '>=',
+        text: `>=${first.text}`,
+        ...first.comparator,
+      });
+      comparators.push({
+        operator: '<=',
+        text: `<=${second.text}`,
+        ...second.comparator,
+      });
     } else {
-      comparators.push({ operator: operator ?? '=', ...first.comparator });
+      comparators.push({
+        operator: operator ?? '=',
+        text: text.slice(comparatorStart, pos).replace(/\s+/g, ''),
+        ...first.comparator,
+      });
     }
     const separated = skipWhitespace();
     if (pos >= text.length) return comparators;
@@ -133,10 +185,14 @@ function readPartialVersion(
   text: string,
   start: number,
   fail: (problem: string) => never,
-): { comparator: Omit<Comparator, 'operator'>; end: number } {
+): {
+  comparator: Omit<Comparator, 'operator' | 'text'>;
+  text: string;
+  end: number;
+} {
   let pos = start;
   if (text[pos] === 'v') pos++;
-  const parts: Array<number | 'x'> = [];
+  const parts: Array<VersionNumber | 'x'> = [];
   while (parts.length < 3) {
     if (parts.length > 0) {
       if (text[pos] !== '.') break;
@@ -155,9 +211,11 @@ function readPartialVersion(
       const found = text.slice(start, pos + 8) || 'the end';
       fail(`expected a version at ${JSON.stringify(found)}`);
     }
-    if (digits.length > MAX_NUMBER_DIGITS)
-      fail(`the number ${digits} is too large`);
-    parts.push(Number(digits));
+    // Masterminds coerces these as it does tags: leading zeros, up to uint64.
+    const value = readVersionNumber(digits);
+    if (value === undefined)
+      fail(`the number ${digits} is too large (at most 18446744073709551615)`);
+    parts.push(value!);
   }
   if (/[0-9A-Za-z.]/.test(text[pos] ?? '')) {
     fail(
@@ -199,9 +257,10 @@ function readPartialVersion(
   const patchDirty =
     !majorDirty && !minorDirty && (patch === undefined || patch === 'x');
   const version: SemanticVersion = {
-    major: majorDirty ? 0 : (major as number),
-    minor: majorDirty || minorDirty ? 0 : (minor as number),
-    patch: majorDirty || minorDirty || patchDirty ? 0 : (patch as number),
+    major: majorDirty ? 0 : (major as VersionNumber),
+    minor: majorDirty || minorDirty ? 0 : (minor as VersionNumber),
+    patch:
+      majorDirty || minorDirty || patchDirty ? 0 : (patch as VersionNumber),
     prerelease,
   };
   return {
@@ -212,23 +271,17 @@ function readPartialVersion(
       minorDirty,
       patchDirty,
     },
+    text: text.slice(start, pos),
     end: pos,
   };
 }
 
-/** One comparator, exactly as Masterminds/semver v3 checks it. */
+/**
+ * One comparator, exactly as Masterminds/semver v3.4 checks it once its AND
+ * group has let the version through the prerelease rule.
+ */
 function satisfies(v: SemanticVersion, c: Comparator): boolean {
   const con = c.version;
-  const vIsPrerelease = v.prerelease !== '';
-  const conNamesPrerelease = con.prerelease !== '';
-  // The prerelease rule; Masterminds skips it only for a plain `!=`.
-  if (
-    vIsPrerelease &&
-    !conNamesPrerelease &&
-    !(c.operator === '!=' && !c.dirty)
-  ) {
-    return false;
-  }
   const cmp = compareSemanticVersions(v, con);
   switch (c.operator) {
     case '=':

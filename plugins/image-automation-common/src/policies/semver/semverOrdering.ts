@@ -4,11 +4,14 @@ import {
   compareSemanticVersions,
   readSemanticVersion,
 } from './SemanticVersion';
-import { parseSemverRange } from './SemverRange';
+import { SemverRange, parseSemverRange } from './SemverRange';
 
 /**
  * Flux's `semver` policy: values that read as semantic versions and satisfy
- * the range, highest first.
+ * the range, highest first. Among equal versions (`v1.0.0` and `1.0.0`,
+ * `2023.07.04` and `2023.7.4`) Flux keeps the first it meets in its
+ * descending byte order (it only replaces its choice with a strictly greater
+ * version): the value later in byte order.
  */
 export function semverOrdering(range: string): TagOrdering<SemanticVersion> {
   const parsed = parseSemverRange(range);
@@ -26,7 +29,7 @@ export function semverOrdering(range: string): TagOrdering<SemanticVersion> {
     prerelease: '',
   };
   return {
-    description: `semver ${range}`,
+    description: `semver ${range}${describeWidening(parsed)}`,
     keyOf(value) {
       if (!readSemanticVersion(value, scratch)) return unreadable;
       if (parsed.test(scratch)) return { ...scratch };
@@ -37,4 +40,22 @@ export function semverOrdering(range: string): TagOrdering<SemanticVersion> {
     tieBreak: 1,
     compareKeys: compareSemanticVersions,
   };
+}
+
+/**
+ * Masterminds' per-group prerelease rule in plain words, when it reaches
+ * comparators that name no prerelease: `>=3.0.0-0 <4.0.0` admits
+ * `4.0.0-beta.2`, which people rarely expect.
+ */
+function describeWidening(range: SemverRange): string {
+  if (range.prereleasesWidened.length === 0) return '';
+  const groups = range.prereleasesWidened.map(
+    ({ group, namedBy }) =>
+      `${namedBy.join(', ')} ${
+        namedBy.length === 1 ? 'names' : 'name'
+      } a prerelease, so every comparator of ${JSON.stringify(
+        group,
+      )} admits prereleases`,
+  );
+  return ` (as in Flux: ${groups.join('; ')})`;
 }

@@ -81,4 +81,43 @@ describe('image-automation apply', () => {
     expect(io.err).toContain(message);
     expect(readFileSync(join(cwd, 'deploy/web.yaml'), 'utf8')).toBe(deployment);
   });
+
+  describe('file selection, as Flux scans a directory', () => {
+    const helmTemplate = `{{- if .Values.enabled }}\n${deployment}{{- end }}\n`;
+    const images = '{"flux-system:web":"nginx:1.27.0"}';
+
+    beforeEach(() => {
+      mkdirSync(join(cwd, 'deploy/chart/templates'), { recursive: true });
+      writeFileSync(join(cwd, 'deploy/chart/templates/web.yaml'), helmTemplate);
+      // Flux scans *.yaml, *.yml and Kustomization, case-sensitively.
+      writeFileSync(join(cwd, 'deploy/Kustomization'), deployment);
+      writeFileSync(join(cwd, 'deploy/web.YAML'), deployment);
+      writeFileSync(join(cwd, 'deploy/web.json.yml.txt'), deployment);
+    });
+
+    it('updates the files Flux would scan, skips a Helm template with a note, and exits 0', async () => {
+      const io = captureIo(cwd);
+      expect(await applyVerb.run(['--dir', 'deploy', '--images', images, '--json'], io)).toBe(0);
+      expect(JSON.parse(io.out).map((c: { file: string }) => c.file)).toEqual(['Kustomization', 'web.yaml']);
+      expect(io.err).toMatch(
+        /^note: skipped chart\/templates\/web\.yaml, which is not YAML \(Flux skips such files too\): chart\/templates\/web\.yaml:1: invalid YAML: /m,
+      );
+      expect(readFileSync(join(cwd, 'deploy/web.yaml'), 'utf8')).toContain('nginx:1.27.0');
+      expect(readFileSync(join(cwd, 'deploy/Kustomization'), 'utf8')).toContain('nginx:1.27.0');
+      expect(readFileSync(join(cwd, 'deploy/web.YAML'), 'utf8')).toBe(deployment);
+      expect(readFileSync(join(cwd, 'deploy/web.json.yml.txt'), 'utf8')).toBe(deployment);
+      expect(readFileSync(join(cwd, 'deploy/chart/templates/web.yaml'), 'utf8')).toBe(helmTemplate);
+    });
+
+    it('exits 2 when a file named in --files is not YAML, and writes nothing', async () => {
+      const io = captureIo(cwd);
+      const code = await applyVerb.run(
+        ['--dir', 'deploy', '--images', images, '--files', 'web.yaml,chart/templates/web.yaml'],
+        io,
+      );
+      expect(code).toBe(2);
+      expect(io.err).toContain('chart/templates/web.yaml:1: invalid YAML');
+      expect(readFileSync(join(cwd, 'deploy/web.yaml'), 'utf8')).toBe(deployment);
+    });
+  });
 });

@@ -14,7 +14,7 @@ export const applyVerb: CliVerb = {
   name: 'apply',
   usage: USAGE,
   summary:
-    'rewrites the YAML files under D; JSON maps policy name to new image ref; prints the change report',
+    'rewrites the files under D that Flux would scan (*.yaml, *.yml, Kustomization); JSON maps policy name to new image ref; prints the change report',
   exitCodes: '0 done, 2 bad input',
   run: async (args, io) => {
     const fail = (message: string) => {
@@ -51,6 +51,9 @@ export const applyVerb: CliVerb = {
     try {
       const result = await applyToDirectory(resolve(io.cwd, values.dir), images, { files });
       for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`);
+      for (const { file, reason } of result.skipped) {
+        io.stderr(`note: skipped ${file}, which is not YAML (Flux skips such files too): ${reason}\n`);
+      }
       io.stdout(values.json ? jsonReport(result.changes) : tableReport(result.changes));
       return 0;
     } catch (error) {

@@ -331,6 +331,55 @@ describe('image-automation plan (real registry)', () => {
     );
   });
 
+  it('plans calendar versions and ties as Flux chooses them, from the real registry', async () => {
+    const host = registry.host;
+    // NewVersion coerces 2023.12.01 to 2023.12.1, the highest in range;
+    // 2024.01-rc.1 (two dots, so a version: 2024.1.0-rc.1) is out of range
+    // and 2023.9 (one dot) is no version.
+    await registry.pushTags('acme/calver', [
+      '2023.07.04',
+      '2023.7.10',
+      '2023.12.01',
+      '2024.01-rc.1',
+      '2023.9',
+    ]);
+    const config = [
+      'images:',
+      '  - name: api',
+      `    image: ${host}/acme/calver`,
+      '    policy: { semver: { range: ">=2023.1.0 <2024.0.0" } }',
+      '    files: [deploy/api.yaml]',
+    ].join('\n');
+    await setUp({ annotations: { 'image-automation/config': config } });
+    await write({
+      'repo/deploy/api.yaml': apiDeployment(host, '2023.07.04').replace(
+        '/acme/api:',
+        '/acme/calver:',
+      ),
+    });
+    const result = await plan();
+    expect(result.err).toBe(
+      'api: 2023.07.04 -> 2023.12.01 (semver >=2023.1.0 <2024.0.0)\n',
+    );
+    expect(result.out).toContain(
+      `+          image: ${host}/acme/calver:2023.12.01 # {"$imagepolicy": "api"}`,
+    );
+    expect(result.code).toBe(0);
+  });
+
+  it('fails an image whose named file is not YAML (a Helm template), as it always did', async () => {
+    await setUp();
+    await write({
+      'repo/deploy/api.yaml': `{{- if .Values.enabled }}\n${apiDeployment(
+        registry.host,
+        '1.0.0',
+      )}{{- end }}\n`,
+    });
+    const result = await plan();
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/deploy\/api\.yaml:1: invalid YAML/);
+  });
+
   it('fails with exit 1 on a missing file and a missing config file', async () => {
     await setUp();
     await rm(join(dir, 'repo/deploy/worker.yaml'));

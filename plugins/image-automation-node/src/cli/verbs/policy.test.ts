@@ -53,6 +53,50 @@ describe('image-automation policy', () => {
     },
   );
 
+  // The Flux conformance cases of -common's fluxConformance.test.ts, through
+  // the verb; each expected tag is worked out there from Flux's code.
+  it.each([
+    // Masterminds NewVersion coerces leading zeros: 2023.12.01 is 2023.12.1.
+    [
+      { semver: { range: '>=2023.1.0' } },
+      ['2023.07.04', '2023.12.01', '2023.7.10'],
+      '2023.12.01',
+    ],
+    // two dots pass Flux's SplitN check; 1.2-rc.1 is 1.2.0-rc.1
+    [{ semver: { range: '>=1.0.0-0' } }, ['1.2-rc.1', '1.1.0'], '1.2-rc.1'],
+    // one comparator naming a prerelease admits them to its AND group
+    [
+      { semver: { range: '>=3.0.0-0 <4.0.0' } },
+      ['3.9.0', '4.0.0-beta.2', '4.0.0'],
+      '4.0.0-beta.2',
+    ],
+    // equal versions: the first met in descending bytes (only a strictly
+    // greater version replaces it)
+    [{ semver: { range: '*' } }, ['2023.07.04', '2023.7.4'], '2023.7.4'],
+    // equal numbers: the last met in descending bytes (7, 07, 007)
+    [{ numerical: { order: 'asc' } }, ['07', '7', '6', '007'], '007'],
+    [{ numerical: { order: 'desc' } }, ['8', '007', '7', '07'], '007'],
+    // equal extracted values: the filter keeps the last tag met (a-20)
+    [
+      {
+        alphabetical: { order: 'asc' },
+        filterTags: { pattern: '^[a-z]-(?P<n>[0-9]+)$', extract: '$n' },
+      },
+      ['b-20', 'a-20', 'c-10'],
+      'a-20',
+    ],
+  ])(
+    'chooses as Flux does: %j over %j is %j, in any listing order',
+    async (policy, tags, expected) => {
+      for (const listed of [tags, [...tags].reverse()]) {
+        const result = await run(['--policy', JSON.stringify(policy)], {
+          stdin: `${listed.join('\n')}\n`,
+        });
+        expect(result).toEqual({ code: 0, out: `${expected}\n`, err: '' });
+      }
+    },
+  );
+
   it('reads tags from --tags-file relative to the working directory', async () => {
     const result = await run(
       ['--policy', '{"semver":{"range":"<2.0.0"}}', '--tags-file', 'tags.txt'],

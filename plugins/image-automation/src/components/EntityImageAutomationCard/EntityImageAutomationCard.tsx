@@ -133,6 +133,7 @@ function AutomationResult(props: { result: EntityImageAutomation }) {
 const MODE_TEXT: Record<EntityImageAutomation['mode'], string> = {
   'pull-request': 'Updates through pull requests',
   push: 'Updates pushed to the branch',
+  'push-branch': 'Updates pushed to a branch of their own',
   observe: 'Observing only, no updates written',
 };
 

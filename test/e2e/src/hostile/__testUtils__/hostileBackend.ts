@@ -66,9 +66,11 @@ export function component(
 /**
  * Starts the real image automation backend plugin in process, as
  * `router.test.ts` does, with the given catalog and config. The scheduled
- * cycle is off: checks happen only through the refresh endpoint, so each
- * test decides when the plugin meets its hostile input. `startTestBackend`
- * stops the backend after the test file.
+ * cycle runs only when triggered: checks happen only through the refresh
+ * endpoint ("Check now" triggers the cycle), so each test decides when the
+ * plugin meets its hostile input. The operator allows every `acme`
+ * repository (the entities name them without a managed-by location).
+ * `startTestBackend` stops the backend after the test file.
  */
 export async function startHostileBackend(options: {
   entities: Entity[];
@@ -98,7 +100,14 @@ export async function startHostileBackend(options: {
               },
             ],
           },
-          imageAutomation: { enabled: false, registries: options.registries },
+          imageAutomation: {
+            schedule: {
+              frequency: { trigger: 'manual' },
+              timeout: { minutes: 2 },
+            },
+            registries: options.registries,
+            git: { allowedRepositories: ['github.com/acme/*'] },
+          },
         },
       }),
       mockServices.permissions.mock({

@@ -1,0 +1,148 @@
+/*
+ * The plugin's state as the engine, the write-back, the store and the API
+ * share it. Plain data, no behaviour: the store persists it, nothing here
+ * knows about SQL.
+ */
+import type {
+  AutomationSpec,
+  ConfigProblem,
+  ImageState,
+  WriteBackMode,
+} from '@image-automation/plugin-image-automation-common';
+
+/** An entity that asks for image automation, as last discovered. */
+export interface EntityRecord {
+  entityRef: string;
+  title?: string;
+  owner?: string;
+  system?: string;
+  mode: WriteBackMode;
+  gitRepository?: string;
+  /**
+   * The repository the entity file is registered from
+   * (`backstage.io/managed-by-location`): by default the only one it may write.
+   */
+  managedByRepository?: string;
+  spec?: AutomationSpec;
+  configProblems: ConfigProblem[];
+  intervalMs?: number;
+  /** Epoch ms before which scheduled cycles skip the entity. */
+  nextDueAt: number;
+  refreshRequestedAt?: number;
+  lastCheckedAt?: number;
+  lastSeenAt: number;
+}
+
+/** The discovery's view of an entity; scheduling fields stay as stored. */
+export type EntityDiscovery = Omit<
+  EntityRecord,
+  'nextDueAt' | 'refreshRequestedAt' | 'lastCheckedAt'
+> & {
+  /**
+   * The spec lives in a config file that could not be read for a passing
+   * reason (the host failed): the stored spec is kept. Not stored.
+   */
+  specUnreadable?: boolean;
+};
+
+/** One image of one entity and where it stands. */
+export interface ImageRecord {
+  entityRef: string;
+  imageName: string;
+  /** `registry/path`: the key scans are grouped by. */
+  repository: string;
+  image: string;
+  policy: string;
+  state: ImageState;
+  currentTag?: string;
+  currentFile?: string;
+  currentLine?: number;
+  latestTag?: string;
+  versionsBehind?: number;
+  pendingSince?: number;
+  message?: string;
+  errorKind?: string;
+  errorMessage?: string;
+  updatedAt: number;
+}
+
+/** An image repository and the tags its last successful scan listed. */
+export interface RepositoryRecord {
+  repository: string;
+  /** Tag → when this plugin first saw it (epoch ms). */
+  tags?: Record<string, number>;
+  lastScanAt?: number;
+  lastSuccessAt?: number;
+  lastErrorKind?: string;
+  lastErrorMessage?: string;
+  consecutiveFailures: number;
+  /** Scans are skipped until then after repeated failures. */
+  backoffUntil?: number;
+}
+
+/**
+ * Where the write-back of one entity stands, as we last left it:
+ * `open` — our branch (and change request) propose `targetTags`;
+ * `declined` — a person closed it without merging; `merged`; `closed-by-us`;
+ * `pushed` — the last change went straight to a branch (push, push-branch).
+ */
+export type WriteBackState =
+  | 'open'
+  | 'declined'
+  | 'merged'
+  | 'closed-by-us'
+  | 'pushed';
+
+/** The branch and pull request the plugin maintains for one entity. */
+export interface WriteBackRecord {
+  entityRef: string;
+  gitRepository: string;
+  branch: string;
+  state?: WriteBackState;
+  prNumber?: number;
+  prUrl?: string;
+  prState?: 'open' | 'closed' | 'merged';
+  /** Image name → tag the branch proposes. */
+  targetTags?: Record<string, string>;
+  /** Our last commit on `branch`: a head that differs is a person's. */
+  lastCommitSha?: string;
+  /** The base head our last commit was made on: a base that moved is redone on. */
+  baseSha?: string;
+  /** Image name → tag a person declined (closed without merging); kept until a newer tag. */
+  declinedTags?: Record<string, string>;
+  declinedAt?: number;
+  /** What the card says about the write-back, in words. */
+  note?: string;
+  errorKind?: string;
+  errorMessage?: string;
+  updatedAt: number;
+}
+
+/** An entity as its status endpoint shows it. */
+export interface EntityView {
+  entity: EntityRecord;
+  images: Array<ImageRecord & { lastScanAt?: number }>;
+  writeBack?: WriteBackRecord;
+}
+
+/** One line of the append-only history. */
+export interface HistoryEvent {
+  entityRef: string;
+  imageName?: string;
+  event:
+    | 'update-available'
+    | 'pr-opened'
+    | 'pr-updated'
+    | 'pr-closed'
+    | 'pushed'
+    | 'branch-updated'
+    | 'branch-edited'
+    | 'declined'
+    | 'merged';
+  fromTag?: string;
+  toTag?: string;
+  prNumber?: number;
+  commitSha?: string;
+  detail?: string;
+  createdAt: number;
+}

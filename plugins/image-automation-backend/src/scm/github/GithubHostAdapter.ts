@@ -1,0 +1,169 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import {
+  DefaultGithubCredentialsProvider,
+  GithubCredentialsProvider,
+  ScmIntegrations,
+} from '@backstage/integration';
+import type { RepositoryLocation } from '@image-automation/plugin-image-automation-common';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import { GitError } from '../GitError';
+import { GitHostAdapter, GitRepository } from '../port';
+import { BlobCache } from './BlobCache';
+import { GithubRepositoryClient } from './GithubRepositoryClient';
+
+const RetryingOctokit = Octokit.plugin(retry, throttling);
+/** Clients kept at once: tokens in use, with room for rotation. */
+const MAX_CLIENTS = 64;
+const PUBLIC_GITHUB = 'github.com';
+
+export interface GithubHostAdapterOptions {
+  logger: LoggerService;
+  /** Longest rate-limit wait Octokit may sit out before failing the request. */
+  maxRateLimitWaitSeconds?: number;
+}
+
+/**
+ * Serves the repositories of every host under `integrations.github`, with
+ * Backstage's credentials (token or GitHub App; GitHub Enterprise through
+ * `apiBaseUrl`), retries on 5xx and waits on primary and secondary rate limits.
+ */
+export class GithubHostAdapter implements GitHostAdapter {
+  readonly kind = 'github' as const;
+
+  /**
+   * @throws Error at startup when a GitHub Enterprise host has no
+   *   `apiBaseUrl`: its token would otherwise be sent to api.github.com.
+   */
+  static fromConfig(config: Config, options: GithubHostAdapterOptions) {
+    const integrations = ScmIntegrations.fromConfig(config);
+    for (const integration of integrations.github.list()) {
+      const { host, apiBaseUrl } = integration.config;
+      if (host !== PUBLIC_GITHUB && !apiBaseUrl) {
+        throw new Error(
+          `integrations.github entry for ${host} has no apiBaseUrl; without it its token would go to api.github.com. Set apiBaseUrl, e.g. https://${host}/api/v3`,
+        );
+      }
+    }
+    return new GithubHostAdapter(
+      integrations,
+      DefaultGithubCredentialsProvider.fromIntegrations(integrations),
+      options,
+    );
+  }
+
+  private readonly octokits = new Map<string, Octokit>();
+  private readonly blobs = new BlobCache();
+
+  constructor(
+    private readonly integrations: ScmIntegrations,
+    private readonly credentials: GithubCredentialsProvider,
+    private readonly options: GithubHostAdapterOptions,
+  ) {}
+
+  serves(location: RepositoryLocation): boolean {
+    return Boolean(this.integrations.github.byHost(location.host));
+  }
+
+  async open(location: RepositoryLocation): Promise<GitRepository> {
+    const integration = this.integrations.github.byHost(location.host);
+    if (!integration) {
+      throw new GitError(
+        'git-no-integration',
+        `no GitHub integration is configured for ${location.host}: add an entry for host ${location.host} under integrations.github in app-config.yaml`,
+      );
+    }
+    const [owner, repo, ...extra] = location.path.split('/');
+    if (!owner || !repo || extra.length) {
+      throw new GitError(
+        'git-bad-repository',
+        `"${location.key}" does not name a GitHub repository (owner/name); set image-automation/repo to e.g. https://${location.host}/acme/deploy`,
+      );
+    }
+    const webUrl = `https://${location.host}/${owner}/${repo}`;
+    let token: string | undefined;
+    try {
+      ({ token } = await this.credentials.getCredentials({ url: webUrl }));
+    } catch (error) {
+      throw new GitError(
+        'git-auth',
+        `could not get GitHub credentials for ${owner}/${repo}: ${
+          (error as Error).message
+        }; check integrations.github for ${location.host}`,
+        { cause: error },
+      );
+    }
+    if (!token) {
+      throw new GitError(
+        'git-auth',
+        `integrations.github for ${location.host} has no token or GitHub App installation for ${owner}/${repo}: add a token or install the app on the repository`,
+      );
+    }
+    const apiBaseUrl =
+      integration.config.apiBaseUrl ??
+      // Only github.com gets here without one (checked at startup).
+      'https://api.github.com';
+    return new GithubRepositoryClient({
+      octokit: this.octokitFor(token, apiBaseUrl),
+      owner,
+      repo,
+      identity: {
+        kind: 'github',
+        location,
+        displayName: `${owner}/${repo}`,
+        webUrl,
+      },
+      blobs: this.blobs,
+    });
+  }
+
+  /**
+   * One client per token and API: each carries its own throttling queues,
+   * and thousands of entities share a handful of tokens. A rotated token
+   * (GitHub App installation tokens last an hour) gets a new client.
+   */
+  private octokitFor(token: string, baseUrl: string): Octokit {
+    const key = `${baseUrl}\u0000${token}`;
+    const cached = this.octokits.get(key);
+    if (cached) return cached;
+    if (this.octokits.size >= MAX_CLIENTS) {
+      this.octokits.delete(this.octokits.keys().next().value!);
+    }
+    const octokit = this.createOctokit(token, baseUrl);
+    this.octokits.set(key, octokit);
+    return octokit;
+  }
+
+  private createOctokit(token: string, baseUrl: string): Octokit {
+    const { logger } = this.options;
+    const maxWait = this.options.maxRateLimitWaitSeconds ?? 60;
+    return new RetryingOctokit({
+      auth: token,
+      baseUrl,
+      log: {
+        debug: () => {},
+        info: () => {},
+        warn: m => logger.warn(m),
+        error: m => logger.error(m),
+      },
+      retry: { doNotRetry: [400, 401, 403, 404, 409, 422, 451] },
+      throttle: {
+        // Wait and resume, but never longer than a cycle can afford.
+        onRateLimit: (retryAfter, options, _octokit, retryCount) => {
+          logger.warn(
+            `GitHub rate limit on ${options.method} ${options.url}; retrying after ${retryAfter}s`,
+          );
+          return retryCount < 2 && retryAfter <= maxWait;
+        },
+        onSecondaryRateLimit: (retryAfter, options, _octokit, retryCount) => {
+          logger.warn(
+            `GitHub secondary rate limit on ${options.method} ${options.url}; retrying after ${retryAfter}s`,
+          );
+          return retryCount < 2 && retryAfter <= maxWait;
+        },
+      },
+    });
+  }
+}
