@@ -1,5 +1,6 @@
 import type { Octokit } from '@octokit/rest';
-import { GitError, toGitError } from '../../GitError';
+import { GitError } from '../../GitError';
+import { toGitError } from '../toGitError';
 import { RateLimitGate } from './RateLimitGate';
 import { Semaphore } from './Semaphore';
 

@@ -1,5 +1,5 @@
 import type { Octokit } from '@octokit/rest';
-import { toGitError } from '../../GitError';
+import { toGitError } from '../toGitError';
 import { RateLimitGate } from './RateLimitGate';
 import { Semaphore } from './Semaphore';
 
