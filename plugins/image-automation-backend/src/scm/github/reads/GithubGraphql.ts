@@ -1,6 +1,7 @@
 import type { Octokit } from '@octokit/rest';
 import { GitError } from '../../GitError';
 import { toGitError } from '../toGitError';
+import { GithubRateLimitError } from './GithubRateLimitError';
 import { RateLimitGate } from './RateLimitGate';
 import { Semaphore } from './Semaphore';
 
@@ -39,14 +40,14 @@ export class GithubGraphql {
     const { repository, doing } = context;
     gate.check('graphql', repository, doing);
     return this.concurrency.run(async () => {
-      gate.check('graphql', repository, doing);
       try {
-        const data = await octokit.graphql<T>(query, variables);
+        const data = await gate.run('graphql', repository, doing, () =>
+          octokit.graphql<T>(query, variables),
+        );
         gate.observeGraphqlBudget((data as { rateLimit?: any }).rateLimit);
         return { data, errors: [] };
       } catch (error) {
-        const limited = gate.fromError(error, 'graphql', repository, doing);
-        if (limited) throw limited;
+        if (error instanceof GithubRateLimitError) throw error;
         const e = error as {
           name?: string;
           data?: T;

@@ -448,7 +448,11 @@ describe('GithubReads', () => {
     it('stops at a spent GraphQL budget with the reset time, asks nothing until then, and resumes', async () => {
       const { reads, target, emulator, requests } = await setup(
         { one: fleet(2) },
-        { emulator: { rateLimit: { graphql: 1, windowSeconds: 2 } } },
+        {
+          emulator: { rateLimit: { graphql: 1, windowSeconds: 2 } },
+          // A two-second window would be waited out; here it stands for an hour's.
+          reads: { maxRateLimitWaitMs: 0 },
+        },
       );
       const head = (await reads.openBranch(target('one')))!;
       requests();
@@ -491,6 +495,18 @@ describe('GithubReads', () => {
         path: '/graphql',
         status: 200,
       });
+    });
+
+    it('waits out a short secondary limit and reads on, as GitHub asks', async () => {
+      const { reads, target, emulator } = await setup({ one: fleet(2) });
+      emulator.injectFaults({
+        secondaryRateLimit: { count: 1, retryAfterSeconds: 1 },
+      });
+      const started = Date.now();
+      const head = await reads.openBranch(target('one'));
+      expect(head?.entries.size).toBe(3);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(emulator.requestLog[0]).toMatchObject({ status: 403 });
     });
 
     it('stops at a spent REST budget the same way', async () => {

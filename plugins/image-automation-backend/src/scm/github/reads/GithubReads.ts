@@ -22,6 +22,11 @@ export interface GithubReadsOptions extends BlobQueryLimits, TarballLimits {
   /** REST reads (tree listings, raw blobs, refs) in flight at once (default 8). */
   maxConcurrentRestReads?: number;
   /**
+   * Longest rate-limit wait a read sits out before failing (default 60 s):
+   * a secondary limit's retry-after is waited for, a spent hourly budget is not.
+   */
+  maxRateLimitWaitMs?: number;
+  /**
    * How long an opened branch head serves later callers when no new cycle
    * was begun (default 60 s): the entities of a repository share one head.
    */
@@ -69,10 +74,12 @@ export class GithubReads {
   private readonly rest: GithubRest;
   private readonly now: () => number;
   private readonly headTtlMs: number;
+  private readonly maxRateLimitWaitMs?: number;
 
   constructor(options: GithubReadsOptions = {}) {
     this.now = options.now ?? Date.now;
     this.headTtlMs = options.headTtlMs ?? 60_000;
+    this.maxRateLimitWaitMs = options.maxRateLimitWaitMs;
     this.blobs = new BlobContents(
       options.blobCacheBytes ?? DEFAULT_BLOB_CACHE_BYTES,
     );
@@ -212,26 +219,54 @@ export class GithubReads {
     target: GithubReadTarget,
     branch: string,
   ): Promise<string | undefined> {
-    const { octokit, owner, repo, displayName } = target;
+    const ref = await this.conditionalGet<{ object: { sha: string } }>(
+      target,
+      'GET /repos/{owner}/{repo}/git/ref/{ref}',
+      { owner: target.owner, repo: target.repo, ref: `heads/${branch}` },
+      `find branch ${branch}`,
+      { notFoundAsUndefined: true },
+    );
+    return ref?.object.sha;
+  }
+
+  /**
+   * A GET of something that changes rarely (a ref, the open pull requests of
+   * a branch), sent with the ETag of the last answer: a 304 is free and
+   * hands back what was kept.
+   */
+  conditionalGet<T>(
+    target: GithubReadTarget,
+    route: string,
+    params: Record<string, unknown>,
+    doing: string,
+  ): Promise<T>;
+  conditionalGet<T>(
+    target: GithubReadTarget,
+    route: string,
+    params: Record<string, unknown>,
+    doing: string,
+    options: { notFoundAsUndefined: true },
+  ): Promise<T | undefined>;
+  async conditionalGet<T>(
+    target: GithubReadTarget,
+    route: string,
+    params: Record<string, unknown>,
+    doing: string,
+    options: { notFoundAsUndefined?: boolean } = {},
+  ): Promise<T | undefined> {
+    const { octokit, displayName } = target;
     try {
       return await this.rest.call(
         octokit,
-        { repository: displayName, doing: `find branch ${branch}` },
-        async observe => {
-          const { data } = await this.conditional.get<{
-            object: { sha: string };
-          }>(
-            octokit,
-            'GET /repos/{owner}/{repo}/git/ref/{ref}',
-            { owner, repo, ref: `heads/${branch}` },
-            observe,
-          );
-          return data.object.sha;
-        },
-        isNotFound,
+        { repository: displayName, doing },
+        async observe =>
+          (
+            await this.conditional.get<T>(octokit, route, params, observe)
+          ).data,
+        error => !!options.notFoundAsUndefined && isNotFound(error),
       );
     } catch (error) {
-      if (isNotFound(error)) return undefined;
+      if (options.notFoundAsUndefined && isNotFound(error)) return undefined;
       throw error;
     }
   }
@@ -255,7 +290,7 @@ export class GithubReads {
   private gateFor(octokit: Octokit): RateLimitGate {
     let gate = this.gates.get(octokit);
     if (!gate) {
-      gate = new RateLimitGate(this.now);
+      gate = new RateLimitGate(this.now, this.maxRateLimitWaitMs);
       this.gates.set(octokit, gate);
     }
     return gate;

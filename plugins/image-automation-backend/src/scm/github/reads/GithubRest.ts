@@ -1,5 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import { toGitError } from '../toGitError';
+import { GithubRateLimitError } from './GithubRateLimitError';
 import { RateLimitGate } from './RateLimitGate';
 import { Semaphore } from './Semaphore';
 
@@ -27,15 +28,15 @@ export class GithubRest {
     const gate = this.gateFor(octokit);
     gate.check('core', repository, doing);
     return this.concurrency.run(async () => {
-      gate.check('core', repository, doing);
       try {
-        return await request(headers => gate.observeHeaders('core', headers));
-      } catch (error) {
-        if (passThrough(error)) throw error;
-        throw (
-          gate.fromError(error, 'core', repository, doing) ??
-          toGitError(error, repository, doing)
+        return await gate.run('core', repository, doing, () =>
+          request(headers => gate.observeHeaders('core', headers)),
         );
+      } catch (error) {
+        if (error instanceof GithubRateLimitError || passThrough(error)) {
+          throw error;
+        }
+        throw toGitError(error, repository, doing);
       }
     });
   }

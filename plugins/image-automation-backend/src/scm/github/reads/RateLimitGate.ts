@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { GithubRateLimitError } from './GithubRateLimitError';
 
 /** The budgets GitHub keeps apart for one token. */
@@ -16,6 +17,10 @@ interface ErrorLike {
 
 /** A minute, when GitHub names no time: what its docs ask after a secondary limit. */
 const SECONDARY_FALLBACK_MS = 60_000;
+/** Waits a request sits out before it fails: a secondary limit's retry-after, mostly. */
+export const DEFAULT_MAX_WAIT_MS = 60_000;
+/** Times one request waits out a limit before it gives up. */
+const MAX_WAITS = 2;
 
 /**
  * Remembers, per token, until when GitHub refuses it: once a budget is
@@ -26,7 +31,41 @@ const SECONDARY_FALLBACK_MS = 60_000;
 export class RateLimitGate {
   private readonly blockedUntil = new Map<GithubResource, number>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxWaitMs = DEFAULT_MAX_WAIT_MS,
+  ) {}
+
+  /**
+   * Runs `request` once the budget allows: a short block (a secondary
+   * limit's retry-after) is waited out, up to twice; a long one (the
+   * primary limit, until its hourly reset) fails at once with the time.
+   */
+  async run<T>(
+    resource: GithubResource,
+    repository: string,
+    doing: string,
+    request: () => Promise<T>,
+  ): Promise<T> {
+    for (let waits = 0; ; waits++) {
+      const until = this.blockedUntil.get(resource) ?? 0;
+      const wait = until - this.now();
+      if (wait > 0 && wait <= this.maxWaitMs && waits < MAX_WAITS) {
+        await sleep(wait);
+        continue;
+      }
+      this.check(resource, repository, doing);
+      try {
+        return await request();
+      } catch (error) {
+        const limited = this.fromError(error, resource, repository, doing);
+        if (!limited) throw error;
+        const short =
+          limited.resumesAt.getTime() - this.now() <= this.maxWaitMs;
+        if (!short || waits + 1 >= MAX_WAITS) throw limited;
+      }
+    }
+  }
 
   /** Throws while `resource` is blocked. */
   check(resource: GithubResource, repository: string, doing: string): void {
