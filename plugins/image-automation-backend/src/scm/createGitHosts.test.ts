@@ -11,9 +11,7 @@ const hosts = (github: JsonObject[]) =>
 
 describe('createGitHosts', () => {
   it('refuses a GitHub Enterprise host without apiBaseUrl at startup: its token would go to api.github.com', () => {
-    expect(() =>
-      hosts([{ host: 'ghe.acme.internal', token: 'secret' }]),
-    ).toThrow(
+    expect(() => hosts([{ host: 'ghe.acme.internal', token: 'secret' }])).toThrow(
       'integrations.github entry for ghe.acme.internal has no apiBaseUrl; without it its token would go to api.github.com. Set apiBaseUrl, e.g. https://ghe.acme.internal/api/v3',
     );
     expect(() =>
@@ -25,24 +23,20 @@ describe('createGitHosts', () => {
         },
       ]),
     ).not.toThrow();
-    expect(() =>
-      hosts([{ host: 'github.com', token: 'secret' }]),
-    ).not.toThrow();
+    expect(() => hosts([{ host: 'github.com', token: 'secret' }])).not.toThrow();
   });
 
   it('opens a GitHub repository for a configured host and says which config a host lacks', async () => {
     const gitHosts = hosts([{ host: 'github.com', token: 'secret' }]);
-    const repository = await gitHosts.open(
-      'https://github.com/acme/deploy/tree/main/',
-    );
+    const repository = await gitHosts.open('https://github.com/acme/deploy/tree/main/');
     expect(repository.identity).toMatchObject({
       kind: 'github',
       displayName: 'acme/deploy',
       webUrl: 'https://github.com/acme/deploy',
     });
     expect(repository.supportsChangeRequests).toBe(true);
-    await expect(
-      gitHosts.open('https://git.example.com/acme/deploy'),
-    ).rejects.toThrow(/no Git host is configured for git\.example\.com/);
+    await expect(gitHosts.open('https://git.example.com/acme/deploy')).rejects.toThrow(
+      /no Git host is configured for git\.example\.com/,
+    );
   });
 });
