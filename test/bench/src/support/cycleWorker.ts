@@ -63,9 +63,14 @@ async function startEngine(request: RunRequest, database: ScratchDatabase) {
     timeMethods(services.registry, 'registry', timings, since);
     timeMethods(store, 'store', timings, since);
     // The Git reader is the engine's own; reached at run time for timing only.
-    const gitReader = (engine as unknown as { options: { gitReader?: object } })
-      .options.gitReader;
-    if (gitReader) timeMethods(gitReader, 'git', timings, since);
+    // The GitHub reads are the adapter's own; reached at run time for timing only.
+    const hosts = (
+      engine as unknown as {
+        options: { gitHosts?: { adapters?: Array<{ reads?: object }> } };
+      }
+    ).options.gitHosts;
+    const reads = hosts?.adapters?.find(a => a.reads)?.reads;
+    if (reads) timeMethods(reads, 'git', timings, since);
 
     const queriesBefore = database.queries();
     // Start-up garbage must not count as the cycle's; run with --expose-gc.
