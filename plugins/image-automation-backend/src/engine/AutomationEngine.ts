@@ -259,7 +259,11 @@ export class AutomationEngine {
           repositories.set(image.repository, image.reference);
       }
     }
+    // Git and the registries are read side by side: neither waits for the other.
+    const bases = new Map<string, Promise<OpenedBase | undefined>>();
+    const prefetched = this.prefetchFiles(entities, bases);
     const scans = await scanner.scan(repositories, signal);
+    await prefetched;
     // Decisions see every tag this scan first saw as seen "now", not later.
     const decidedAt = this.now();
     const refs = entities.map(e => e.entityRef);
@@ -277,8 +281,6 @@ export class AutomationEngine {
       [...scans].map(([key, outcome]) => [key, outcome.record]),
     );
 
-    const bases = new Map<string, Promise<OpenedBase | undefined>>();
-    await this.prefetchFiles(entities, bases);
     let updatesDue = 0;
     let checked = 0;
     let proposed = 0;

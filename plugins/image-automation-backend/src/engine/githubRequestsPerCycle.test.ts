@@ -45,7 +45,9 @@ afterAll(() => Promise.all([registry?.stop(), github?.stop()]));
 let repositories = 0;
 
 /** A fresh Git repository of `count` manifests, one entity each. */
-async function fleet(count: number, mode = 'observe') {
+const fleet = (count: number, mode = 'observe') => fleetOn(github, count, mode);
+
+async function fleetOn(on: GithubEmulator, count: number, mode = 'observe') {
   const name = `deploy-${++repositories}`;
   const files: Record<string, string> = {};
   const entities: Entity[] = [];
@@ -74,7 +76,7 @@ async function fleet(count: number, mode = 'observe') {
       },
     });
   }
-  await github.createRepository('acme', name, { files });
+  await on.createRepository('acme', name, { files });
   return { name, entities };
 }
 
@@ -94,7 +96,11 @@ function traffic() {
 describe.each(databases.eachSupportedId())(
   'GitHub requests per cycle on %p',
   databaseId => {
-    async function engineOver(entities: Entity[], now: () => number) {
+    async function engineOver(
+      entities: Entity[],
+      now: () => number,
+      on: GithubEmulator = github,
+    ) {
       const knex = await databases.init(databaseId);
       return createAutomationEngine({
         config: mockServices.rootConfig({
@@ -104,7 +110,7 @@ describe.each(databases.eachSupportedId())(
               github: [
                 {
                   host: 'github.com',
-                  apiBaseUrl: github.apiBaseUrl,
+                  apiBaseUrl: on.apiBaseUrl,
                   token: TOKEN,
                 },
               ],
@@ -172,6 +178,48 @@ describe.each(databases.eachSupportedId())(
         expect(bumped.currentTag).toBe('1.1.0');
       } finally {
         await client.close();
+      }
+    });
+
+    it('shows a spent GitHub budget on the card with the reset time, and asks GitHub nothing more until then', async () => {
+      // A budget already spent for this hour (the reads module's own tests see it reset and resume).
+      const limited = await startGithubEmulator({
+        tokens: [TOKEN],
+        rateLimit: { graphql: 0 },
+      });
+      try {
+        const { entities } = await fleetOn(limited, 2);
+        let clock = Date.now();
+        const {
+          engine,
+          store,
+          registry: client,
+        } = await engineOver(entities, () => clock, limited);
+        try {
+          limited.requestLog.length = 0;
+          await engine.runCycle();
+          // One call found the budget spent; nobody asked again in that cycle.
+          expect(limited.requestLog.map(e => e.path)).toEqual(['/graphql']);
+          const images = await store.listImages();
+          expect(images).toHaveLength(2);
+          for (const image of images) {
+            expect(image).toMatchObject({
+              state: 'error',
+              errorKind: 'git-rate-limited',
+              errorMessage: expect.stringMatching(
+                /^GitHub rate limit reached, resumes at \d\d:\d\d UTC/,
+              ),
+            });
+          }
+          limited.requestLog.length = 0;
+          clock += TEN_MINUTES;
+          await engine.runCycle();
+          expect(limited.requestLog).toEqual([]);
+        } finally {
+          await client.close();
+        }
+      } finally {
+        await limited.stop();
       }
     });
 

@@ -53,6 +53,7 @@ async function handle(message: EmulatorRequest) {
         // /repos/acme/deploy-07/git/blobs/<sha> → GET /repos/:owner/:repo/git/blobs/:sha
         const route = `${entry.method} ${entry.path
           .replace(/^\/repos\/[^/]+\/[^/]+/, '/repos/:owner/:repo')
+          .replace(/^\/_codeload\/[^/]+\/[^/]+/, '/_codeload/:owner/:repo')
           .replace(/\/[0-9a-f]{40}$/, '/:sha')
           .replace(/\/heads\/.*$/, '/heads/:branch')}`;
         traffic.byRoute[route] = (traffic.byRoute[route] ?? 0) + 1;
