@@ -15,7 +15,7 @@ export interface TarballLimits {
    * 4096; 0: never).
    */
   tarballMaxKb?: number;
-  /** Bytes a tarball may unpack to before the reader falls back (default 32 MiB). */
+  /** Bytes a tarball may unpack to before the reader falls back to the listing (default 16 MiB). */
   tarballMaxUnpackedBytes?: number;
 }
 
@@ -38,7 +38,7 @@ export class TarballReads {
 
   constructor(private readonly rest: GithubRest, limits: TarballLimits = {}) {
     this.maxKb = limits.tarballMaxKb ?? 4096;
-    this.maxUnpacked = limits.tarballMaxUnpackedBytes ?? 32 * 1024 * 1024;
+    this.maxUnpacked = limits.tarballMaxUnpackedBytes ?? 16 * 1024 * 1024;
   }
 
   /** Whether a repository of `diskUsageKb` is read this way. */
