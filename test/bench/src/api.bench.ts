@@ -20,7 +20,10 @@ import { DatabaseImageAutomationStore } from '@image-automation/plugin-image-aut
 import { percentile, printTable, round } from './support/figures';
 import { FLEET, entities, placement, tags } from './support/fleet';
 import { runLoad } from './support/runLoad';
-import { ScratchDatabase, createPostgresDatabase } from './support/scratchDatabase';
+import {
+  ScratchDatabase,
+  createPostgresDatabase,
+} from './support/scratchDatabase';
 import { databaseOver } from './support/services';
 import { Benchmark, BenchmarkFigures } from './types';
 
@@ -51,7 +54,9 @@ async function fillStore(database: ScratchDatabase, catalog: Entity[]) {
       const parsed = parseEntityAnnotations(entity);
       if (!parsed.spec) {
         throw new Error(
-          `the bench entity ${entity.metadata.name} does not parse: ${JSON.stringify(parsed.problems)}`,
+          `the bench entity ${
+            entity.metadata.name
+          } does not parse: ${JSON.stringify(parsed.problems)}`,
         );
       }
       return {
@@ -121,11 +126,15 @@ export const apiBenchmark: Benchmark = {
       // The in-memory catalog rebuilds a map of every entity on each
       // getEntityByRef (5,000 refs stringified per request); a real catalog
       // answers from an index, so the benchmark does too and measures the plugin.
-      const byRef = new Map(catalog.map(entity => [stringifyEntityRef(entity), entity]));
+      const byRef = new Map(
+        catalog.map(entity => [stringifyEntityRef(entity), entity]),
+      );
       let catalogCalls = 0;
       catalogService.getEntityByRef = async ref => {
         catalogCalls++;
-        return byRef.get(typeof ref === 'string' ? ref : stringifyEntityRef(ref));
+        return byRef.get(
+          typeof ref === 'string' ? ref : stringifyEntityRef(ref),
+        );
       };
       backend = await startTestBackend({
         features: [
@@ -169,7 +178,9 @@ export const apiBenchmark: Benchmark = {
       const measuredCatalogCalls = catalogCalls - catalogBefore;
       if (result.statuses['200'] !== REQUESTS) {
         throw new Error(
-          `not every request succeeded: ${JSON.stringify(result.statuses)}; first failure: ${result.firstFailure}`,
+          `not every request succeeded: ${JSON.stringify(
+            result.statuses,
+          )}; first failure: ${result.firstFailure}`,
         );
       }
       const sorted = [...result.latenciesMs].sort((a, b) => a - b);
@@ -190,7 +201,9 @@ export const apiBenchmark: Benchmark = {
         ['throughput', `${Math.round(perSecond)} requests/s`],
         [
           'per request',
-          `${queriesPerRequest.toFixed(2)} DB queries, ${(measuredCatalogCalls / sent).toFixed(2)} catalog reads`,
+          `${queriesPerRequest.toFixed(2)} DB queries, ${(
+            measuredCatalogCalls / sent
+          ).toFixed(2)} catalog reads`,
         ],
       ]);
       return {

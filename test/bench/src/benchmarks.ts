@@ -4,6 +4,14 @@ import { rewriteBenchmark } from './rewrite.bench';
 import { policyBenchmark } from './policy.bench';
 import { cycleBenchmark } from './cycle.bench';
 import { apiBenchmark } from './api.bench';
+import { gitReadsBenchmark } from './gitReads.bench';
 
 /** Every benchmark, in the order `yarn bench` runs them. */
-export const benchmarks: Benchmark[] = [registryBenchmark, rewriteBenchmark, policyBenchmark, cycleBenchmark, apiBenchmark];
+export const benchmarks: Benchmark[] = [
+  registryBenchmark,
+  rewriteBenchmark,
+  policyBenchmark,
+  gitReadsBenchmark,
+  cycleBenchmark,
+  apiBenchmark,
+];

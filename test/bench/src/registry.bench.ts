@@ -6,38 +6,11 @@ import {
   seedRegistryStorage,
   startRegistry,
 } from '@internal/image-automation-test-harness';
+import { BARE_SCAN_CONCURRENCY, bareScan } from './support/bareScan';
 import { Benchmark, BenchmarkFigures } from './types';
 
 const REPOSITORIES = 1000;
 const TAGS = 100;
-/** The client's default per-host concurrency; the bare client gets the same. */
-const CONCURRENCY = 8;
-
-async function mapLimited<T>(
-  items: T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-) {
-  const queue = [...items];
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift())
-        await task(item);
-    }),
-  );
-}
-
-/** The least a tag-list client can do: one plain fetch per repository. */
-async function bareScan(url: string, repositories: string[]): Promise<number> {
-  let tags = 0;
-  await mapLimited(repositories, CONCURRENCY, async repository => {
-    const res = await fetch(`${url}/v2/${repository}/tags/list`);
-    const body = (await res.json()) as { tags: string[] };
-    tags += body.tags.length;
-  });
-  return tags;
-}
-
 async function clientScan(
   client: RegistryClient,
   host: string,
@@ -152,7 +125,7 @@ export const registryBenchmark: Benchmark = {
       const rows: Array<[string, string]> = [
         [
           'repositories × tags',
-          `${REPOSITORIES} × ${TAGS} (concurrency ${CONCURRENCY})`,
+          `${REPOSITORIES} × ${TAGS} (concurrency ${BARE_SCAN_CONCURRENCY})`,
         ],
         ['seed storage on disk', `${seedMs} ms`],
         ['bare fetch loop, no auth', `${bareMs} ms`],

@@ -24,7 +24,9 @@ function deploymentDocument(i: number, policy: string): string[] {
     '    spec:',
     '      containers:',
     `        - name: app-${i}`,
-    `          image: ghcr.io/acme/app-${i % 20}:1.0.0 # {"$imagepolicy": "${policy}"}`,
+    `          image: ghcr.io/acme/app-${
+      i % 20
+    }:1.0.0 # {"$imagepolicy": "${policy}"}`,
     '          args: ["--port", "8080"]',
     '          env:',
     '            - name: SCRIPT',
@@ -88,7 +90,8 @@ export const rewriteBenchmark: Benchmark = {
     time(() => rewriteManifest({ path: 'big.yaml', content: big }, images)); // warm-up
     const bigRuns = Array.from({ length: 7 }, () =>
       time(() => {
-        bigChanges = rewriteManifest({ path: 'big.yaml', content: big }, images).changes.length;
+        bigChanges = rewriteManifest({ path: 'big.yaml', content: big }, images)
+          .changes.length;
       }),
     );
     const bigMs = median(bigRuns);
@@ -99,7 +102,10 @@ export const rewriteBenchmark: Benchmark = {
     const rewriteAll = (contents: string[]) => () => {
       smallChanges = 0;
       contents.forEach((content, f) => {
-        smallChanges += rewriteManifest({ path: `deploy/app-${f}.yaml`, content }, images).changes.length;
+        smallChanges += rewriteManifest(
+          { path: `deploy/app-${f}.yaml`, content },
+          images,
+        ).changes.length;
       });
     };
     rewriteAll(files.slice(0, 100))(); // warm-up
@@ -113,7 +119,9 @@ export const rewriteBenchmark: Benchmark = {
     const filesCpuMs = median(cpuRuns);
     // The same files with one non-ASCII comment each, which the plain-YAML
     // scanner leaves to the yaml package: the cost of the general path.
-    const unusualFiles = files.map(content => content.replace('# workload', '# workload —'));
+    const unusualFiles = files.map(content =>
+      content.replace('# workload', '# workload —'),
+    );
     const yamlPathMs = time(rewriteAll(unusualFiles));
 
     const root = mkdtempSync(join(tmpdir(), 'ia-bench-rewrite-'));
@@ -132,15 +140,37 @@ export const rewriteBenchmark: Benchmark = {
     }
 
     const rows: Array<[string, string, string]> = [
-      [`1 file, ${bigLines} lines, ${bigChanges} markers (median of 7)`, `${bigMs.toFixed(1)} ms`, '< 100 ms'],
-      [`1,000 files × ${fileLines} lines, ${smallChanges} markers, in memory (median of 3)`, `${filesMs.toFixed(0)} ms`, '< 2,000 ms'],
-      ['  CPU time of this process for it (median of 3)', `${filesCpuMs.toFixed(0)} ms`, ''],
-      ['same 1,000 files, each with a non-ASCII comment (yaml package path)', `${yamlPathMs.toFixed(0)} ms`, ''],
-      ['same 1,000 files through applyToDirectory (read + write)', `${dirMs.toFixed(0)} ms`, ''],
+      [
+        `1 file, ${bigLines} lines, ${bigChanges} markers (median of 7)`,
+        `${bigMs.toFixed(1)} ms`,
+        '< 100 ms',
+      ],
+      [
+        `1,000 files × ${fileLines} lines, ${smallChanges} markers, in memory (median of 3)`,
+        `${filesMs.toFixed(0)} ms`,
+        '< 2,000 ms',
+      ],
+      [
+        '  CPU time of this process for it (median of 3)',
+        `${filesCpuMs.toFixed(0)} ms`,
+        '',
+      ],
+      [
+        'same 1,000 files, each with a non-ASCII comment (yaml package path)',
+        `${yamlPathMs.toFixed(0)} ms`,
+        '',
+      ],
+      [
+        'same 1,000 files through applyToDirectory (read + write)',
+        `${dirMs.toFixed(0)} ms`,
+        '',
+      ],
     ];
     const width = Math.max(...rows.map(r => r[0].length));
     for (const [what, took, target] of rows) {
-      process.stdout.write(`${what.padEnd(width)}  ${took.padStart(9)}  ${target}\n`);
+      process.stdout.write(
+        `${what.padEnd(width)}  ${took.padStart(9)}  ${target}\n`,
+      );
     }
     return {
       rewrite_5000_lines_ms: Math.round(bigMs * 10) / 10,

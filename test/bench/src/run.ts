@@ -33,7 +33,9 @@ async function main() {
     date: new Date().toISOString(),
   };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`\n${JSON.stringify(results, null, 2)}\nwritten to ${file}\n`);
+  process.stdout.write(
+    `\n${JSON.stringify(results, null, 2)}\nwritten to ${file}\n`,
+  );
 }
 
 /**
@@ -43,8 +45,14 @@ async function main() {
 function previousResults(file: string): Record<string, unknown> {
   if (!existsSync(file)) return {};
   const previous: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  if (typeof previous !== 'object' || previous === null || Array.isArray(previous)) {
-    throw new Error(`${file} does not hold a JSON object; fix or delete it, then run again`);
+  if (
+    typeof previous !== 'object' ||
+    previous === null ||
+    Array.isArray(previous)
+  ) {
+    throw new Error(
+      `${file} does not hold a JSON object; fix or delete it, then run again`,
+    );
   }
   return previous as Record<string, unknown>;
 }

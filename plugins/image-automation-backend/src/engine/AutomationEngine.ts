@@ -11,6 +11,7 @@ import {
   ImageReference,
   TagFacts,
 } from '@image-automation/plugin-image-automation-common';
+import { MAX_MANIFEST_BYTES } from '@image-automation/plugin-image-automation-node';
 import { ImageAutomationStore } from '../database/ImageAutomationStore';
 import type {
   EntityDiscovery,
@@ -224,6 +225,8 @@ export class AutomationEngine {
   private async runOnce(signal?: AbortSignal): Promise<CycleReport> {
     const { discovery, store, logger, metrics } = this.options;
     const started = this.now();
+    // Discovery, reads and write-backs of this cycle share each repository's head.
+    this.options.gitHosts?.beginCycle();
     const discovered = await this.keepSpecsOnTransientErrors(
       await discovery.discoverAll(started),
     );
@@ -354,7 +357,11 @@ export class AutomationEngine {
           repositories.set(image.repository, image.reference);
       }
     }
+    // Git and the registries are read side by side: neither waits for the other.
+    const bases = new Map<string, Promise<OpenedBase | undefined>>();
+    const prefetched = this.prefetchFiles(entities, bases);
     const scans = await scanner.scan(repositories, signal, pushed);
+    await prefetched;
     await this.forgetDigestsOfDeletedTags(scans);
     const buildTimes = await this.resolveBuildTimes(compiled, scans);
     this.cycleDigests = this.options.registryFacts?.digestReader();
@@ -375,7 +382,6 @@ export class AutomationEngine {
       [...scans].map(([key, outcome]) => [key, outcome.record]),
     );
 
-    const bases = new Map<string, Promise<OpenedBase | undefined>>();
     let updatesDue = 0;
     let checked = 0;
     let proposed = 0;
@@ -748,6 +754,55 @@ export class AutomationEngine {
       }),
     );
     return result;
+  }
+
+  /**
+   * Reads, per repository and branch, the files of all its entities at once
+   * before they are checked one by one: the host can then answer a
+   * repository's manifests in one request instead of one per entity. Only
+   * files the listing shows readable are asked; every failure is left to
+   * the entities, which meet it again and report it.
+   */
+  private async prefetchFiles(
+    entities: EntityRecord[],
+    bases: Map<string, Promise<OpenedBase | undefined>>,
+  ): Promise<void> {
+    const groups = new Map<
+      string,
+      { entity: EntityRecord; paths: Set<string> }
+    >();
+    for (const entity of entities) {
+      if (!entity.spec || !entity.gitRepository) continue;
+      const key = `${entity.gitRepository}\u0000${
+        entity.spec.git.baseBranch ?? ''
+      }`;
+      let group = groups.get(key);
+      if (!group) {
+        group = { entity, paths: new Set() };
+        groups.set(key, group);
+      }
+      for (const image of entity.spec.images) {
+        for (const file of image.files) group.paths.add(file);
+      }
+    }
+    await Promise.all(
+      [...groups.values()].map(async ({ entity, paths }) => {
+        try {
+          const { repository, head } = await this.openBase(entity, bases);
+          const readable = [...paths].filter(path => {
+            const entry = head.entries.get(path);
+            return (
+              entry &&
+              entry.mode !== '120000' &&
+              entry.size <= MAX_MANIFEST_BYTES
+            );
+          });
+          if (readable.length) await repository.readFiles(head, readable);
+        } catch {
+          // The entities of this repository read and report it themselves.
+        }
+      }),
+    );
   }
 
   /**

@@ -2,13 +2,20 @@ import { MethodTiming } from './methodTimer';
 
 /** Messages between the cycle benchmark and the process that runs the cycle. */
 
-export interface CycleRequest {
-  type: 'run';
-  database: 'postgres' | 'sqlite';
-  registryHost: string;
-  githubApiBaseUrl: string;
-  githubToken: string;
-}
+/**
+ * `run` builds the engine and runs a first cycle; `again` runs another on the
+ * same engine (nothing changed meanwhile: the steady state), then the process
+ * ends. Between the two the benchmark asks the emulator what each cost.
+ */
+export type CycleRequest =
+  | {
+      type: 'run';
+      database: 'postgres' | 'sqlite';
+      registryHost: string;
+      githubApiBaseUrl: string;
+      githubToken: string;
+    }
+  | { type: 'again' };
 
 /** What one measured cycle gives; GitHub's side is counted by the emulator. */
 export interface CycleMeasurement {

@@ -25,10 +25,10 @@ import {
   serviceAuth,
 } from './services';
 
-async function measureCycle(
-  request: CycleRequest,
-  database: ScratchDatabase,
-): Promise<CycleMeasurement> {
+type RunRequest = Extract<CycleRequest, { type: 'run' }>;
+
+/** Builds the engine over `database`; `measure()` runs and measures one cycle. */
+async function startEngine(request: RunRequest, database: ScratchDatabase) {
   const logger = new CountingLogger();
   const catalog = fleetCatalog(entities(request.registryHost));
   const config = new ConfigReader({
@@ -43,8 +43,13 @@ async function measureCycle(
     },
     imageAutomation: {
       registries: [{ host: request.registryHost, insecure: true }],
+      // The fleet's entities name their deploy repositories by source location only.
+      git: { allowedRepositories: ['github.com/acme/deploy-*'] },
     },
   });
+  // Each cycle after the first runs ten minutes later: every entity and
+  // registry repository is due again, as on the default five-minute schedule.
+  let offsetMs = 0;
   const services = await createAutomationEngine({
     config,
     logger,
@@ -52,9 +57,13 @@ async function measureCycle(
     catalog,
     auth: serviceAuth,
     metrics: discardingMetrics,
+    now: () => Date.now() + offsetMs,
   });
   const { engine, store } = services;
-  try {
+  let cycles = 0;
+  let registryRequestsBefore = 0;
+  const measure = async (): Promise<CycleMeasurement> => {
+    if (cycles++ > 0) offsetMs += 10 * 60_000;
     // Where the time goes, by component: timed in place, behaviour unchanged.
     let started = 0;
     const since = () => performance.now() - started;
@@ -62,21 +71,14 @@ async function measureCycle(
     timeMethods(catalog, 'catalog', timings, since);
     timeMethods(services.registry, 'registry', timings, since);
     timeMethods(store, 'store', timings, since);
-    // The Git hosts are the engine's own; reached at run time for timing
-    // only: every repository they open is timed as `git.*`.
-    const gitHosts = (
+    // The GitHub reads are the adapter's own; reached at run time for timing only.
+    const hosts = (
       engine as unknown as {
-        options: { gitHosts?: { open(url: string): Promise<object> } };
+        options: { gitHosts?: { adapters?: Array<{ reads?: object }> } };
       }
     ).options.gitHosts;
-    if (gitHosts) {
-      const open = gitHosts.open.bind(gitHosts);
-      gitHosts.open = async (url: string) => {
-        const repository = await open(url);
-        timeMethods(repository, 'git', timings, since);
-        return repository;
-      };
-    }
+    const reads = hosts?.adapters?.find(a => a.reads)?.reads;
+    if (reads) timeMethods(reads, 'git', timings, since);
 
     const queriesBefore = database.queries();
     // Start-up garbage must not count as the cycle's; run with --expose-gc.
@@ -86,6 +88,7 @@ async function measureCycle(
     const sampler = new MemorySampler();
     const cpuBefore = process.cpuUsage();
     started = performance.now();
+    registryRequestsBefore = services.registry.stats().requests;
     const report = await engine.runCycle();
     const seconds = (performance.now() - started) / 1000;
     const peak = sampler.stop();
@@ -101,7 +104,8 @@ async function measureCycle(
     return {
       database: database.label,
       seconds,
-      registryRequests: services.registry.stats().requests,
+      registryRequests:
+        services.registry.stats().requests - registryRequestsBefore,
       dbQueries,
       peakRssMb: peak.rssMb,
       peakHeapMb: peak.heapUsedMb,
@@ -112,33 +116,65 @@ async function measureCycle(
       timings: [...timings],
       report,
       states,
-      problems: logger.problems,
+      problems: logger.problems.splice(0),
     };
-  } finally {
-    await services.registry.close();
-  }
+  };
+  return { measure, close: () => services.registry.close() };
 }
 
-async function run(request: CycleRequest): Promise<CycleMeasurement> {
-  const database =
-    request.database === 'postgres'
-      ? await createPostgresDatabase()
-      : await createSqliteDatabase();
+let running:
+  | {
+      measure(): Promise<CycleMeasurement>;
+      close(): Promise<void>;
+      database: ScratchDatabase;
+    }
+  | undefined;
+
+async function finish() {
+  const ending = running;
+  running = undefined;
   try {
-    return await measureCycle(request, database);
+    await ending?.close();
   } finally {
-    await database.drop();
+    await ending?.database.drop();
   }
 }
 
-function reply(message: CycleReply) {
-  process.send!(message, () => process.disconnect?.());
+async function handle(request: CycleRequest): Promise<CycleMeasurement> {
+  if (request.type === 'run') {
+    const database =
+      request.database === 'postgres'
+        ? await createPostgresDatabase()
+        : await createSqliteDatabase();
+    try {
+      running = { ...(await startEngine(request, database)), database };
+    } catch (error) {
+      await database.drop();
+      throw error;
+    }
+    return running.measure();
+  }
+  if (!running) throw new Error('"again" before "run"');
+  try {
+    return await running.measure();
+  } finally {
+    await finish();
+  }
 }
 
-process.once('message', (request: CycleRequest) => {
-  run(request)
-    .then(measurement => reply({ type: 'measured', measurement }))
-    .catch(error =>
-      reply({ type: 'error', message: String(error?.stack ?? error) }),
-    );
+function reply(message: CycleReply, last: boolean) {
+  process.send!(message, () => {
+    if (last) process.disconnect?.();
+  });
+}
+
+process.on('message', (request: CycleRequest) => {
+  handle(request)
+    .then(measurement =>
+      reply({ type: 'measured', measurement }, request.type === 'again'),
+    )
+    .catch(async error => {
+      await finish().catch(() => undefined);
+      reply({ type: 'error', message: String(error?.stack ?? error) }, true);
+    });
 });

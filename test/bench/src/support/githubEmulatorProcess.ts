@@ -1,5 +1,9 @@
 import { ask, forkSource } from './childProcess';
-import { EmulatorReply, SeedRepository } from './githubEmulatorProtocol';
+import {
+  EmulatorReply,
+  GithubTraffic,
+  SeedRepository,
+} from './githubEmulatorProtocol';
 
 /** Creating 50 repositories × 100 files spawns git 5,000 times. */
 const START_TIMEOUT_MS = 300_000;
@@ -14,8 +18,8 @@ type Answer<T extends EmulatorReply['type']> = Extract<
 /** The GitHub emulator, running in a child process. */
 export interface GithubEmulatorProcess {
   apiBaseUrl: string;
-  /** GitHub requests served since the last call, by route, and the emulator's CPU time so far. */
-  requests(): Promise<{ byRoute: Record<string, number>; cpuMs: number }>;
+  /** GitHub requests served since the last call, what they cost, and the emulator's CPU time so far. */
+  requests(): Promise<GithubTraffic & { cpuMs: number }>;
   stop(): Promise<void>;
 }
 
@@ -53,14 +57,14 @@ export async function startGithubEmulatorProcess(options: {
     return {
       apiBaseUrl: ready.apiBaseUrl,
       async requests() {
-        const { byRoute, cpuMs } = await ask<Answer<'requests'>>(
+        const { type: _, ...traffic } = await ask<Answer<'requests'>>(
           child,
           { type: 'requests' },
           'requests',
           ANSWER_TIMEOUT_MS,
           WHAT,
         );
-        return { byRoute, cpuMs };
+        return traffic;
       },
       stop,
     };

@@ -7,7 +7,11 @@ import {
   GithubEmulator,
   startGithubEmulator,
 } from '@internal/image-automation-test-harness';
-import { EmulatorReply, EmulatorRequest } from './githubEmulatorProtocol';
+import {
+  EmulatorReply,
+  EmulatorRequest,
+  GithubTraffic,
+} from './githubEmulatorProtocol';
 
 /** Repositories created at the same time: each file is a `git hash-object`. */
 const CREATE_CONCURRENCY = 4;
@@ -37,19 +41,32 @@ async function handle(message: EmulatorRequest) {
       return;
     }
     case 'requests': {
-      const byRoute: Record<string, number> = {};
+      const traffic: GithubTraffic = {
+        byRoute: {},
+        requests: 0,
+        notModified: 0,
+        coreCharged: 0,
+        graphqlPoints: 0,
+        rateLimited: 0,
+      };
       for (const entry of emulator?.requestLog ?? []) {
-        // /repos/acme/deploy-07/git/blobs/<sha> → GET /repos/:owner/:repo/git/blobs
+        // /repos/acme/deploy-07/git/blobs/<sha> → GET /repos/:owner/:repo/git/blobs/:sha
         const route = `${entry.method} ${entry.path
           .replace(/^\/repos\/[^/]+\/[^/]+/, '/repos/:owner/:repo')
+          .replace(/^\/_codeload\/[^/]+\/[^/]+/, '/_codeload/:owner/:repo')
           .replace(/\/[0-9a-f]{40}$/, '/:sha')
           .replace(/\/heads\/.*$/, '/heads/:branch')}`;
-        byRoute[route] = (byRoute[route] ?? 0) + 1;
+        traffic.byRoute[route] = (traffic.byRoute[route] ?? 0) + 1;
+        traffic.requests++;
+        if (entry.status === 304) traffic.notModified++;
+        if (entry.resource === 'core') traffic.coreCharged += entry.cost;
+        if (entry.resource === 'graphql') traffic.graphqlPoints += entry.cost;
+        if (entry.status === 403 || entry.status === 429) traffic.rateLimited++;
       }
       const cpu = process.cpuUsage();
       reply({
         type: 'requests',
-        byRoute,
+        ...traffic,
         cpuMs: (cpu.user + cpu.system) / 1000,
       });
       if (emulator) emulator.requestLog.length = 0;

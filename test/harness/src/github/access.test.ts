@@ -153,6 +153,7 @@ describe('GitHub emulator: authentication, permissions and faults', () => {
         query: '',
         status: 502,
         cost: 0,
+        bytes: expect.any(Number),
       },
       {
         method: 'POST',
@@ -161,6 +162,7 @@ describe('GitHub emulator: authentication, permissions and faults', () => {
         status: 201,
         resource: 'core',
         cost: 1,
+        bytes: expect.any(Number),
       },
     ]);
   });

@@ -54,6 +54,8 @@ export interface RequestLogEntry {
   resource?: RateLimitResource;
   /** What it cost there: 1 per REST request, the points of a GraphQL call, 0 for a 304. */
   cost: number;
+  /** Bytes of the response body. */
+  bytes?: number;
 }
 
 const REPO_ROUTES: RepoRoute[] = [
@@ -119,7 +121,11 @@ function findRoute<C>(routes: Route<C>[], method: string, path: string) {
   return undefined;
 }
 
-function send(res: ServerResponse, response: RouteResponse, requestId: string) {
+function send(
+  res: ServerResponse,
+  response: RouteResponse,
+  requestId: string,
+): number {
   const headers: Record<string, string> = {
     'x-github-request-id': requestId,
     'x-github-media-type': 'github.v3; format=json',
@@ -130,14 +136,18 @@ function send(res: ServerResponse, response: RouteResponse, requestId: string) {
     headers['content-type'] ??= 'text/plain; charset=utf-8';
     res.writeHead(response.status, headers);
     res.end(response.text);
-  } else if (response.body !== undefined) {
-    headers['content-type'] = 'application/json; charset=utf-8';
-    res.writeHead(response.status, headers);
-    res.end(JSON.stringify(response.body));
-  } else {
-    res.writeHead(response.status, headers);
-    res.end();
+    return Buffer.byteLength(response.text);
   }
+  if (response.body !== undefined) {
+    headers['content-type'] = 'application/json; charset=utf-8';
+    const json = JSON.stringify(response.body);
+    res.writeHead(response.status, headers);
+    res.end(json);
+    return Buffer.byteLength(json);
+  }
+  res.writeHead(response.status, headers);
+  res.end();
+  return 0;
 }
 
 const errorResponse = (error: GithubApiError): RouteResponse => ({
@@ -181,6 +191,14 @@ async function route(
         ? {}
         : parseJson(await readBody(req)),
   });
+
+  const codeload = matchPath(
+    '/_codeload/:owner/:repo/legacy.tar.gz/:sha',
+    path,
+  );
+  if (codeload && method === 'GET') {
+    return archiveDownload(state, codeload, query);
+  }
 
   const appRoute = findRoute(appJwtRoutes, method, path);
   if (
@@ -232,6 +250,32 @@ async function route(
   return charged(state, exchange, quota, () =>
     restRoute(state, exchange, grant, request),
   );
+}
+
+/** A codeload download: no API credentials, no rate limit; the link's token is the key. */
+async function archiveDownload(
+  state: DispatchState,
+  params: Record<string, string>,
+  query: URLSearchParams,
+): Promise<RouteResponse> {
+  const repo = state.findRepository(params.owner, params.repo);
+  const sha = repo?.archiveLinks.get(query.get('token') ?? '');
+  if (!repo || sha !== params.sha) {
+    throw notFound();
+  }
+  return {
+    status: 200,
+    text: await repo.git.archive(
+      sha,
+      `${repo.owner}-${repo.name}-${sha.slice(0, 7)}`,
+    ),
+    headers: {
+      'content-type': 'application/x-gzip',
+      'content-disposition': `attachment; filename=${repo.owner}-${
+        repo.name
+      }-${sha.slice(0, 7)}.tar.gz`,
+    },
+  };
 }
 
 /** GET /rate_limit, in GitHub's shape. */
@@ -399,7 +443,7 @@ export function createDispatcher(state: DispatchState) {
       })
       .then(response => {
         entry.status = response.status;
-        send(res, response, requestId);
+        entry.bytes = send(res, response, requestId);
       });
   };
 }

@@ -84,7 +84,7 @@ describe('GitHub emulator: GraphQL', () => {
     it('answers repository, default branch and ref as GitHub names them', async () => {
       const { status, body } = await query(`{
         repository(owner: "${OWNER}", name: "${REPO}") {
-          id nameWithOwner
+          id nameWithOwner diskUsage
           defaultBranchRef { name prefix target { oid ... on Commit { tree { oid } } } }
           byShort: ref(qualifiedName: "main") { name target { oid } }
           byFull: ref(qualifiedName: "refs/heads/main") { name }
@@ -101,6 +101,7 @@ describe('GitHub emulator: GraphQL', () => {
       expect(body.data.repository).toEqual({
         id: await repositoryId(),
         nameWithOwner: 'acme/deploy',
+        diskUsage: expect.any(Number),
         defaultBranchRef: {
           name: 'main',
           prefix: 'refs/heads/',

@@ -65,6 +65,8 @@ export class EmulatedRepository {
   readonly labels = new Map<string, LabelRecord>();
   readonly protectedBranches = new Set<string>();
   readonly lock = new WriteLock();
+  /** Download links handed out by the tarball endpoint: token → commit. */
+  readonly archiveLinks = new Map<string, string>();
   /** Issue and pull request numbers share one sequence, as on GitHub. */
   private lastNumber = 0;
   private lastId = 0;

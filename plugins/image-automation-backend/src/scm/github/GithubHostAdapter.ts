@@ -11,10 +11,17 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { GitError } from '../GitError';
 import { GitHostAdapter, GitRepository } from '../port';
-import { BlobCache } from './BlobCache';
 import { GithubRepositoryClient } from './GithubRepositoryClient';
+import { GithubReads } from './reads';
 
 const RetryingOctokit = Octokit.plugin(retry, throttling);
+/**
+ * Reads retry server errors only: rate limits are GithubReads' to heed (its
+ * gate stops every read of a spent token until the reset), and a 304 is an
+ * answer, not a failure.
+ */
+const ReadingOctokit = Octokit.plugin(retry);
+const READ_DO_NOT_RETRY = [304, 400, 401, 403, 404, 409, 422, 429, 451];
 /** Clients kept at once: tokens in use, with room for rotation. */
 const MAX_CLIENTS = 64;
 const PUBLIC_GITHUB = 'github.com';
@@ -54,14 +61,23 @@ export class GithubHostAdapter implements GitHostAdapter {
     );
   }
 
-  private readonly octokits = new Map<string, Octokit>();
-  private readonly blobs = new BlobCache();
+  private readonly octokits = new Map<
+    string,
+    { octokit: Octokit; readOctokit: Octokit }
+  >();
+  /** One for all repositories: heads of many are asked together, blobs cached across them. */
+  private readonly reads = new GithubReads();
 
   constructor(
     private readonly integrations: ScmIntegrations,
     private readonly credentials: GithubCredentialsProvider,
     private readonly options: GithubHostAdapterOptions,
   ) {}
+
+  /** A new cycle: heads opened in the last one are asked again. */
+  beginCycle(): void {
+    this.reads.beginCycle();
+  }
 
   serves(location: RepositoryLocation): boolean {
     return Boolean(this.integrations.github.byHost(location.host));
@@ -105,8 +121,10 @@ export class GithubHostAdapter implements GitHostAdapter {
       integration.config.apiBaseUrl ??
       // Only github.com gets here without one (checked at startup).
       'https://api.github.com';
+    const { octokit, readOctokit } = this.clientsFor(token, apiBaseUrl);
     return new GithubRepositoryClient({
-      octokit: this.octokitFor(token, apiBaseUrl),
+      octokit,
+      readOctokit,
       owner,
       repo,
       identity: {
@@ -115,7 +133,7 @@ export class GithubHostAdapter implements GitHostAdapter {
         displayName: `${owner}/${repo}`,
         webUrl,
       },
-      blobs: this.blobs,
+      reads: this.reads,
     });
   }
 
@@ -124,16 +142,34 @@ export class GithubHostAdapter implements GitHostAdapter {
    * and thousands of entities share a handful of tokens. A rotated token
    * (GitHub App installation tokens last an hour) gets a new client.
    */
-  private octokitFor(token: string, baseUrl: string): Octokit {
+  private clientsFor(token: string, baseUrl: string) {
     const key = `${baseUrl}\u0000${token}`;
     const cached = this.octokits.get(key);
     if (cached) return cached;
     if (this.octokits.size >= MAX_CLIENTS) {
       this.octokits.delete(this.octokits.keys().next().value!);
     }
-    const octokit = this.createOctokit(token, baseUrl);
-    this.octokits.set(key, octokit);
-    return octokit;
+    const clients = {
+      octokit: this.createOctokit(token, baseUrl),
+      readOctokit: this.createReadOctokit(token, baseUrl),
+    };
+    this.octokits.set(key, clients);
+    return clients;
+  }
+
+  private createReadOctokit(token: string, baseUrl: string): Octokit {
+    const { logger } = this.options;
+    return new ReadingOctokit({
+      auth: token,
+      baseUrl,
+      log: {
+        debug: () => {},
+        info: () => {},
+        warn: m => logger.warn(m),
+        error: m => logger.error(m),
+      },
+      retry: { doNotRetry: READ_DO_NOT_RETRY },
+    });
   }
 
   private createOctokit(token: string, baseUrl: string): Octokit {

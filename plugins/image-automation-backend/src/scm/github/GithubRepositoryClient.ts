@@ -1,26 +1,25 @@
-import { MAX_MANIFEST_BYTES } from '@image-automation/plugin-image-automation-node';
 import type { Octokit } from '@octokit/rest';
-import { GitError } from '../GitError';
 import {
   BranchHead,
   ChangeRequest,
   CommitInfo,
   FileChange,
-  GitFile,
   GitRepository,
   GitSnapshot,
   RefMove,
   RepositoryIdentity,
-  TreeEntry,
 } from '../port';
-import { BlobCache } from './BlobCache';
+import { GithubReads, GithubReadTarget } from './reads';
 import { toGitError } from './toGitError';
 
 /**
- * One GitHub repository through the REST API, without a clone: ref → commit
- * → recursive tree → only the blobs not already cached; blobs, tree and
- * commit for a write. Every ref move is a compare-and-swap: a fast-forward
- * without force, else GraphQL `updateRefs` with the sha it expects.
+ * One GitHub repository through its API, without a clone. Reads go through
+ * the shared GithubReads (heads of many repositories per GraphQL call,
+ * listings cached by tree sha, blobs batched and cached by sha, refs and
+ * pull request lists asked conditionally), so a cycle costs a few requests
+ * per repository; writes are blobs, tree and commit over REST. Every ref
+ * move is a compare-and-swap: a fast-forward without force, else GraphQL
+ * `updateRefs` with the sha it expects.
  */
 export class GithubRepositoryClient implements GitRepository {
   readonly supportsChangeRequests = true;
@@ -29,21 +28,31 @@ export class GithubRepositoryClient implements GitRepository {
   private readonly octokit: Octokit;
   private readonly owner: string;
   private readonly repo: string;
-  private readonly blobs: BlobCache;
+  private readonly reads: GithubReads;
+  private readonly readTarget: GithubReadTarget;
   private repositoryId?: Promise<string>;
 
   constructor(options: {
+    /** Writes and the rest: throttled as GitHub asks of writers. */
     octokit: Octokit;
+    /** Reads: not serialised behind writes; GithubReads bounds and gates them. */
+    readOctokit: Octokit;
     owner: string;
     repo: string;
     identity: RepositoryIdentity;
-    blobs: BlobCache;
+    reads: GithubReads;
   }) {
     this.octokit = options.octokit;
     this.owner = options.owner;
     this.repo = options.repo;
     this.identity = options.identity;
-    this.blobs = options.blobs;
+    this.reads = options.reads;
+    this.readTarget = {
+      octokit: options.readOctokit,
+      owner: options.owner,
+      repo: options.repo,
+      displayName: options.identity.displayName,
+    };
   }
 
   private get name() {
@@ -59,7 +68,11 @@ export class GithubRepositoryClient implements GitRepository {
   }
 
   async defaultBranch(): Promise<string> {
+    // The head query that names the default branch also opens it.
+    const opened = await this.reads.openBranch(this.readTarget);
+    if (opened) return opened.branch;
     const { owner, repo } = this;
+    // An empty repository has no default branch head; GitHub still names one.
     return this.call(
       'read the repository',
       async () =>
@@ -68,59 +81,19 @@ export class GithubRepositoryClient implements GitRepository {
   }
 
   async branchSha(branch: string): Promise<string | undefined> {
-    const { owner, repo } = this;
-    try {
-      return (
-        await this.octokit.git.getRef({ owner, repo, ref: `heads/${branch}` })
-      ).data.object.sha;
-    } catch (error) {
-      if ((error as { status?: number }).status === 404) return undefined;
-      throw toGitError(error, this.name, `find branch ${branch}`);
-    }
+    return this.reads.branchSha(this.readTarget, branch);
   }
 
   async openBranch(branch: string): Promise<BranchHead | undefined> {
-    const headSha = await this.branchSha(branch);
-    if (!headSha) return undefined;
-    const { treeSha } = await this.getCommit(headSha);
-    const entries = await this.listTree(treeSha, branch);
-    return { repository: this.identity, branch, headSha, treeSha, entries };
+    const opened = await this.reads.openBranch(this.readTarget, branch);
+    return opened && { repository: this.identity, ...opened };
   }
 
   async readFiles(head: BranchHead, paths: string[]): Promise<GitSnapshot> {
-    const { branch, entries } = head;
-    const wanted: Array<{ path: string; sha: string }> = [];
-    const missing: string[] = [];
-    for (const path of paths) {
-      const entry = entries.get(path);
-      if (!entry) {
-        missing.push(path);
-        continue;
-      }
-      if (entry.mode === '120000') {
-        // A link's target may lie outside the repository: never followed.
-        throw new GitError(
-          'git-bad-repository',
-          `${path} in ${this.name}@${branch} is a symbolic link; list the file it points to instead`,
-        );
-      }
-      if (entry.size > MAX_MANIFEST_BYTES) {
-        // Refused before download: a 50 MiB file must not reach memory.
-        throw new GitError(
-          'git-bad-repository',
-          `${path} in ${this.name}@${branch} is ${entry.size} bytes; manifests over ${MAX_MANIFEST_BYTES} bytes are refused`,
-        );
-      }
-      wanted.push({ path, sha: entry.sha });
-    }
-    const contents = await Promise.all(
-      wanted.map(({ path, sha }) => this.blob(sha, path)),
-    );
-    const files = new Map<string, GitFile>(
-      wanted.map(({ path, sha }, i) => [
-        path,
-        { path, blobSha: sha, content: contents[i] },
-      ]),
+    const { files, missing } = await this.reads.readFiles(
+      this.readTarget,
+      head,
+      paths,
     );
     return { ...head, files, missing };
   }
@@ -181,6 +154,19 @@ export class GithubRepositoryClient implements GitRepository {
   }
 
   async moveBranch(
+    branch: string,
+    expectedSha: string | undefined,
+    newSha: string,
+  ): Promise<RefMove> {
+    try {
+      return await this.swapBranch(branch, expectedSha, newSha);
+    } finally {
+      // Moved or found moved: the head this cycle opened is no longer the head.
+      this.reads.forget(this.readTarget, branch);
+    }
+  }
+
+  private async swapBranch(
     branch: string,
     expectedSha: string | undefined,
     newSha: string,
@@ -295,29 +281,31 @@ export class GithubRepositoryClient implements GitRepository {
     known?: number,
   ): Promise<ChangeRequest | undefined> {
     const { owner, repo } = this;
-    const open = await this.call(
+    type Pull = Parameters<typeof changeRequestOf>[0] & {
+      head: { ref: string };
+    };
+    // Asked every cycle for every open pull request: conditionally, so an
+    // unchanged one costs a free 304.
+    const open = await this.reads.conditionalGet<Pull[]>(
+      this.readTarget,
+      'GET /repos/{owner}/{repo}/pulls',
+      { owner, repo, state: 'open', head: `${owner}:${branch}` },
       `list the pull requests of ${branch}`,
-      async () =>
-        (
-          await this.octokit.pulls.list({
-            owner,
-            repo,
-            state: 'open',
-            head: `${owner}:${branch}`,
-          })
-        ).data,
     );
     if (open[0]) return changeRequestOf(open[0], branch);
     if (known === undefined) return undefined;
     try {
-      const pull = (
-        await this.octokit.pulls.get({ owner, repo, pull_number: known })
-      ).data;
-      return pull.head.ref === branch
+      const pull = await this.reads.conditionalGet<Pull>(
+        this.readTarget,
+        'GET /repos/{owner}/{repo}/pulls/{pull_number}',
+        { owner, repo, pull_number: known },
+        `read pull request #${known}`,
+        { notFoundAsUndefined: true },
+      );
+      return pull?.head.ref === branch
         ? changeRequestOf(pull, branch)
         : undefined;
     } catch (error) {
-      if ((error as { status?: number }).status === 404) return undefined;
       throw toGitError(error, this.name, `read pull request #${known}`);
     }
   }
@@ -403,62 +391,6 @@ export class GithubRepositoryClient implements GitRepository {
       }),
     );
   }
-
-  private async listTree(
-    treeSha: string,
-    branch: string,
-  ): Promise<Map<string, TreeEntry>> {
-    const { owner, repo } = this;
-    const tree = await this.call(
-      `list the files of ${branch}`,
-      async () =>
-        (
-          await this.octokit.git.getTree({
-            owner,
-            repo,
-            tree_sha: treeSha,
-            recursive: 'true',
-          })
-        ).data,
-    );
-    if (tree.truncated) {
-      throw new GitError(
-        'git-bad-repository',
-        `the tree of ${this.name}@${branch} is too large for one GitHub API listing`,
-      );
-    }
-    return new Map(
-      tree.tree
-        .filter(entry => entry.type === 'blob' && entry.path && entry.sha)
-        .map(entry => [
-          entry.path!,
-          {
-            sha: entry.sha!,
-            size: entry.size ?? 0,
-            mode: entry.mode ?? '100644',
-          },
-        ]),
-    );
-  }
-
-  private async blob(sha: string, path: string): Promise<string> {
-    const cached = this.blobs.get(sha);
-    if (cached !== undefined) return cached;
-    const { owner, repo } = this;
-    const content = await this.call(`read ${path}`, async () => {
-      // The raw media type: the bytes themselves, not base64 inside JSON,
-      // which a first cycle over thousands of manifests pays for in garbage.
-      const blob = await this.octokit.git.getBlob({
-        owner,
-        repo,
-        file_sha: sha,
-        mediaType: { format: 'raw' },
-      });
-      return rawText(blob.data as unknown);
-    });
-    this.blobs.set(sha, content);
-    return content;
-  }
 }
 
 function changeRequestOf(
@@ -504,19 +436,4 @@ function graphqlAsHttp(error: unknown): unknown {
     status,
     cause: error,
   });
-}
-
-/** Octokit hands raw bodies over as text or as bytes, by content type. */
-function rawText(data: unknown): string {
-  if (typeof data === 'string') return data;
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  if (ArrayBuffer.isView(data)) {
-    return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString(
-      'utf8',
-    );
-  }
-  throw new GitError(
-    'git-bad-repository',
-    'GitHub answered a raw blob request with no content',
-  );
 }

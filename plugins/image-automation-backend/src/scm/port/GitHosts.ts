@@ -10,6 +10,11 @@ import { GitHostAdapter, GitRepository } from './GitRepository';
 export class GitHosts {
   constructor(private readonly adapters: GitHostAdapter[]) {}
 
+  /** A cycle begins: every adapter reads branch heads anew. */
+  beginCycle(): void {
+    for (const adapter of this.adapters) adapter.beginCycle?.();
+  }
+
   async open(repositoryUrl: string): Promise<GitRepository> {
     const location = parseRepositoryUrl(repositoryUrl);
     if (!location) {

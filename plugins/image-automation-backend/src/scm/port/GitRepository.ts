@@ -153,4 +153,9 @@ export interface GitHostAdapter {
   serves(location: RepositoryLocation): boolean;
   /** A repository handle with credentials; throws a GitError for config problems. */
   open(location: RepositoryLocation): Promise<GitRepository>;
+  /**
+   * A cycle begins: branch heads an adapter shares between the entities of
+   * a repository within a cycle are read anew from here on.
+   */
+  beginCycle?(): void;
 }

@@ -452,6 +452,28 @@ export class BareRepository {
     return exitCode === 0 ? stdout.toString().trim() : undefined;
   }
 
+  /** What the repository occupies on disk, in KiB, as `git count-objects` counts it. */
+  async diskUsageKb(): Promise<number> {
+    const { stdout } = await this.git(['count-objects', '-v']);
+    let kb = 0;
+    for (const line of stdout.toString().split('\n')) {
+      const [key, value] = line.split(': ');
+      if (key === 'size' || key === 'size-pack') kb += Number(value) || 0;
+    }
+    return kb;
+  }
+
+  /** The commit's files as a gzipped tar under `prefix/`, as `git archive` writes it. */
+  async archive(commitSha: string, prefix: string): Promise<Buffer> {
+    const { stdout } = await this.git([
+      'archive',
+      '--format=tar.gz',
+      `--prefix=${prefix}/`,
+      commitSha,
+    ]);
+    return stdout;
+  }
+
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     const { exitCode } = await this.git(
       ['merge-base', '--is-ancestor', ancestor, descendant],

@@ -180,7 +180,10 @@ export async function executeGraphql(
       limit: after.limit,
       remaining: after.remaining,
       used: after.used,
-      resetAt: new Date(after.resetAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      // Whole seconds, rounded up as in x-ratelimit-reset: the window has ended by then.
+      resetAt: new Date(Math.ceil(after.resetAt / 1000) * 1000)
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
     }),
   };
   const result = await execute({

@@ -214,6 +214,7 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
   },
   Repository: {
     databaseId: (r: EmulatedRepository) => r.id,
+    diskUsage: (r: EmulatedRepository) => r.git.diskUsageKb(),
     id: repositoryNodeId,
     isArchived: () => false,
     isPrivate: () => true,

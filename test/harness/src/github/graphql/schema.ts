@@ -93,6 +93,8 @@ export const SCHEMA_SDL = /* GraphQL */ `
   type Repository implements Node {
     databaseId: Int
     defaultBranchRef: Ref
+    "The number of kilobytes this repository occupies on disk."
+    diskUsage: Int
     id: ID!
     isArchived: Boolean!
     isPrivate: Boolean!

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { notFound } from '../http/GithubApiError';
 import { paginate } from '../http/routing';
 import { branchRef } from '../operations';
@@ -24,7 +25,46 @@ async function branchShape(ctx: RepoContext, branch: string, sha: string) {
   };
 }
 
+/** Links kept per repository: GitHub's expire after a few minutes; these after the newest few. */
+const MAX_ARCHIVE_LINKS = 256;
+
+/**
+ * GitHub answers the tarball endpoint with a redirect to codeload, a host of its own whose
+ * downloads do not count against the API's rate limit; the emulator serves codeload under
+ * `/_codeload`, with a token in the link as GitHub puts one in links to private repositories.
+ */
+async function tarballRedirect(ctx: RepoContext, ref: string | undefined) {
+  const { repo, shapes } = ctx;
+  const sha = await repo.git.resolveCommit(ref ?? repo.defaultBranch);
+  if (!sha) {
+    throw notFound();
+  }
+  const token = randomBytes(12).toString('hex');
+  repo.archiveLinks.set(token, sha);
+  if (repo.archiveLinks.size > MAX_ARCHIVE_LINKS) {
+    repo.archiveLinks.delete(repo.archiveLinks.keys().next().value!);
+  }
+  return {
+    status: 302,
+    headers: {
+      location: `${shapes.apiBaseUrl}/_codeload/${repo.fullName}/legacy.tar.gz/${sha}?token=${token}`,
+    },
+  };
+}
+
 export const repositoryRoutes: RepoRoute[] = [
+  {
+    method: 'GET',
+    path: '/repos/:owner/:repo/tarball',
+    permissions: read('contents'),
+    handle: ctx => tarballRedirect(ctx, undefined),
+  },
+  {
+    method: 'GET',
+    path: '/repos/:owner/:repo/tarball/*ref',
+    permissions: read('contents'),
+    handle: ctx => tarballRedirect(ctx, ctx.request.params.ref),
+  },
   {
     method: 'GET',
     path: '/repos/:owner/:repo',

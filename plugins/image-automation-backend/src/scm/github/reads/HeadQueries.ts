@@ -1,0 +1,149 @@
+import type { Octokit } from '@octokit/rest';
+import { GitError } from '../../GitError';
+import {
+  aliasOf,
+  callError,
+  fieldError,
+  GithubGraphql,
+  RATE_LIMIT_SELECTION,
+} from './GithubGraphql';
+import { GithubReadTarget } from './GithubReadTarget';
+import { MicroBatcher } from './MicroBatcher';
+import { RateLimitGate } from './RateLimitGate';
+
+/** A branch head without its file listing. */
+export interface HeadCommit {
+  branch: string;
+  headSha: string;
+  treeSha: string;
+  /** What the repository occupies on GitHub, KiB (history included). */
+  diskUsageKb?: number;
+}
+
+interface HeadRequest {
+  target: GithubReadTarget;
+  /** Undefined: the repository's default branch. */
+  branch?: string;
+}
+
+/** Repositories per query: `repository` is not a connection, so each call costs one point. */
+export const REPOSITORIES_PER_QUERY = 50;
+
+interface TargetSelection {
+  name: string;
+  target: { oid: string; tree?: { oid: string } } | null;
+}
+
+interface RepositoryHeads {
+  diskUsage?: number | null;
+  defaultBranchRef: TargetSelection | null;
+  ref?: TargetSelection | null;
+}
+
+const HEAD = 'name target { oid ... on Commit { tree { oid } } }';
+
+/**
+ * Branch heads of many repositories in one GraphQL call per token: the
+ * commit and its root tree, and the default branch name where none is
+ * given. The heads a cycle opens at once cost one point per fifty
+ * repositories, not one request per repository.
+ */
+export class HeadQueries {
+  private readonly batcher: MicroBatcher<
+    Octokit,
+    HeadRequest,
+    HeadCommit | undefined
+  >;
+
+  constructor(
+    private readonly graphql: GithubGraphql,
+    private readonly gateFor: (octokit: Octokit) => RateLimitGate,
+  ) {
+    this.batcher = new MicroBatcher(
+      REPOSITORIES_PER_QUERY,
+      (octokit, requests) => this.query(octokit, requests),
+    );
+  }
+
+  /** The head of `branch` (default: the default branch); undefined when the branch does not exist. */
+  head(
+    target: GithubReadTarget,
+    branch?: string,
+  ): Promise<HeadCommit | undefined> {
+    return this.batcher.load(target.octokit, { target, branch });
+  }
+
+  private async query(
+    octokit: Octokit,
+    requests: HeadRequest[],
+  ): Promise<Array<HeadCommit | undefined | Error>> {
+    const variables: Record<string, string> = {};
+    const declarations: string[] = [];
+    const selections = requests.map(({ target, branch }, i) => {
+      variables[`o${i}`] = target.owner;
+      variables[`n${i}`] = target.repo;
+      declarations.push(`$o${i}: String!`, `$n${i}: String!`);
+      let ref = '';
+      if (branch !== undefined) {
+        variables[`b${i}`] = `refs/heads/${branch}`;
+        declarations.push(`$b${i}: String!`);
+        ref = ` ref(qualifiedName: $b${i}) { ${HEAD} }`;
+      }
+      return `r${i}: repository(owner: $o${i}, name: $n${i}) { diskUsage defaultBranchRef { ${HEAD} }${ref} }`;
+    });
+    const query = `query(${declarations.join(
+      ', ',
+    )}) { ${RATE_LIMIT_SELECTION} ${selections.join(' ')} }`;
+    const names = requests.map(r => r.target.displayName);
+    const repository =
+      names.length === 1
+        ? names[0]
+        : `${names.length} repositories (${names.slice(0, 3).join(', ')}${
+            names.length > 3 ? ', …' : ''
+          })`;
+    const doing = 'read the branch heads';
+    const answer = await this.graphql.call<
+      Record<string, RepositoryHeads | null>
+    >(octokit, this.gateFor(octokit), query, variables, { repository, doing });
+    const aliases = new Set(requests.map((_, i) => `r${i}`));
+    aliases.add('rateLimit');
+    const general = callError(answer.errors, 0, aliases, repository, doing);
+    if (general) throw general;
+    return requests.map(({ target, branch }, i) => {
+      const alias = `r${i}`;
+      const failed = answer.errors.find(e => aliasOf(e, 0) === alias);
+      if (failed) {
+        return fieldError(
+          failed,
+          target.displayName,
+          `read branch ${branch ?? 'heads'}`,
+        );
+      }
+      const heads = answer.data?.[alias];
+      if (!heads) {
+        return new GitError(
+          'git-not-found',
+          `GitHub found no repository ${target.displayName}: check the repository and that the token can see it`,
+        );
+      }
+      const selected =
+        branch === undefined ? heads.defaultBranchRef : heads.ref;
+      if (!selected?.target) return undefined;
+      const { oid, tree } = selected.target;
+      if (!tree) {
+        return new GitError(
+          'git-bad-repository',
+          `${target.displayName}@${selected.name} points at ${oid}, which is not a commit`,
+        );
+      }
+      return {
+        branch: branch ?? selected.name,
+        headSha: oid,
+        treeSha: tree.oid,
+        ...(typeof heads.diskUsage === 'number'
+          ? { diskUsageKb: heads.diskUsage }
+          : {}),
+      };
+    });
+  }
+}
