@@ -53,6 +53,57 @@ export interface PullRequestInfo {
   branch: string;
 }
 
+/**
+ * The kind of Git host the write-back talks to: `github` and `gitlab`
+ * through their APIs (pull requests, merge requests), `git` over plain Git
+ * (SSH deploy key or HTTPS token; no change requests).
+ * @public
+ */
+export type GitHostKind = 'github' | 'gitlab' | 'git';
+
+/**
+ * Where a change went:
+ * - `pull-request` (GitHub) or `merge-request` (GitLab): a change request on `branch`
+ * - `branch`: a commit on the entity's own branch (`push-branch`), from which people open the PR
+ * - `commit`: a commit straight onto the base branch (`push`)
+ * @public
+ */
+export type ChangeKind = 'pull-request' | 'merge-request' | 'branch' | 'commit';
+
+/** Where the plugin's change of an image (or entity) went. @public */
+export interface ChangeDestination {
+  kind: ChangeKind;
+  /** How the host names it: `#12` on GitHub, `!12` on GitLab, the short sha of a commit. */
+  reference: string;
+  /** The change request's page; commits and branches are linked through the SCM integrations. */
+  url?: string;
+  /** The branch the change is on (the base branch itself for `commit`). */
+  branch: string;
+  /** The plugin's last commit on `branch`. */
+  commitSha?: string;
+  /** The change request's number (`pull-request`, `merge-request`). */
+  number?: number;
+  /** The change request's state (`pull-request`, `merge-request`). */
+  state?: 'open' | 'closed' | 'merged';
+  /** The tag the change writes for this image (per-image changes only). */
+  tag?: string;
+}
+
+/** How `host` names change request `number`: `!12` on GitLab, `#12` elsewhere. @public */
+export function changeRequestReference(
+  host: GitHostKind | undefined,
+  number: number,
+): string {
+  return `${host === 'gitlab' ? '!' : '#'}${number}`;
+}
+
+/** What `host` calls a change request. @public */
+export function changeRequestNoun(
+  host: GitHostKind | undefined,
+): 'merge request' | 'pull request' {
+  return host === 'gitlab' ? 'merge request' : 'pull request';
+}
+
 /** Where the tag now in Git was read from. @public */
 export interface CurrentTagSource {
   file: string;
@@ -99,7 +150,13 @@ export interface ImageStatus {
   error?: ImageAutomationError;
   /** Extra information, e.g. why a newer tag is held back. */
   message?: string;
+  /** The pull request that carries (or carried) the image's update; see also `change`. */
   pullRequest?: PullRequestInfo;
+  /**
+   * Where the plugin's change of this image went: its pull or merge request,
+   * or the branch and commit it was pushed to.
+   */
+  change?: ChangeDestination;
 }
 
 /** A problem in an entity's annotations or config file. @public */
@@ -117,6 +174,10 @@ export interface EntityImageAutomation {
   mode: WriteBackMode;
   /** The Git repository the manifests live in, e.g. `https://github.com/acme/payments`. */
   repository?: string;
+  /** The kind of host the write-back reached, once it has written (for `#12` or `!12`). */
+  gitHost?: GitHostKind;
+  /** Where the entity's last change went, whichever images it carried. */
+  change?: ChangeDestination;
   images: ImageStatus[];
   /** Problems that stop some or all images from being automated. */
   configProblems: ConfigProblem[];
@@ -142,6 +203,10 @@ export interface OverviewEntry {
   /** The oldest `pendingSince` among the entity's images (ISO 8601). */
   oldestPendingSince?: string;
   openPullRequests: PullRequestInfo[];
+  /** The Git repository the manifests live in, for links to commits and branches. */
+  repository?: string;
+  /** Where the entity's last change went: its change request, or its branch and commit. */
+  change?: ChangeDestination;
   errors: number;
   lastCheckedAt?: string;
 }

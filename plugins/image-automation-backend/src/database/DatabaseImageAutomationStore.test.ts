@@ -3,6 +3,7 @@ import {
   TestDatabases,
   mockServices,
 } from '@backstage/backend-test-utils';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { DatabaseImageAutomationStore } from './DatabaseImageAutomationStore';
 import { EntityDiscovery, ImageRecord } from '../domain/records';
 
@@ -243,6 +244,64 @@ describe.each(databases.eachSupportedId())(
         baseSha: 'b'.repeat(40),
         pendingCommitSha: 'c'.repeat(40),
         note: 'closed without merging, 1.4.2 skipped',
+      });
+    });
+
+    it('keeps the kind of host a write-back reached; rows from before it are named by their change request URL', async () => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database.mock({
+        getClient: async () => knex,
+      });
+      const store = await DatabaseImageAutomationStore.create({ database });
+      await store.saveWriteBack({
+        entityRef: 'component:default/pushed',
+        gitRepository: 'ssh://git@git.internal:2222/team/app.git',
+        hostKind: 'git',
+        branch: 'main',
+        state: 'pushed',
+        lastCommitSha: 'c'.repeat(40),
+        updatedAt: 1,
+      });
+      expect(
+        await store.getWriteBack('component:default/pushed'),
+      ).toMatchObject({ hostKind: 'git', lastCommitSha: 'c'.repeat(40) });
+
+      // As an older version left them: no host kind.
+      const migration = {
+        directory: resolvePackagePath(
+          '@image-automation/plugin-image-automation-backend',
+          'migrations',
+        ),
+        name: '20261201400000_change_destination.js',
+      };
+      await knex.migrate.down(migration);
+      const row = (entityRef: string, prUrl?: string) => ({
+        entity_ref: entityRef,
+        git_repository: 'https://example.com/acme/deploy',
+        branch: 'image-automation/x',
+        pr_number: prUrl ? 3 : null,
+        pr_url: prUrl ?? null,
+        updated_at: 1,
+      });
+      await knex('ia_write_backs').insert([
+        row(
+          'component:default/mr',
+          'https://gitlab.example.com/acme/deploy/-/merge_requests/3',
+        ),
+        row('component:default/pr', 'https://github.com/acme/deploy/pull/3'),
+        row('component:default/none'),
+      ]);
+      await knex.migrate.up(migration);
+
+      const kinds = Object.fromEntries(
+        (await store.listWriteBacks()).map(w => [w.entityRef, w.hostKind]),
+      );
+      expect(kinds).toEqual({
+        'component:default/mr': 'gitlab',
+        'component:default/pr': 'github',
+        'component:default/none': undefined,
+        // Rolled back and forth: a row's own kind is gone with the column.
+        'component:default/pushed': undefined,
       });
     });
 

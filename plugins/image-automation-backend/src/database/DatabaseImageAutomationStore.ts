@@ -25,6 +25,7 @@ const migrationsDir = resolvePackagePath(
 const WRITE_BACK_COLUMNS = [
   'entity_ref',
   'git_repository',
+  'host_kind',
   'branch',
   'pr_number',
   'pr_url',
@@ -406,6 +407,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       .insert({
         entity_ref: record.entityRef,
         git_repository: record.gitRepository,
+        host_kind: record.hostKind ?? null,
         branch: record.branch,
         pr_number: record.prNumber ?? null,
         pr_url: record.prUrl ?? null,
@@ -704,6 +706,7 @@ function toWriteBack(row: Row): WriteBackRecord {
   return {
     entityRef: row.entity_ref,
     gitRepository: row.git_repository,
+    hostKind: row.host_kind ?? undefined,
     branch: row.branch,
     prNumber: num(row.pr_number),
     prUrl: str(row.pr_url),

@@ -6,6 +6,7 @@
 import type {
   AutomationSpec,
   ConfigProblem,
+  GitHostKind,
   HistoryEventKind,
   ImageState,
   WriteBackMode,
@@ -100,6 +101,11 @@ export type WriteBackState =
 export interface WriteBackRecord {
   entityRef: string;
   gitRepository: string;
+  /**
+   * The kind of host written to: names the change request (`#12` or `!12`,
+   * pull or merge request). Undefined on rows no write has touched since.
+   */
+  hostKind?: GitHostKind;
   branch: string;
   state?: WriteBackState;
   prNumber?: number;

@@ -1,4 +1,5 @@
 import type {
+  ChangeDestination,
   EntityImageAutomation,
   HistoryEntry,
   ImageState,
@@ -14,6 +15,7 @@ import {
   ImageRecord,
   WriteBackRecord,
 } from '../domain/records';
+import { changeOf, imageChangeOf } from './changeDestination';
 
 const iso = (ms?: number) =>
   ms === undefined ? undefined : new Date(ms).toISOString();
@@ -35,6 +37,7 @@ export function imageStatusOf(
   image: ImageRecord & { lastPush?: EntityView['images'][number]['lastPush'] },
   lastScanAt: number | undefined,
   writeBack?: WriteBackRecord,
+  change?: ChangeDestination,
 ): ImageStatus {
   const pullRequest = pullRequestOf(writeBack);
   return {
@@ -71,16 +74,20 @@ export function imageStatusOf(
       pullRequest && (image.state === 'pr-open' || pullRequest.state !== 'open')
         ? pullRequest
         : undefined,
+    change: imageChangeOf(image.imageName, change, writeBack),
   };
 }
 
 export function entityResponseOf(view: EntityView): EntityImageAutomation {
   const { entity, images, writeBack } = view;
+  const change = changeOf(entity.mode, writeBack);
   return {
     entityRef: entity.entityRef,
     mode: entity.mode,
     repository: entity.gitRepository,
-    images: images.map(i => imageStatusOf(i, i.lastScanAt, writeBack)),
+    gitHost: writeBack?.hostKind,
+    change,
+    images: images.map(i => imageStatusOf(i, i.lastScanAt, writeBack, change)),
     configProblems: entity.configProblems,
     lastCheckedAt: iso(entity.lastCheckedAt),
   };
@@ -112,6 +119,8 @@ export function overviewEntryOf(
     imagesBehind: counts['update-available'] + counts['pr-open'],
     oldestPendingSince: pending.length ? iso(Math.min(...pending)) : undefined,
     openPullRequests: pullRequest?.state === 'open' ? [pullRequest] : [],
+    repository: entity.gitRepository,
+    change: changeOf(entity.mode, writeBack),
     errors: counts.error + (entity.configProblems.length ? 1 : 0),
     lastCheckedAt: iso(entity.lastCheckedAt),
   };

@@ -20,6 +20,7 @@ jest.setTimeout(60_000);
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const NOW = Date.now();
 const DAY = 24 * 3600_000;
+const SHA = '0123456789abcdef0123456789abcdef01234567';
 
 interface Seeded {
   name: string;
@@ -95,6 +96,30 @@ async function seed(knex: Knex) {
       () => NOW + DAY,
     );
   }
+  // Where two entities' changes went: a pushed branch, a GitLab merge request.
+  await store.saveWriteBack({
+    entityRef: 'component:default/svc-01',
+    gitRepository: 'https://github.com/acme/deploy',
+    hostKind: 'git',
+    branch: 'image-automation/svc-01',
+    state: 'pushed',
+    targetTags: { 'svc-01': '1.1.0' },
+    lastCommitSha: SHA,
+    updatedAt: NOW,
+  });
+  await store.saveWriteBack({
+    entityRef: 'component:default/svc-02',
+    gitRepository: 'https://github.com/acme/deploy',
+    hostKind: 'gitlab',
+    branch: 'image-automation/svc-02',
+    state: 'open',
+    prNumber: 5,
+    prUrl: 'https://gitlab.example.com/acme/deploy/-/merge_requests/5',
+    prState: 'open',
+    targetTags: { 'svc-02': '1.1.0' },
+    lastCommitSha: SHA,
+    updatedAt: NOW,
+  });
   await store.appendHistory(
     Array.from({ length: 25 }, (_, i) => ({
       entityRef: 'component:default/svc-00',
@@ -201,7 +226,18 @@ async function start(options: {
     request(server).get(
       `/api/image-automation/entities/component/default/${name}/history${query}`,
     );
-  return { get, names, getEntitiesByRefs, authorizeConditional, history };
+  const entityOf = (name: string) =>
+    request(server).get(
+      `/api/image-automation/entities/component/default/${name}`,
+    );
+  return {
+    get,
+    names,
+    getEntitiesByRefs,
+    authorizeConditional,
+    history,
+    entityOf,
+  };
 }
 
 describe('GET /overview', () => {
@@ -234,6 +270,42 @@ describe('GET /overview', () => {
     expect(first.body.registries).toEqual(['docker.io', 'ghcr.io', 'quay.io']);
     // A policy that allows catalog reads needs no catalog request at all.
     expect(getEntitiesByRefs).not.toHaveBeenCalled();
+  });
+
+  it("says where each entity's change went, and each image's in the entity view", async () => {
+    const { get, entityOf } = await start({ read: 'allow' });
+    const rows = (await get('?limit=5')).body.items as Array<{
+      entityRef: string;
+      change?: unknown;
+    }>;
+    const changeOf = (name: string) =>
+      rows.find(r => r.entityRef === `component:default/${name}`)?.change;
+    expect(changeOf('svc-01')).toEqual({
+      kind: 'branch',
+      reference: '0123456',
+      branch: 'image-automation/svc-01',
+      commitSha: SHA,
+    });
+    expect(changeOf('svc-02')).toMatchObject({
+      kind: 'merge-request',
+      reference: '!5',
+      url: 'https://gitlab.example.com/acme/deploy/-/merge_requests/5',
+    });
+    expect(changeOf('svc-00')).toBeUndefined();
+
+    const svc02 = await entityOf('svc-02');
+    expect(svc02.status).toBe(200);
+    expect(svc02.body.gitHost).toBe('gitlab');
+    expect(svc02.body.images[0].change).toEqual({
+      kind: 'merge-request',
+      reference: '!5',
+      url: 'https://gitlab.example.com/acme/deploy/-/merge_requests/5',
+      branch: 'image-automation/svc-02',
+      commitSha: SHA,
+      number: 5,
+      state: 'open',
+      tag: '1.1.0',
+    });
   });
 
   it('filters by owner, state, registry and text together', async () => {

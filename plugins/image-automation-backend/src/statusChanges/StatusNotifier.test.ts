@@ -148,6 +148,46 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('names a GitLab merge request as GitLab does: merge request !7', async () => {
+      const { store, notifications, notifier } = await setup();
+      await store.appendHistory([
+        {
+          entityRef: REF,
+          imageName: 'api',
+          event: 'pr-opened',
+          prNumber: 7,
+          fromTag: '1.0.0',
+          toTag: '1.1.0',
+          createdAt: NOW - 1000,
+        },
+        {
+          entityRef: REF,
+          event: 'declined',
+          prNumber: 6,
+          createdAt: NOW - 2000,
+        },
+      ]);
+      const onGitlab = {
+        ...healthyAt(1000),
+        status: { ...healthyAt(1000).status!, gitHost: 'gitlab' as const },
+      };
+      await notifier().onChange([onGitlab]);
+      const payloads = notifications.send.mock.calls.map(c => c[0].payload);
+      expect(payloads).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            title: 'Image update merge request !7: api 1.0.0 → 1.1.0',
+            description:
+              'A merge request proposes the newest tag the policy allows; review and merge it.',
+          }),
+          expect.objectContaining({
+            title: 'Image update merge request !6 was declined',
+          }),
+        ]),
+      );
+      expect(payloads).toHaveLength(2);
+    });
+
     it('leaves old history alone: it is not news', async () => {
       const { store, notifications, notifier } = await setup();
       await store.appendHistory([

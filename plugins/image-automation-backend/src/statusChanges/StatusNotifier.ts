@@ -2,6 +2,11 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
+import {
+  type GitHostKind,
+  changeRequestNoun,
+  changeRequestReference,
+} from '@image-automation/plugin-image-automation-common';
 import { ImageAutomationStore } from '../database/ImageAutomationStore';
 import { HistoryEvent } from '../domain/records';
 import { EntityStatusChange } from '../service/EntityStatusReadModel';
@@ -65,6 +70,7 @@ export class StatusNotifier {
       const notices = [
         ...this.writeNotices(
           latest.filter(e => e.entityRef === change.entityRef),
+          change.status?.gitHost,
         ),
         ...(await this.errorNotices(change)),
       ].filter(notice => kinds[notice.kind]);
@@ -76,8 +82,13 @@ export class StatusNotifier {
     return (this.options.now ?? Date.now)();
   }
 
-  private writeNotices(events: Array<HistoryEvent & { id: string }>): Notice[] {
+  /** `host` names the change request: GitHub's pull request #7, GitLab's merge request !7. */
+  private writeNotices(
+    events: Array<HistoryEvent & { id: string }>,
+    host: GitHostKind | undefined,
+  ): Notice[] {
     const recent = events.filter(e => e.createdAt > this.now() - NEWS_MS);
+    const noun = changeRequestNoun(host);
     return recent.map(event => {
       const key = event.id;
       const tags =
@@ -85,12 +96,15 @@ export class StatusNotifier {
           ? ` ${event.fromTag} → ${event.toTag}`
           : '';
       const image = event.imageName ? `${event.imageName}${tags}` : 'images';
+      const request = `${noun}${
+        event.prNumber ? ` ${changeRequestReference(host, event.prNumber)}` : ''
+      }`;
       switch (event.event) {
         case 'declined':
           return {
             kind: 'declined',
             key,
-            title: `Image update pull request #${event.prNumber} was declined`,
+            title: `Image update ${request} was declined`,
             description: `${
               event.detail ?? 'Closed without merging'
             }. Newer tags will be proposed as they appear; change the policy annotation to stop a tag you do not want.`,
@@ -110,9 +124,8 @@ export class StatusNotifier {
           return {
             kind: 'writes',
             key,
-            title: `Image update pull request #${event.prNumber}: ${image}`,
-            description:
-              'A pull request proposes the newest tag the policy allows; review and merge it.',
+            title: `Image update ${request}: ${image}`,
+            description: `A ${noun} proposes the newest tag the policy allows; review and merge it.`,
             severity: 'low',
           };
       }

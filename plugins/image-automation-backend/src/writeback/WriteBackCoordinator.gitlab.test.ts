@@ -22,6 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { Knex } from 'knex';
 import { createAutomationEngine } from '../engine/createAutomationEngine';
 import { GitlabRepository } from '../scm/gitlab/GitlabRepository';
+import { entityResponseOf } from '../service/responses';
 
 jest.setTimeout(180_000);
 
@@ -196,6 +197,22 @@ describe('write-back on GitLab (SQLITE_3)', () => {
       prNumber: mrs[0].iid,
       prState: 'open',
       prUrl: `${gitlab.baseUrl}/${path}/-/merge_requests/${mrs[0].iid}`,
+      hostKind: 'gitlab',
+      note: `!${mrs[0].iid} opened`,
+    });
+    const entityView = entityResponseOf(
+      (await store.getEntityView('component:default/api'))!,
+    );
+    expect(entityView.gitHost).toBe('gitlab');
+    expect(entityView.images[0].change).toEqual({
+      kind: 'merge-request',
+      reference: `!${mrs[0].iid}`,
+      url: `${gitlab.baseUrl}/${path}/-/merge_requests/${mrs[0].iid}`,
+      branch: BRANCH,
+      commitSha: git(path, 'rev-parse', BRANCH).trim(),
+      number: mrs[0].iid,
+      state: 'open',
+      tag: '1.1.0',
     });
 
     // Cycles with nothing new write nothing.
@@ -213,6 +230,9 @@ describe('write-back on GitLab (SQLITE_3)', () => {
     expect(updated).toHaveLength(1);
     expect(updated[0].iid).toBe(mrs[0].iid);
     expect(updated[0].title).toContain('to 1.2.0');
+    expect(await store.getWriteBack('component:default/api')).toMatchObject({
+      note: `!${mrs[0].iid} updated`,
+    });
     expect(changedLines(path, BRANCH)[1]).toContain(`${image}:1.2.0"`);
     expect(git(path, 'rev-list', '--count', `main..${BRANCH}`).trim()).toBe(
       '1',
@@ -416,6 +436,17 @@ describe('write-back on GitLab (SQLITE_3)', () => {
       `${image}:1.1.0"`,
     );
     expect(await gitlab.listMergeRequests(path)).toEqual([]);
+    const main = git(path, 'rev-parse', 'main').trim();
+    const { images } = entityResponseOf(
+      (await services.store.getEntityView('component:default/api'))!,
+    );
+    expect(images[0].change).toEqual({
+      kind: 'commit',
+      reference: main.slice(0, 7),
+      branch: 'main',
+      commitSha: main,
+      tag: '1.1.0',
+    });
   });
 
   it('says a protected base refuses push mode, in plain words', async () => {

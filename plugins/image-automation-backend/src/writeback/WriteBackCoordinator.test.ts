@@ -23,6 +23,8 @@ import { Octokit } from '@octokit/rest';
 import { createAutomationEngine } from '../engine/createAutomationEngine';
 import { GONE_GRACE_MS } from '../engine/AutomationEngine';
 import { GithubRepositoryClient } from '../scm/github/GithubRepositoryClient';
+import { ImageAutomationStore } from '../database/ImageAutomationStore';
+import { entityResponseOf } from '../service/responses';
 
 jest.setTimeout(120_000);
 
@@ -156,6 +158,12 @@ async function engineFor(
   return { ...services, knex, catalog };
 }
 
+/** What the entity endpoint says about where the changes went. */
+async function changesOf(store: ImageAutomationStore, entityRef: string) {
+  const response = entityResponseOf((await store.getEntityView(entityRef))!);
+  return { entity: response.change, image: response.images[0].change };
+}
+
 /** Acts as a person would through GitHub's API. */
 function person() {
   return new Octokit({ baseUrl: github.apiBaseUrl, auth: TOKEN });
@@ -217,6 +225,24 @@ describe.each([['SQLITE_3' as TestDatabaseId]])(
       expect(await store.getWriteBack('component:default/api')).toMatchObject({
         prNumber: pulls[0].number,
         prState: 'open',
+        hostKind: 'github',
+        note: `#${pulls[0].number} opened`,
+      });
+      const head = git(name, 'rev-parse', BRANCH).trim();
+      expect(await changesOf(store, 'component:default/api')).toEqual({
+        entity: expect.objectContaining({ kind: 'pull-request' }),
+        image: {
+          kind: 'pull-request',
+          reference: `#${pulls[0].number}`,
+          url: expect.stringMatching(
+            new RegExp(`/acme/${name}/pull/${pulls[0].number}$`),
+          ),
+          branch: BRANCH,
+          commitSha: head,
+          number: pulls[0].number,
+          state: 'open',
+          tag: '1.1.0',
+        },
       });
 
       // Cycles with nothing new write nothing.
@@ -378,6 +404,19 @@ describe.each([['SQLITE_3' as TestDatabaseId]])(
           h => h.event,
         ),
       ).toContain('pushed');
+      const main = git(name, 'rev-parse', 'main').trim();
+      expect(
+        await services.store.getWriteBack('component:default/api'),
+      ).toMatchObject({ hostKind: 'github', lastCommitSha: main });
+      expect(
+        (await changesOf(services.store, 'component:default/api')).image,
+      ).toEqual({
+        kind: 'commit',
+        reference: main.slice(0, 7),
+        branch: 'main',
+        commitSha: main,
+        tag: '1.1.0',
+      });
     });
 
     it('survives GitHub 5xx and secondary rate limits', async () => {

@@ -5,6 +5,7 @@ import {
   type TagPolicy,
   type WriteBackPermissions,
   authorizeWriteBack,
+  changeRequestReference,
   compareTags,
   defaultPushBranch,
   parseImageReference,
@@ -344,6 +345,7 @@ export class WriteBackCoordinator implements WriteBackHandler {
     const { entity, previous } = request;
     let record: WriteBackRecord = {
       ...(previous ?? this.baseRecord(request, branch)),
+      hostKind: request.repository.identity.kind,
       updatedAt: this.now(),
     };
     const { reconcile, action } = decision;
@@ -355,7 +357,12 @@ export class WriteBackCoordinator implements WriteBackHandler {
         declinedTags: reconcile.declined,
         declinedAt: this.now(),
         prNumber: reconcile.number,
-        note: declinedNote(reconcile.number, this.now(), reconcile.declined),
+        note: declinedNote(
+          record.hostKind,
+          reconcile.number,
+          this.now(),
+          reconcile.declined,
+        ),
       };
       history.push(
         ...Object.entries(reconcile.declined).map(([imageName, toTag]) =>
@@ -372,7 +379,7 @@ export class WriteBackCoordinator implements WriteBackHandler {
         ...record,
         state: 'merged',
         prState: 'merged',
-        note: `merged #${reconcile.number}`,
+        note: `merged ${this.reference(request.repository, reconcile.number)}`,
       };
       history.push(
         this.event(entity.entityRef, 'merged', { prNumber: reconcile.number }),
@@ -423,7 +430,10 @@ export class WriteBackCoordinator implements WriteBackHandler {
           prState: 'closed',
           errorKind: undefined,
           errorMessage: undefined,
-          note: `closed #${action.number}: ${closeWords(action.why)}`,
+          note: `closed ${this.reference(
+            request.repository,
+            action.number,
+          )}: ${closeWords(action.why)}`,
         };
       default:
         return this.write(
@@ -607,7 +617,7 @@ export class WriteBackCoordinator implements WriteBackHandler {
         ...written,
         state: 'open',
         prState: 'open',
-        note: `#${action.number} updated`,
+        note: `${this.reference(repository, action.number)} updated`,
       };
     }
     const opened = await repository.openChangeRequest({
@@ -638,7 +648,7 @@ export class WriteBackCoordinator implements WriteBackHandler {
       prNumber: opened.number,
       prUrl: opened.url,
       prState: 'open',
-      note: `#${opened.number} opened`,
+      note: `${this.reference(repository, opened.number)} opened`,
     };
   }
 
@@ -696,7 +706,12 @@ export class WriteBackCoordinator implements WriteBackHandler {
       ...record,
       errorKind: undefined,
       errorMessage: undefined,
-      note: declinedNote(record.prNumber, record.declinedAt, declined),
+      note: declinedNote(
+        record.hostKind,
+        record.prNumber,
+        record.declinedAt,
+        declined,
+      ),
     };
   }
 
@@ -716,7 +731,7 @@ export class WriteBackCoordinator implements WriteBackHandler {
     const message = `someone pushed ${sha?.slice(0, 7) ?? 'a commit'}${
       subject !== undefined ? ` ("${subject}")` : ''
     } to ${branch}; the plugin leaves the branch alone: merge or close ${
-      number ? `#${number}` : 'the branch'
+      number ? this.reference(repository, number) : 'the branch'
     } (or delete the branch) and the next cycle proposes the update again`;
     if (previous?.errorKind !== 'branch-edited') {
       history.push(
@@ -970,6 +985,7 @@ export class WriteBackCoordinator implements WriteBackHandler {
       gitRepository:
         request.entity.gitRepository ??
         request.repository.identity.location.cloneUrl,
+      hostKind: request.repository.identity.kind,
       branch,
       updatedAt: this.now(),
     };
@@ -998,6 +1014,11 @@ export class WriteBackCoordinator implements WriteBackHandler {
     extra: Partial<HistoryEvent>,
   ): HistoryEvent {
     return { entityRef, event, createdAt: this.now(), ...extra };
+  }
+
+  /** How the repository's host names change request `number` (`#12`, `!12`). */
+  private reference(repository: GitRepository, number: number): string {
+    return changeRequestReference(repository.identity.kind, number);
   }
 
   private entityUrl(entityRef: string): string | undefined {
@@ -1061,13 +1082,14 @@ function placeMayMove(
 
 /** The card's words for a declined proposal: "#4 was closed without merging on …, api 1.4.2 skipped". */
 function declinedNote(
+  host: WriteBackRecord['hostKind'],
   number: number | undefined,
   at: number | undefined,
   declined: Targets,
 ): string {
   const when = at ? ` on ${new Date(at).toISOString().slice(0, 10)}` : '';
   return `${
-    number ? `#${number} was ` : ''
+    number ? `${changeRequestReference(host, number)} was ` : ''
   }closed without merging${when}, ${describeTags(
     declined,
   )} skipped; a newer tag opens a new one`;

@@ -21,6 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAutomationEngine } from '../../engine/createAutomationEngine';
+import { entityResponseOf } from '../../service/responses';
 import { PlainGitRepository } from './PlainGitRepository';
 
 jest.setTimeout(180_000);
@@ -175,9 +176,20 @@ describe('plain Git write-back through the coordinator', () => {
     expect(await served.branchSha('main')).toBe(base);
     expect(await store.getWriteBack(ENTITY)).toMatchObject({
       state: 'pushed',
+      hostKind: 'git',
       branch: BRANCH,
       lastCommitSha: commit.sha,
       note: `branch ${BRANCH} updated to ${commit.sha.slice(0, 7)}`,
+    });
+    // The entity endpoint names the branch and the commit.
+    expect(
+      entityResponseOf((await store.getEntityView(ENTITY))!).images[0].change,
+    ).toEqual({
+      kind: 'branch',
+      reference: commit.sha.slice(0, 7),
+      branch: BRANCH,
+      commitSha: commit.sha,
+      tag: '1.1.0',
     });
 
     // A newer tag, and main moved meanwhile: the branch is rebuilt on the new base.
@@ -310,8 +322,18 @@ git:
     expect(await served.readFile('main', 'OTHER.md')).toBe('racing\n');
     expect(await store.getWriteBack(ENTITY)).toMatchObject({
       state: 'pushed',
+      hostKind: 'git',
       branch: 'main',
       lastCommitSha: ours.sha,
+    });
+    expect(
+      entityResponseOf((await store.getEntityView(ENTITY))!).images[0].change,
+    ).toEqual({
+      kind: 'commit',
+      reference: ours.sha.slice(0, 7),
+      branch: 'main',
+      commitSha: ours.sha,
+      tag: '1.1.0',
     });
   });
 

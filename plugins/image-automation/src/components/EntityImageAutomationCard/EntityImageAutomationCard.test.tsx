@@ -36,8 +36,19 @@ import {
 import { EntityImageAutomationCard } from './EntityImageAutomationCard';
 
 const integrations = ScmIntegrationsApi.fromConfig(
-  new ConfigReader({ integrations: { github: [{ host: 'github.com' }] } }),
+  new ConfigReader({
+    integrations: {
+      github: [{ host: 'github.com' }],
+      gitlab: [
+        {
+          host: 'gitlab.example.com',
+          apiBaseUrl: 'https://gitlab.example.com/api/v4',
+        },
+      ],
+    },
+  }),
 );
+const SHA = '0123456789abcdef0123456789abcdef01234567';
 
 /** usePermission caches answers per entity ref for the whole file: each permission test uses its own entity. */
 let entityCounter = 0;
@@ -305,6 +316,110 @@ describe('EntityImageAutomationCard', () => {
       'href',
       'https://github.com/acme/payments/pull/42',
     );
+  });
+
+  it('links an open GitLab merge request as GitLab names it: !12', async () => {
+    await renderCard({
+      api: answering(
+        automation({
+          repository: 'https://gitlab.example.com/acme/payments',
+          gitHost: 'gitlab',
+          images: [
+            image({
+              state: 'pr-open',
+              latestTag: '1.6.0',
+              versionsBehind: 1,
+              change: {
+                kind: 'merge-request',
+                reference: '!12',
+                url: 'https://gitlab.example.com/acme/payments/-/merge_requests/12',
+                branch: 'image-automation/payments-api',
+                commitSha: SHA,
+                number: 12,
+                state: 'open',
+                tag: '1.6.0',
+              },
+            }),
+          ],
+        }),
+      ),
+    });
+    const chip = await screen.findByRole('link', { name: /^MR open !12/ });
+    expect(chip).toHaveAttribute(
+      'href',
+      'https://gitlab.example.com/acme/payments/-/merge_requests/12',
+    );
+    await expand('payments-api');
+    expect(screen.getByText('Merge request')).toBeInTheDocument();
+    const details = screen.getByRole('link', { name: /^!12 \(open\)/ });
+    expect(details).toHaveAttribute(
+      'href',
+      'https://gitlab.example.com/acme/payments/-/merge_requests/12',
+    );
+    expect(details.parentElement).toHaveTextContent(/\(1\.6\.0\)$/);
+  });
+
+  it('names a push-branch change by its branch and commit, linked through the SCM integrations', async () => {
+    await renderCard({
+      api: answering(
+        automation({
+          mode: 'push-branch',
+          images: [
+            image({
+              state: 'update-available',
+              latestTag: '1.6.0',
+              change: {
+                kind: 'branch',
+                reference: '0123456',
+                branch: 'image-automation/payments-api',
+                commitSha: SHA,
+                tag: '1.6.0',
+              },
+            }),
+          ],
+        }),
+      ),
+    });
+    await expand('payments-api');
+    expect(screen.getByText('Branch')).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: /^image-automation\/payments-api/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://github.com/acme/payments/tree/image-automation/payments-api',
+    );
+    expect(screen.getByRole('link', { name: /^0123456/ })).toHaveAttribute(
+      'href',
+      `https://github.com/acme/payments/commit/${SHA}`,
+    );
+  });
+
+  it('names a push on a plain Git server by its commit and branch, as text', async () => {
+    await renderCard({
+      api: answering(
+        automation({
+          mode: 'push',
+          repository: 'ssh://git@git.internal:2222/team/payments.git',
+          gitHost: 'git',
+          images: [
+            image({
+              change: {
+                kind: 'commit',
+                reference: '0123456',
+                branch: 'main',
+                commitSha: SHA,
+                tag: '1.4.2',
+              },
+            }),
+          ],
+        }),
+      ),
+    });
+    await expand('payments-api');
+    expect(screen.getByText('Commit')).toBeInTheDocument();
+    expect(screen.getByTitle(SHA)).toHaveTextContent('0123456');
+    expect(screen.getByText('main')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: /^0123456/ })).toBeNull();
   });
 
   it.each(['merged', 'closed'] as const)(

@@ -16,6 +16,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   ANNOTATIONS,
   EntityImageAutomation,
+  GitHostKind,
   hasAutomationAnnotations,
   hasImageAutomationAnnotations,
   imageAutomationRefreshPermission,
@@ -110,7 +111,11 @@ function AutomatedEntityCard(props: { entity: Entity }) {
           links={links}
         />
         {automation.result && (
-          <HistorySection entityRef={entityRef} version={automation.result} />
+          <HistorySection
+            entityRef={entityRef}
+            version={automation.result}
+            gitHost={automation.result?.gitHost}
+          />
         )}
       </div>
     </InfoCard>
@@ -166,7 +171,11 @@ function CardContent(props: {
 }
 
 /** The timeline, folded away until asked for: most visits are about the current state. */
-function HistorySection(props: { entityRef: string; version: unknown }) {
+function HistorySection(props: {
+  entityRef: string;
+  version: unknown;
+  gitHost?: GitHostKind;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <Box mt={2}>
@@ -184,6 +193,7 @@ function HistorySection(props: { entityRef: string; version: unknown }) {
           <HistoryTimeline
             entityRef={props.entityRef}
             version={props.version}
+            gitHost={props.gitHost}
           />
         </Box>
       )}

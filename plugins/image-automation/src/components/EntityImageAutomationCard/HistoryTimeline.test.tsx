@@ -45,12 +45,37 @@ const EVENTS: HistoryEntry[] = [
   },
 ];
 
-async function renderTimeline(api: ReturnType<typeof mockImageAutomationApi>) {
+async function renderTimeline(
+  api: ReturnType<typeof mockImageAutomationApi>,
+  gitHost?: 'github' | 'gitlab' | 'git',
+) {
   return renderInTestApp(
     <TestApiProvider apis={[[imageAutomationApiRef, api]]}>
-      <HistoryTimeline entityRef="component:default/api" version={1} />
+      <HistoryTimeline
+        entityRef="component:default/api"
+        version={1}
+        gitHost={gitHost}
+      />
     </TestApiProvider>,
   );
+}
+
+async function itemsOf(events: HistoryEntry[], gitHost?: 'gitlab' | 'git') {
+  await renderTimeline(
+    mockImageAutomationApi({
+      getHistory: async () => ({
+        items: events,
+        totalItems: events.length,
+        offset: 0,
+        limit: 10,
+      }),
+    }),
+    gitHost,
+  );
+  const list = await screen.findByRole('list', { name: 'History' });
+  return within(list)
+    .getAllByRole('listitem')
+    .map(li => li.textContent);
 }
 
 describe('HistoryTimeline', () => {
@@ -80,6 +105,52 @@ describe('HistoryTimeline', () => {
       limit: 10,
     });
     expect(screen.queryByRole('button', { name: /Show older/ })).toBeNull();
+  });
+
+  it('names the commit of a branch updated in push-branch mode', async () => {
+    expect(
+      await itemsOf(
+        [
+          {
+            id: '1',
+            event: 'branch-updated',
+            at: minutesAgo(1),
+            imageName: 'web',
+            fromTag: '1.0.0',
+            toTag: '1.2.1',
+            commitSha: '0123456789abcdef',
+          },
+        ],
+        'git',
+      ),
+    ).toEqual([
+      '1 minute agoweb: updated the branch 1.0.0 → 1.2.1 in commit 0123456',
+    ]);
+  });
+
+  it('names GitLab merge requests as GitLab does: !N', async () => {
+    expect(
+      await itemsOf(
+        [
+          { id: '3', event: 'merged', at: minutesAgo(1), prNumber: 7 },
+          { id: '2', event: 'declined', at: minutesAgo(2), prNumber: 6 },
+          {
+            id: '1',
+            event: 'pr-opened',
+            at: minutesAgo(3),
+            imageName: 'api',
+            prNumber: 7,
+            toTag: '1.1.0',
+            commitSha: 'fedcba9876543210',
+          },
+        ],
+        'gitlab',
+      ),
+    ).toEqual([
+      '1 minute agomerge request !7 was merged',
+      '2 minutes agomerge request !6 was closed without merging',
+      '3 minutes agoapi: opened merge request !7 to 1.1.0',
+    ]);
   });
 
   it('loads older entries a page at a time', async () => {

@@ -1,6 +1,9 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { HistoryEntry } from '@image-automation/plugin-image-automation-common';
+import {
+  GitHostKind,
+  HistoryEntry,
+} from '@image-automation/plugin-image-automation-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import { makeStyles } from '@material-ui/core/styles';
@@ -33,8 +36,10 @@ const useStyles = makeStyles(theme => ({
 export function HistoryTimeline(props: {
   entityRef: string;
   version: unknown;
+  /** Names change requests as the host does (`#12`, `!12`). */
+  gitHost?: GitHostKind;
 }) {
-  const { entityRef, version } = props;
+  const { entityRef, version, gitHost } = props;
   const api = useApi(imageAutomationApiRef);
   const classes = useStyles();
   const [items, setItems] = useState<HistoryEntry[]>([]);
@@ -96,7 +101,7 @@ export function HistoryTimeline(props: {
               <Timestamp iso={entry.at} />
             </Typography>
             <Typography variant="body2" component="span">
-              {describeHistoryEntry(entry)}
+              {describeHistoryEntry(entry, gitHost)}
             </Typography>
           </li>
         ))}

@@ -4,7 +4,11 @@ import { image } from '../../testing/fixtures';
 import { ImageList } from './ImageList';
 
 const DIGEST = `sha256:0123456789ab${'f'.repeat(52)}`;
-const noLinks = { fileUrl: () => undefined };
+const noLinks = {
+  fileUrl: () => undefined,
+  commitUrl: () => undefined,
+  branchUrl: () => undefined,
+};
 
 async function renderExpanded(props: Parameters<typeof ImageList>[0]) {
   await renderInTestApp(<ImageList {...props} />);

@@ -17,6 +17,7 @@ import { Fragment, ReactNode, useState } from 'react';
 import { ImageStateChip } from '../ImageStateChip';
 import { Age, Timestamp } from '../Timestamp';
 import { BreakableName } from './BreakableName';
+import { ChangeLink, changeTerm } from './ChangeLink';
 import { ScmLinks } from './scmLinks';
 import { visuallyHidden } from '../visuallyHidden';
 
@@ -134,6 +135,7 @@ export function ImageList(props: {
                   <ImageStateChip
                     state={image.state}
                     pullRequest={image.pullRequest}
+                    change={image.change}
                   />
                   {!wide && image.versionsBehind ? (
                     <Typography
@@ -206,7 +208,15 @@ function ImageDetails(props: {
   if (image.pendingSince) {
     items.push(['Update waiting for', <Age since={image.pendingSince} />]);
   }
-  if (image.pullRequest) {
+  if (image.change) {
+    items.push([
+      changeTerm(image.change),
+      <>
+        <ChangeLink change={image.change} links={links} />
+        {image.change.tag ? ` (${image.change.tag})` : ''}
+      </>,
+    ]);
+  } else if (image.pullRequest) {
     const pr = image.pullRequest;
     items.push([
       'Pull request',

@@ -5,6 +5,8 @@ import { ScmIntegrationRegistry } from '@backstage/integration';
 export interface ScmLinks {
   repositoryUrl?: string;
   fileUrl(file: string, line?: number): string | undefined;
+  commitUrl(sha: string): string | undefined;
+  branchUrl(branch: string): string | undefined;
 }
 
 const LOCATION_ANNOTATIONS = [
@@ -21,16 +23,21 @@ const LOCATION_ANNOTATIONS = [
  */
 export function scmLinksFor(
   repository: string | undefined,
-  entity: Entity,
+  entity: Entity | undefined,
   integrations: ScmIntegrationRegistry,
 ): ScmLinks {
-  const none: ScmLinks = { fileUrl: () => undefined };
+  const none: ScmLinks = {
+    fileUrl: () => undefined,
+    commitUrl: () => undefined,
+    branchUrl: () => undefined,
+  };
   if (!repository || !/^https?:\/\//.test(repository)) return none;
   const integration = integrations.byUrl(repository);
   if (!integration) return none;
   const root = repository.replace(/\.git$/, '').replace(/\/+$/, '');
   const base =
-    entityLocationIn(root, entity) ?? defaultBranchBase(root, integration.type);
+    (entity && entityLocationIn(root, entity)) ??
+    defaultBranchBase(root, integration.type);
   return {
     repositoryUrl: root,
     fileUrl: (file, line) =>
@@ -41,7 +48,29 @@ export function scmLinksFor(
             lineNumber: line,
           })
         : undefined,
+    commitUrl: sha => webPath(root, integration.type, 'commit', sha),
+    branchUrl: branch => webPath(root, integration.type, 'branch', branch),
   };
+}
+
+/** A commit's or branch's page in the URL shape of the host's integration type. */
+function webPath(
+  root: string,
+  type: string,
+  what: 'commit' | 'branch',
+  name: string,
+): string | undefined {
+  const ref = name.split('/').map(encodeURIComponent).join('/');
+  switch (type) {
+    case 'github':
+      return `${root}/${what === 'commit' ? 'commit' : 'tree'}/${ref}`;
+    case 'gitlab':
+      return `${root}/-/${what === 'commit' ? 'commit' : 'tree'}/${ref}`;
+    case 'gitea':
+      return `${root}/${what === 'commit' ? 'commit' : 'src/branch'}/${ref}`;
+    default:
+      return undefined;
+  }
 }
 
 function entityLocationIn(root: string, entity: Entity): string | undefined {

@@ -1,4 +1,9 @@
+import { ConfigReader } from '@backstage/config';
 import { identityApiRef } from '@backstage/core-plugin-api';
+import {
+  ScmIntegrationsApi,
+  scmIntegrationsApiRef,
+} from '@backstage/integration-react';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import {
   mockApis,
@@ -27,6 +32,19 @@ import {
 import { ImageAutomationOverview } from './ImageAutomationOverview';
 
 const DAY = 24 * 3600 * 1000;
+
+/** An entity in push-branch mode, whose last change is a commit on its branch. */
+const PUSHED_BRANCH = overviewEntry({
+  entityRef: 'component:default/web',
+  mode: 'push-branch',
+  repository: 'https://github.com/acme/web',
+  change: {
+    kind: 'branch',
+    reference: '0123456',
+    branch: 'image-automation/web',
+    commitSha: '0123456789abcdef0123456789abcdef01234567',
+  },
+});
 const daysAgo = (days: number) =>
   new Date(Date.now() - days * DAY).toISOString();
 
@@ -83,6 +101,14 @@ async function renderOverview(api: ImageAutomationApi, url = '/') {
       apis={[
         [imageAutomationApiRef, api],
         [
+          scmIntegrationsApiRef,
+          ScmIntegrationsApi.fromConfig(
+            new ConfigReader({
+              integrations: { github: [{ host: 'github.com' }] },
+            }),
+          ),
+        ],
+        [
           identityApiRef,
           mockApis.identity({
             userEntityRef: 'user:default/alice',
@@ -131,6 +157,24 @@ describe('ImageAutomationOverview', () => {
       'https://github.com/acme/payments/pull/7',
     );
     expect(screen.getByText(/1.20 of 45/)).toBeInTheDocument();
+  });
+
+  it("names each entity's latest change: a pushed branch by its name and commit", async () => {
+    await renderOverview(answering(page([...ENTRIES, PUSHED_BRANCH])));
+    const row = (await screen.findByText('web')).closest('tr') as HTMLElement;
+    expect(
+      within(row).getByRole('link', { name: /^image-automation\/web/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://github.com/acme/web/tree/image-automation/web',
+    );
+    expect(within(row).getByRole('link', { name: /^0123456/ })).toHaveAttribute(
+      'href',
+      'https://github.com/acme/web/commit/0123456789abcdef0123456789abcdef01234567',
+    );
+    expect(
+      screen.getByRole('columnheader', { name: 'Latest change' }),
+    ).toBeInTheDocument();
   });
 
   it('sends the filters to the backend and keeps them in the URL', async () => {

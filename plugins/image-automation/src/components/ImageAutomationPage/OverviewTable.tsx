@@ -1,4 +1,7 @@
 import { InfoCard, Link, Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { ScmIntegrationRegistry } from '@backstage/integration';
+import { scmIntegrationsApiRef } from '@backstage/integration-react';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   OverviewEntry,
@@ -13,6 +16,8 @@ import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
 import { ReactNode } from 'react';
+import { ChangeLink } from '../EntityImageAutomationCard/ChangeLink';
+import { scmLinksFor } from '../EntityImageAutomationCard/scmLinks';
 import { Age, Timestamp } from '../Timestamp';
 import { OverviewSearch, PAGE_SIZES } from './overviewSearch';
 
@@ -20,7 +25,10 @@ interface Column {
   title: string;
   sort?: OverviewSortField;
   numeric?: boolean;
-  render: (entry: OverviewEntry) => ReactNode;
+  render: (
+    entry: OverviewEntry,
+    integrations: ScmIntegrationRegistry,
+  ) => ReactNode;
 }
 
 const COLUMNS: Column[] = [
@@ -61,16 +69,26 @@ const COLUMNS: Column[] = [
       entry.oldestPendingSince ? <Age since={entry.oldestPendingSince} /> : '—',
   },
   {
-    title: 'Open PRs',
-    render: entry =>
-      entry.openPullRequests.length === 0
+    // Its pull or merge request, or the branch and commit it was pushed to.
+    title: 'Latest change',
+    render: (entry, integrations) => {
+      if (entry.change) {
+        return (
+          <ChangeLink
+            change={entry.change}
+            links={scmLinksFor(entry.repository, undefined, integrations)}
+          />
+        );
+      }
+      return entry.openPullRequests.length === 0
         ? '—'
         : entry.openPullRequests.map((pr, index) => (
             <span key={pr.url}>
               {index > 0 && ', '}
               <Link to={pr.url}>#{pr.number}</Link>
             </span>
-          )),
+          ));
+    },
   },
   { title: 'Errors', sort: 'errors', numeric: true, render: e => e.errors },
   {
@@ -91,6 +109,7 @@ export function OverviewTable(props: {
   onPage: (page: number, pageSize: number) => void;
 }) {
   const { entries, totalItems, loading, search, onSort, onPage } = props;
+  const integrations = useApi(scmIntegrationsApiRef);
   return (
     <InfoCard title="Automated entities" noPadding>
       {loading && <Progress />}
@@ -134,7 +153,7 @@ export function OverviewTable(props: {
                   key={column.title}
                   align={column.numeric ? 'right' : 'left'}
                 >
-                  {column.render(entry)}
+                  {column.render(entry, integrations)}
                 </TableCell>
               ))}
             </TableRow>

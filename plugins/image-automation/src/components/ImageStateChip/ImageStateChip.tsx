@@ -30,8 +30,23 @@ const STATUS_OF_STATE: Record<
 export function ImageStateChip(props: {
   state: ImageState;
   pullRequest?: { number: number; url: string; state: string };
+  /** The image's change request, named as its host does (`#12`, `!12`). */
+  change?: { kind: string; reference: string; url?: string; state?: string };
 }) {
-  const { state, pullRequest } = props;
+  const { state, pullRequest, change } = props;
+  const request =
+    change?.url && change.state === 'open'
+      ? {
+          url: change.url,
+          label:
+            change.kind === 'merge-request'
+              ? `MR open ${change.reference}`
+              : `${STATE_LABELS[state]} ${change.reference}`,
+        }
+      : pullRequest?.state === 'open' && {
+          url: pullRequest.url,
+          label: `${STATE_LABELS[state]} #${pullRequest.number}`,
+        };
   const Status = STATUS_OF_STATE[state];
   return (
     <Box
@@ -41,10 +56,8 @@ export function ImageStateChip(props: {
       whiteSpace="nowrap"
     >
       <Status />
-      {state === 'pr-open' && pullRequest?.state === 'open' ? (
-        <Link to={pullRequest.url}>
-          {STATE_LABELS[state]} #{pullRequest.number}
-        </Link>
+      {state === 'pr-open' && request ? (
+        <Link to={request.url}>{request.label}</Link>
       ) : (
         STATE_LABELS[state]
       )}
