@@ -14,7 +14,9 @@ export interface Config {
      * How often the automation cycle runs, cluster-wide (one replica at a
      * time). Default: every 5 minutes, timing out after 10. Whatever the
      * frequency, each registry repository is scanned at most once a minute;
-     * a shorter frequency only re-reads Git and pull requests sooner.
+     * a shorter frequency only re-reads Git and pull requests sooner. A cycle
+     * that starts up to 10 s early (the scheduler's own jitter) counts as on
+     * time, so a one-minute schedule checks every entity every minute.
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
 

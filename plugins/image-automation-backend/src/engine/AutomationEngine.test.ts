@@ -355,9 +355,36 @@ git:
       expect(after?.configProblems).toEqual([
         expect.objectContaining({
           key: 'image-automation/config',
-          message: expect.stringMatching(/could not be read: .*the last spec read is kept/),
+          message: expect.stringMatching(
+            /could not be read: .*the last spec read is kept/,
+          ),
         }),
       ]);
+    });
+
+    it('checks and scans again in a cycle a minute after the last, though the last marked them a few seconds in', async () => {
+      const startedAt = Date.now();
+      let clock = startedAt;
+      // Time passes while a cycle runs: its entities are marked checked (and
+      // its repositories scanned) after the moment it started.
+      const everyMinute = entity('app7', {
+        ...appEntity(7).metadata.annotations,
+        'image-automation/interval': '1m',
+      });
+      const { engine, store, listTags } = await setup(
+        databaseId,
+        [everyMinute],
+        undefined,
+        () => (clock += 20),
+      );
+      expect((await engine.runCycle()).checked).toBe(1);
+      const first = await store.getEntity('component:default/app7');
+      expect(first!.lastCheckedAt! - startedAt).toBeGreaterThan(20);
+
+      // The scheduler starts the next cycle one frequency (a minute) later.
+      clock = startedAt + 60_000;
+      expect((await engine.runCycle()).checked).toBe(1);
+      expect(listTags).toHaveBeenCalledTimes(2);
     });
 
     it('checks an entity at most once a minute, whatever interval it asks for', async () => {

@@ -22,7 +22,10 @@ import type {
 } from '../domain/records';
 import { CatalogDiscovery } from '../discovery/CatalogDiscovery';
 import { ImageAutomationMetrics } from '../metrics';
-import { RepositoryScanner } from '../scanning/RepositoryScanner';
+import {
+  RepositoryScanner,
+  SCHEDULE_TOLERANCE_MS,
+} from '../scanning/RepositoryScanner';
 import type { BranchHead, GitHosts, GitRepository } from '../scm/port';
 import type { WriteBackHandler } from '../writeback/WriteBackHandler';
 import { CurrentTagReader } from './CurrentTagReader';
@@ -49,6 +52,7 @@ const FLUSH_ENTITIES = 500;
  * entity file must not close reviewed pull requests.
  */
 export const GONE_GRACE_MS = 24 * 60 * 60_000;
+
 /** Extra passes a cycle makes for "Check now" requests that arrived while it ran. */
 const MAX_REFRESH_PASSES = 2;
 /** Extra passes a cycle makes for registry pushes that arrived while it ran. */
@@ -233,7 +237,10 @@ export class AutomationEngine {
     await store.saveDiscoveredEntities(discovered);
     const removed = await this.forgetGoneEntities(started - GONE_GRACE_MS);
 
-    const due = await store.listDueEntities(started, started);
+    const due = await store.listDueEntities(
+      started + SCHEDULE_TOLERANCE_MS,
+      started,
+    );
     // A push scans its repository now and checks only the entities using it.
     const pushes = await this.pushPlan();
     const facts = this.options.registryFacts?.store;

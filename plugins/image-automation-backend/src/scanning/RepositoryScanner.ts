@@ -7,6 +7,14 @@ import { ImageAutomationMetrics } from '../metrics';
 
 /** Scans of one repository closer together than this reuse the stored tags. */
 export const MIN_SCAN_INTERVAL_MS = 60_000;
+/**
+ * How early a cycle may come and still count as on time. The scheduler starts
+ * cycles one frequency apart give or take its polling, while an entity is
+ * marked checked (and a repository scanned) a few seconds into its cycle: with
+ * entity intervals equal to the frequency, a strict comparison would skip
+ * every other cycle and check each entity at half the rate asked for.
+ */
+export const SCHEDULE_TOLERANCE_MS = 10_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
 
 export interface ScanOutcome {
@@ -74,7 +82,8 @@ export class RepositoryScanner {
   private isDue(record: RepositoryRecord, now: number): boolean {
     if (record.backoffUntil && record.backoffUntil > now) return false;
     return (
-      !record.lastScanAt || now - record.lastScanAt >= MIN_SCAN_INTERVAL_MS
+      !record.lastScanAt ||
+      now + SCHEDULE_TOLERANCE_MS - record.lastScanAt >= MIN_SCAN_INTERVAL_MS
     );
   }
 
