@@ -172,6 +172,8 @@ describe('the demo portal in Chromium', () => {
     expect(text).toContain('Updates pushed to a branch of their own');
     expect(text).toContain('1.0.0 → 1.2.1');
     expect(text).toContain('Update available');
+    // The change written: the entity's own branch and the commit on it.
+    expect(text).toMatch(/branch image-automation\/\S+ at [0-9a-f]{7}\b/);
     expect(text).not.toMatch(/error|need fixing/i);
     updateReadmeScreenshot('entity-card.png');
     expect(await seriousViolations(page, '.image-automation-card')).toEqual([]);

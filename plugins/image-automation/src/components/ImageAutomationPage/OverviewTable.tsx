@@ -15,6 +15,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
+import { makeStyles } from '@material-ui/core/styles';
 import { ReactNode } from 'react';
 import { ChangeLink } from '../EntityImageAutomationCard/ChangeLink';
 import { scmLinksFor } from '../EntityImageAutomationCard/scmLinks';
@@ -99,6 +100,13 @@ const COLUMNS: Column[] = [
   },
 ];
 
+// The theme lets table text break anywhere, which lets the browser shrink
+// columns below their words ("Own er", "guest s"): words stay whole, and a
+// long branch name breaks at its hyphens and slashes.
+const useStyles = makeStyles({
+  cell: { wordBreak: 'normal', overflowWrap: 'break-word' },
+});
+
 /** One page of automated entities, sorted and paged by the backend. */
 export function OverviewTable(props: {
   entries: OverviewEntry[];
@@ -110,6 +118,7 @@ export function OverviewTable(props: {
 }) {
   const { entries, totalItems, loading, search, onSort, onPage } = props;
   const integrations = useApi(scmIntegrationsApiRef);
+  const classes = useStyles();
   return (
     <InfoCard title="Automated entities" noPadding>
       {loading && <Progress />}
@@ -121,6 +130,7 @@ export function OverviewTable(props: {
               return (
                 <TableCell
                   key={column.title}
+                  className={classes.cell}
                   align={column.numeric ? 'right' : 'left'}
                   sortDirection={active ? search.order : false}
                 >
@@ -151,6 +161,7 @@ export function OverviewTable(props: {
               {COLUMNS.map(column => (
                 <TableCell
                   key={column.title}
+                  className={classes.cell}
                   align={column.numeric ? 'right' : 'left'}
                 >
                   {column.render(entry, integrations)}
