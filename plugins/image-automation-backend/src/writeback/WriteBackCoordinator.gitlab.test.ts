@@ -9,9 +9,8 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { JsonObject } from '@backstage/types';
 import {
   GitlabEmulator,
   StartedRegistry,
@@ -20,9 +19,13 @@ import {
 } from '@internal/image-automation-test-harness';
 import { execFileSync } from 'node:child_process';
 import { Knex } from 'knex';
-import { createAutomationEngine } from '../engine/createAutomationEngine';
 import { GitlabRepository } from '../scm/gitlab/GitlabRepository';
 import { entityResponseOf } from '../service/responses';
+import {
+  changedLinesOf,
+  componentEntity,
+  engineOverMockServices,
+} from '../__testUtils__/engineFixtures';
 
 jest.setTimeout(180_000);
 
@@ -71,28 +74,15 @@ async function fixture(mode: 'pull-request' | 'push' = 'pull-request') {
       'README.md': 'hello\n',
     },
   });
-  const entity: Entity = {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: 'api',
-      namespace: 'default',
-      annotations: {
-        // Registered from the project it writes: allowed by default.
-        'backstage.io/managed-by-location': `url:${gitlab.baseUrl}/${path}/-/blob/main/catalog-info.yaml`,
-        'image-automation/repo': `${gitlab.baseUrl}/${path}`,
-        'image-automation/image': `${registry.host}/${image}`,
-        'image-automation/policy': 'semver: ^1.0.0',
-        'image-automation/files': 'deploy/api.yaml',
-        'image-automation/mode': mode,
-      },
-    },
-    spec: {
-      type: 'service',
-      owner: 'group:default/team-a',
-      lifecycle: 'production',
-    },
-  };
+  const entity = componentEntity('api', {
+    // Registered from the project it writes: allowed by default.
+    'backstage.io/managed-by-location': `url:${gitlab.baseUrl}/${path}/-/blob/main/catalog-info.yaml`,
+    'image-automation/repo': `${gitlab.baseUrl}/${path}`,
+    'image-automation/image': `${registry.host}/${image}`,
+    'image-automation/policy': 'semver: ^1.0.0',
+    'image-automation/files': 'deploy/api.yaml',
+    'image-automation/mode': mode,
+  });
   return { name, path, image, entity };
 }
 
@@ -107,37 +97,30 @@ async function engineFor(
   } = {},
 ) {
   const knex = options.knex ?? (await databases.init(databaseId));
-  const catalog = catalogServiceMock({ entities: [entity].flat() });
-  const logger = mockServices.logger.mock();
-  const services = await createAutomationEngine({
-    config: mockServices.rootConfig({
-      data: {
-        app: { baseUrl: 'http://backstage.example' },
-        integrations: {
-          gitlab: [
-            {
-              host: gitlab.host,
-              baseUrl: gitlab.baseUrl,
-              apiBaseUrl: gitlab.apiBaseUrl,
-              token: TOKEN,
-            },
-          ],
-        },
-        imageAutomation: {
-          registries: [{ host: registry.host, insecure: true }],
-          git: { labels: ['dependencies'], ...options.git },
-        },
+  const services = await engineOverMockServices({
+    knex,
+    entities: entity,
+    config: {
+      app: { baseUrl: 'http://backstage.example' },
+      integrations: {
+        gitlab: [
+          {
+            host: gitlab.host,
+            baseUrl: gitlab.baseUrl,
+            apiBaseUrl: gitlab.apiBaseUrl,
+            token: TOKEN,
+          },
+        ],
       },
-    }),
-    logger,
-    database: mockServices.database.mock({ getClient: async () => knex }),
-    catalog,
-    auth: mockServices.auth(),
-    metrics: metricsServiceMock.mock(),
+      imageAutomation: {
+        registries: [{ host: registry.host, insecure: true }],
+        git: { labels: ['dependencies'], ...options.git } as JsonObject,
+      },
+    },
     instanceId: options.instanceId,
     now: options.now,
   });
-  return { ...services, knex, catalog, logger };
+  return { ...services, knex };
 }
 
 /** Everything the engine logged, as one string: the token must never be in it. */
@@ -156,9 +139,7 @@ function git(path: string, ...args: string[]): string {
 
 /** The lines a branch changes against main, as `-old`/`+new` pairs. */
 function changedLines(path: string, branch: string): string[] {
-  return git(path, 'diff', '--unified=0', `main...${branch}`)
-    .split('\n')
-    .filter(line => /^[-+](?![-+])/.test(line));
+  return changedLinesOf(git(path, 'diff', '--unified=0', `main...${branch}`));
 }
 
 const openMergeRequests = async (path: string) =>
