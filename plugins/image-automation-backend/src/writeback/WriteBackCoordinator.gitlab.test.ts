@@ -123,6 +123,27 @@ async function engineFor(
   return { ...services, knex };
 }
 
+/**
+ * A fresh fixture and its engine after the first cycle, on a clock that only
+ * `tenMinutesLater()` moves, so that each later cycle is due.
+ */
+async function afterFirstCycle(databaseId: TestDatabaseId) {
+  const { name, path, image, entity } = await fixture();
+  let clock = Date.now();
+  const services = await engineFor(databaseId, entity, { now: () => clock });
+  await services.engine.runCycle();
+  return {
+    name,
+    path,
+    image,
+    entity,
+    ...services,
+    tenMinutesLater: () => {
+      clock += 10 * 60_000;
+    },
+  };
+}
+
 /** Everything the engine logged, as one string: the token must never be in it. */
 const logged = (logger: ReturnType<typeof mockServices.logger.mock>) =>
   JSON.stringify(
@@ -149,13 +170,8 @@ describe('write-back on GitLab (SQLITE_3)', () => {
   const databaseId: TestDatabaseId = 'SQLITE_3';
 
   it('opens one merge request whose diff is exactly the image line, and keeps it up to date', async () => {
-    const { path, image, entity } = await fixture();
-    let clock = Date.now();
-    const { engine, store } = await engineFor(databaseId, entity, {
-      now: () => clock,
-    });
-
-    await engine.runCycle();
+    const { path, image, engine, store, tenMinutesLater } =
+      await afterFirstCycle(databaseId);
 
     const mrs = await gitlab.listMergeRequests(path);
     expect(mrs).toEqual([
@@ -198,14 +214,14 @@ describe('write-back on GitLab (SQLITE_3)', () => {
 
     // Cycles with nothing new write nothing.
     const head = git(path, 'rev-parse', BRANCH);
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     expect(git(path, 'rev-parse', BRANCH)).toBe(head);
     expect(await gitlab.listMergeRequests(path)).toHaveLength(1);
 
     // A newer tag updates the same branch and merge request.
     await registry.pushTags(image, ['1.2.0']);
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     const updated = await gitlab.listMergeRequests(path);
     expect(updated).toHaveLength(1);
@@ -225,16 +241,12 @@ describe('write-back on GitLab (SQLITE_3)', () => {
   });
 
   it('after a merge, a newer tag opens a fresh merge request; a base that caught up closes it with a note', async () => {
-    const { path, image, entity } = await fixture();
-    let clock = Date.now();
-    const { engine, store } = await engineFor(databaseId, entity, {
-      now: () => clock,
-    });
-    await engine.runCycle();
+    const { path, image, engine, store, tenMinutesLater } =
+      await afterFirstCycle(databaseId);
     const [first] = await gitlab.listMergeRequests(path);
     await gitlab.mergeMergeRequest(path, first.iid);
 
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     expect((await store.listImages())[0]).toMatchObject({
       state: 'up-to-date',
@@ -245,7 +257,7 @@ describe('write-back on GitLab (SQLITE_3)', () => {
     });
 
     await registry.pushTags(image, ['1.3.0']);
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     const mrs = await gitlab.listMergeRequests(path);
     expect(mrs.map(m => [m.iid, m.state])).toEqual([
@@ -266,7 +278,7 @@ describe('write-back on GitLab (SQLITE_3)', () => {
       },
       { message: 'bump by hand' },
     );
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     const closed = await gitlab.listMergeRequests(path);
     expect(closed[1]).toMatchObject({ state: 'closed' });
@@ -314,12 +326,8 @@ describe('write-back on GitLab (SQLITE_3)', () => {
   ])(
     "never overwrites a person's commit on the branch (%s), and says so",
     async (_, message) => {
-      const { path, image, entity } = await fixture();
-      let clock = Date.now();
-      const { engine, store } = await engineFor(databaseId, entity, {
-        now: () => clock,
-      });
-      await engine.runCycle();
+      const { path, image, engine, store, tenMinutesLater } =
+        await afterFirstCycle(databaseId);
       const personal = await gitlab.commitFiles(
         path,
         BRANCH,
@@ -328,7 +336,7 @@ describe('write-back on GitLab (SQLITE_3)', () => {
       );
 
       await registry.pushTags(image, ['1.4.0']);
-      clock += 10 * 60_000;
+      tenMinutesLater();
       await engine.runCycle();
 
       expect(git(path, 'rev-parse', BRANCH).trim()).toBe(personal);
@@ -341,12 +349,8 @@ describe('write-back on GitLab (SQLITE_3)', () => {
   );
 
   it("moves a branch only from the sha it read: a person's push between read and write stays", async () => {
-    const { path, image, entity } = await fixture();
-    let clock = Date.now();
-    const { engine, store } = await engineFor(databaseId, entity, {
-      now: () => clock,
-    });
-    await engine.runCycle();
+    const { path, image, engine, store, tenMinutesLater } =
+      await afterFirstCycle(databaseId);
     await registry.pushTags(image, ['1.7.0']);
     let theirs: string | undefined;
     const createCommit = GitlabRepository.prototype.createCommit;
@@ -365,7 +369,7 @@ describe('write-back on GitLab (SQLITE_3)', () => {
         );
         return commit;
       });
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     spy.mockRestore();
     expect(theirs).toBeDefined();
@@ -460,17 +464,14 @@ describe('write-back on GitLab (SQLITE_3)', () => {
   });
 
   it('closes nothing in an undecided cycle: GitLab 502s while reading leave merge request, branch and record as they are', async () => {
-    const { path, entity } = await fixture();
-    let clock = Date.now();
-    const { engine, store } = await engineFor(databaseId, entity, {
-      now: () => clock,
-    });
-    await engine.runCycle();
+    const { path, engine, store, tenMinutesLater } = await afterFirstCycle(
+      databaseId,
+    );
     const before = await store.getWriteBack('component:default/api');
     const head = git(path, 'rev-parse', BRANCH).trim();
 
     gitlab.injectFaults({ status5xx: 50 });
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     gitlab.clearFaults();
 
