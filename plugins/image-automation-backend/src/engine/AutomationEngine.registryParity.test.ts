@@ -1,14 +1,15 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   GithubEmulator,
   StartedRegistry,
   startGithubEmulator,
   startRegistry,
 } from '@internal/image-automation-test-harness';
-import { createAutomationEngine } from './createAutomationEngine';
+import {
+  componentEntity,
+  engineOverMockServices,
+} from '../__testUtils__/engineFixtures';
 
 jest.setTimeout(120_000);
 
@@ -78,24 +79,11 @@ afterAll(async () => {
 let ns = '';
 
 function entity(name: string, annotations: Record<string, string>): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'backstage.io/source-location': `url:https://github.com/acme/${ns}/tree/main/`,
-        'backstage.io/managed-by-location': `url:https://github.com/acme/${ns}/blob/main/catalog-info.yaml`,
-        ...annotations,
-      },
-    },
-    spec: {
-      type: 'service',
-      owner: 'group:default/team-a',
-      lifecycle: 'production',
-    },
-  };
+  return componentEntity(name, {
+    'backstage.io/source-location': `url:https://github.com/acme/${ns}/tree/main/`,
+    'backstage.io/managed-by-location': `url:https://github.com/acme/${ns}/blob/main/catalog-info.yaml`,
+    ...annotations,
+  });
 }
 
 const shorthand = (
@@ -125,26 +113,20 @@ async function setup(
   databaseId: 'SQLITE_3' | 'POSTGRES_15',
   now?: () => number,
 ) {
-  const knex = await databases.init(databaseId);
   const requestCycle = jest.fn(async () => {});
-  const services = await createAutomationEngine({
-    config: mockServices.rootConfig({
-      data: {
-        integrations: {
-          github: [
-            { host: 'github.com', apiBaseUrl: github.apiBaseUrl, token: TOKEN },
-          ],
-        },
-        imageAutomation: {
-          registries: [{ host: registry.host, insecure: true }],
-        },
+  const services = await engineOverMockServices({
+    knex: await databases.init(databaseId),
+    entities,
+    config: {
+      integrations: {
+        github: [
+          { host: 'github.com', apiBaseUrl: github.apiBaseUrl, token: TOKEN },
+        ],
       },
-    }),
-    logger: mockServices.logger.mock(),
-    database: mockServices.database.mock({ getClient: async () => knex }),
-    catalog: catalogServiceMock({ entities }),
-    auth: mockServices.auth(),
-    metrics: metricsServiceMock.mock(),
+      imageAutomation: {
+        registries: [{ host: registry.host, insecure: true }],
+      },
+    },
     requestCycle,
     now,
   });

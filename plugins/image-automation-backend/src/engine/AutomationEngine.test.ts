@@ -1,12 +1,6 @@
-import {
-  mockServices,
-  TestDatabaseId,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   GithubEmulator,
   StartedRegistry,
@@ -14,7 +8,10 @@ import {
   startRegistry,
 } from '@internal/image-automation-test-harness';
 import { GONE_GRACE_MS } from './AutomationEngine';
-import { createAutomationEngine } from './createAutomationEngine';
+import {
+  componentEntity,
+  engineOverMockServices,
+} from '../__testUtils__/engineFixtures';
 
 jest.setTimeout(120_000);
 
@@ -68,26 +65,13 @@ spec:
 }
 
 function entity(name: string, annotations: Record<string, string>): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'backstage.io/source-location':
-          'url:https://github.com/acme/deploy/tree/main/',
-        'backstage.io/managed-by-location':
-          'url:https://github.com/acme/deploy/blob/main/catalog-info.yaml',
-        ...annotations,
-      },
-    },
-    spec: {
-      type: 'service',
-      owner: 'group:default/team-a',
-      lifecycle: 'production',
-    },
-  };
+  return componentEntity(name, {
+    'backstage.io/source-location':
+      'url:https://github.com/acme/deploy/tree/main/',
+    'backstage.io/managed-by-location':
+      'url:https://github.com/acme/deploy/blob/main/catalog-info.yaml',
+    ...annotations,
+  });
 }
 
 function appEntity(e: number): Entity {
@@ -105,9 +89,10 @@ async function setup(
   sharedKnex?: Knex,
   now?: () => number,
 ) {
-  const knex = sharedKnex ?? (await databases.init(databaseId));
-  const config = mockServices.rootConfig({
-    data: {
+  const services = await engineOverMockServices({
+    knex: sharedKnex ?? (await databases.init(databaseId)),
+    entities,
+    config: {
       integrations: {
         github: [
           { host: 'github.com', apiBaseUrl: github.apiBaseUrl, token: TOKEN },
@@ -117,14 +102,6 @@ async function setup(
         registries: [{ host: registry.host, insecure: true }],
       },
     },
-  });
-  const services = await createAutomationEngine({
-    config,
-    logger: mockServices.logger.mock(),
-    database: mockServices.database.mock({ getClient: async () => knex }),
-    catalog: catalogServiceMock({ entities }),
-    auth: mockServices.auth(),
-    metrics: metricsServiceMock.mock(),
     now,
   });
   const listTags = jest.spyOn(services.registry, 'listTags');

@@ -1,14 +1,15 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   GithubEmulator,
   StartedRegistry,
   startGithubEmulator,
   startRegistry,
 } from '@internal/image-automation-test-harness';
-import { createAutomationEngine } from './createAutomationEngine';
+import {
+  componentEntity,
+  engineOverMockServices,
+} from '../__testUtils__/engineFixtures';
 
 jest.setTimeout(120_000);
 
@@ -54,27 +55,16 @@ async function fleetOn(on: GithubEmulator, count: number, mode = 'observe') {
   for (let i = 0; i < count; i++) {
     const app = `${name}-app${i}`;
     files[`apps/${app}.yaml`] = manifest(app, '1.0.0');
-    entities.push({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name: app,
-        namespace: 'default',
-        annotations: {
-          'backstage.io/source-location': `url:https://github.com/acme/${name}/tree/main/`,
-          'backstage.io/managed-by-location': `url:https://github.com/acme/${name}/blob/main/catalog-info.yaml`,
-          'image-automation/image': `${registry.host}/team/api`,
-          'image-automation/policy': 'semver: ^1.0.0',
-          'image-automation/files': `apps/${app}.yaml`,
-          'image-automation/mode': mode,
-        },
-      },
-      spec: {
-        type: 'service',
-        owner: 'group:default/team-a',
-        lifecycle: 'production',
-      },
-    });
+    entities.push(
+      componentEntity(app, {
+        'backstage.io/source-location': `url:https://github.com/acme/${name}/tree/main/`,
+        'backstage.io/managed-by-location': `url:https://github.com/acme/${name}/blob/main/catalog-info.yaml`,
+        'image-automation/image': `${registry.host}/team/api`,
+        'image-automation/policy': 'semver: ^1.0.0',
+        'image-automation/files': `apps/${app}.yaml`,
+        'image-automation/mode': mode,
+      }),
+    );
   }
   await on.createRepository('acme', name, { files });
   return { name, entities };
@@ -101,30 +91,20 @@ describe.each(databases.eachSupportedId())(
       now: () => number,
       on: GithubEmulator = github,
     ) {
-      const knex = await databases.init(databaseId);
-      return createAutomationEngine({
-        config: mockServices.rootConfig({
-          data: {
-            app: { baseUrl: 'http://backstage.example' },
-            integrations: {
-              github: [
-                {
-                  host: 'github.com',
-                  apiBaseUrl: on.apiBaseUrl,
-                  token: TOKEN,
-                },
-              ],
-            },
-            imageAutomation: {
-              registries: [{ host: registry.host, insecure: true }],
-            },
+      return engineOverMockServices({
+        knex: await databases.init(databaseId),
+        entities,
+        config: {
+          app: { baseUrl: 'http://backstage.example' },
+          integrations: {
+            github: [
+              { host: 'github.com', apiBaseUrl: on.apiBaseUrl, token: TOKEN },
+            ],
           },
-        }),
-        logger: mockServices.logger.mock(),
-        database: mockServices.database.mock({ getClient: async () => knex }),
-        catalog: catalogServiceMock({ entities }),
-        auth: mockServices.auth(),
-        metrics: metricsServiceMock.mock(),
+          imageAutomation: {
+            registries: [{ host: registry.host, insecure: true }],
+          },
+        },
         now,
       });
     }

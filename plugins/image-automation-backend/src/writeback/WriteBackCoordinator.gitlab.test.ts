@@ -9,9 +9,8 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { JsonObject } from '@backstage/types';
 import {
   GitlabEmulator,
   StartedRegistry,
@@ -20,9 +19,13 @@ import {
 } from '@internal/image-automation-test-harness';
 import { execFileSync } from 'node:child_process';
 import { Knex } from 'knex';
-import { createAutomationEngine } from '../engine/createAutomationEngine';
 import { GitlabRepository } from '../scm/gitlab/GitlabRepository';
 import { entityResponseOf } from '../service/responses';
+import {
+  changedLinesOf,
+  componentEntity,
+  engineOverMockServices,
+} from '../__testUtils__/engineFixtures';
 
 jest.setTimeout(180_000);
 
@@ -71,28 +74,15 @@ async function fixture(mode: 'pull-request' | 'push' = 'pull-request') {
       'README.md': 'hello\n',
     },
   });
-  const entity: Entity = {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: 'api',
-      namespace: 'default',
-      annotations: {
-        // Registered from the project it writes: allowed by default.
-        'backstage.io/managed-by-location': `url:${gitlab.baseUrl}/${path}/-/blob/main/catalog-info.yaml`,
-        'image-automation/repo': `${gitlab.baseUrl}/${path}`,
-        'image-automation/image': `${registry.host}/${image}`,
-        'image-automation/policy': 'semver: ^1.0.0',
-        'image-automation/files': 'deploy/api.yaml',
-        'image-automation/mode': mode,
-      },
-    },
-    spec: {
-      type: 'service',
-      owner: 'group:default/team-a',
-      lifecycle: 'production',
-    },
-  };
+  const entity = componentEntity('api', {
+    // Registered from the project it writes: allowed by default.
+    'backstage.io/managed-by-location': `url:${gitlab.baseUrl}/${path}/-/blob/main/catalog-info.yaml`,
+    'image-automation/repo': `${gitlab.baseUrl}/${path}`,
+    'image-automation/image': `${registry.host}/${image}`,
+    'image-automation/policy': 'semver: ^1.0.0',
+    'image-automation/files': 'deploy/api.yaml',
+    'image-automation/mode': mode,
+  });
   return { name, path, image, entity };
 }
 
@@ -107,37 +97,51 @@ async function engineFor(
   } = {},
 ) {
   const knex = options.knex ?? (await databases.init(databaseId));
-  const catalog = catalogServiceMock({ entities: [entity].flat() });
-  const logger = mockServices.logger.mock();
-  const services = await createAutomationEngine({
-    config: mockServices.rootConfig({
-      data: {
-        app: { baseUrl: 'http://backstage.example' },
-        integrations: {
-          gitlab: [
-            {
-              host: gitlab.host,
-              baseUrl: gitlab.baseUrl,
-              apiBaseUrl: gitlab.apiBaseUrl,
-              token: TOKEN,
-            },
-          ],
-        },
-        imageAutomation: {
-          registries: [{ host: registry.host, insecure: true }],
-          git: { labels: ['dependencies'], ...options.git },
-        },
+  const services = await engineOverMockServices({
+    knex,
+    entities: entity,
+    config: {
+      app: { baseUrl: 'http://backstage.example' },
+      integrations: {
+        gitlab: [
+          {
+            host: gitlab.host,
+            baseUrl: gitlab.baseUrl,
+            apiBaseUrl: gitlab.apiBaseUrl,
+            token: TOKEN,
+          },
+        ],
       },
-    }),
-    logger,
-    database: mockServices.database.mock({ getClient: async () => knex }),
-    catalog,
-    auth: mockServices.auth(),
-    metrics: metricsServiceMock.mock(),
+      imageAutomation: {
+        registries: [{ host: registry.host, insecure: true }],
+        git: { labels: ['dependencies'], ...options.git } as JsonObject,
+      },
+    },
     instanceId: options.instanceId,
     now: options.now,
   });
-  return { ...services, knex, catalog, logger };
+  return { ...services, knex };
+}
+
+/**
+ * A fresh fixture and its engine after the first cycle, on a clock that only
+ * `tenMinutesLater()` moves, so that each later cycle is due.
+ */
+async function afterFirstCycle(databaseId: TestDatabaseId) {
+  const { name, path, image, entity } = await fixture();
+  let clock = Date.now();
+  const services = await engineFor(databaseId, entity, { now: () => clock });
+  await services.engine.runCycle();
+  return {
+    name,
+    path,
+    image,
+    entity,
+    ...services,
+    tenMinutesLater: () => {
+      clock += 10 * 60_000;
+    },
+  };
 }
 
 /** Everything the engine logged, as one string: the token must never be in it. */
@@ -156,9 +160,7 @@ function git(path: string, ...args: string[]): string {
 
 /** The lines a branch changes against main, as `-old`/`+new` pairs. */
 function changedLines(path: string, branch: string): string[] {
-  return git(path, 'diff', '--unified=0', `main...${branch}`)
-    .split('\n')
-    .filter(line => /^[-+](?![-+])/.test(line));
+  return changedLinesOf(git(path, 'diff', '--unified=0', `main...${branch}`));
 }
 
 const openMergeRequests = async (path: string) =>
@@ -168,13 +170,8 @@ describe('write-back on GitLab (SQLITE_3)', () => {
   const databaseId: TestDatabaseId = 'SQLITE_3';
 
   it('opens one merge request whose diff is exactly the image line, and keeps it up to date', async () => {
-    const { path, image, entity } = await fixture();
-    let clock = Date.now();
-    const { engine, store } = await engineFor(databaseId, entity, {
-      now: () => clock,
-    });
-
-    await engine.runCycle();
+    const { path, image, engine, store, tenMinutesLater } =
+      await afterFirstCycle(databaseId);
 
     const mrs = await gitlab.listMergeRequests(path);
     expect(mrs).toEqual([
@@ -217,14 +214,14 @@ describe('write-back on GitLab (SQLITE_3)', () => {
 
     // Cycles with nothing new write nothing.
     const head = git(path, 'rev-parse', BRANCH);
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     expect(git(path, 'rev-parse', BRANCH)).toBe(head);
     expect(await gitlab.listMergeRequests(path)).toHaveLength(1);
 
     // A newer tag updates the same branch and merge request.
     await registry.pushTags(image, ['1.2.0']);
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     const updated = await gitlab.listMergeRequests(path);
     expect(updated).toHaveLength(1);
@@ -244,16 +241,12 @@ describe('write-back on GitLab (SQLITE_3)', () => {
   });
 
   it('after a merge, a newer tag opens a fresh merge request; a base that caught up closes it with a note', async () => {
-    const { path, image, entity } = await fixture();
-    let clock = Date.now();
-    const { engine, store } = await engineFor(databaseId, entity, {
-      now: () => clock,
-    });
-    await engine.runCycle();
+    const { path, image, engine, store, tenMinutesLater } =
+      await afterFirstCycle(databaseId);
     const [first] = await gitlab.listMergeRequests(path);
     await gitlab.mergeMergeRequest(path, first.iid);
 
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     expect((await store.listImages())[0]).toMatchObject({
       state: 'up-to-date',
@@ -264,7 +257,7 @@ describe('write-back on GitLab (SQLITE_3)', () => {
     });
 
     await registry.pushTags(image, ['1.3.0']);
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     const mrs = await gitlab.listMergeRequests(path);
     expect(mrs.map(m => [m.iid, m.state])).toEqual([
@@ -285,7 +278,7 @@ describe('write-back on GitLab (SQLITE_3)', () => {
       },
       { message: 'bump by hand' },
     );
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     const closed = await gitlab.listMergeRequests(path);
     expect(closed[1]).toMatchObject({ state: 'closed' });
@@ -333,12 +326,8 @@ describe('write-back on GitLab (SQLITE_3)', () => {
   ])(
     "never overwrites a person's commit on the branch (%s), and says so",
     async (_, message) => {
-      const { path, image, entity } = await fixture();
-      let clock = Date.now();
-      const { engine, store } = await engineFor(databaseId, entity, {
-        now: () => clock,
-      });
-      await engine.runCycle();
+      const { path, image, engine, store, tenMinutesLater } =
+        await afterFirstCycle(databaseId);
       const personal = await gitlab.commitFiles(
         path,
         BRANCH,
@@ -347,7 +336,7 @@ describe('write-back on GitLab (SQLITE_3)', () => {
       );
 
       await registry.pushTags(image, ['1.4.0']);
-      clock += 10 * 60_000;
+      tenMinutesLater();
       await engine.runCycle();
 
       expect(git(path, 'rev-parse', BRANCH).trim()).toBe(personal);
@@ -360,12 +349,8 @@ describe('write-back on GitLab (SQLITE_3)', () => {
   );
 
   it("moves a branch only from the sha it read: a person's push between read and write stays", async () => {
-    const { path, image, entity } = await fixture();
-    let clock = Date.now();
-    const { engine, store } = await engineFor(databaseId, entity, {
-      now: () => clock,
-    });
-    await engine.runCycle();
+    const { path, image, engine, store, tenMinutesLater } =
+      await afterFirstCycle(databaseId);
     await registry.pushTags(image, ['1.7.0']);
     let theirs: string | undefined;
     const createCommit = GitlabRepository.prototype.createCommit;
@@ -384,7 +369,7 @@ describe('write-back on GitLab (SQLITE_3)', () => {
         );
         return commit;
       });
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     spy.mockRestore();
     expect(theirs).toBeDefined();
@@ -479,17 +464,14 @@ describe('write-back on GitLab (SQLITE_3)', () => {
   });
 
   it('closes nothing in an undecided cycle: GitLab 502s while reading leave merge request, branch and record as they are', async () => {
-    const { path, entity } = await fixture();
-    let clock = Date.now();
-    const { engine, store } = await engineFor(databaseId, entity, {
-      now: () => clock,
-    });
-    await engine.runCycle();
+    const { path, engine, store, tenMinutesLater } = await afterFirstCycle(
+      databaseId,
+    );
     const before = await store.getWriteBack('component:default/api');
     const head = git(path, 'rev-parse', BRANCH).trim();
 
     gitlab.injectFaults({ status5xx: 50 });
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     gitlab.clearFaults();
 

@@ -3,14 +3,9 @@
  * harness and the GitHub emulator (a real bare git repository underneath), on
  * SQLite and PostgreSQL. Results are checked with real `git`.
  */
-import {
-  mockServices,
-  TestDatabaseId,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { JsonObject } from '@backstage/types';
 import {
   GithubEmulator,
   StartedRegistry,
@@ -20,11 +15,15 @@ import {
 import { execFileSync } from 'node:child_process';
 import { Knex } from 'knex';
 import { Octokit } from '@octokit/rest';
-import { createAutomationEngine } from '../engine/createAutomationEngine';
 import { GONE_GRACE_MS } from '../engine/AutomationEngine';
 import { GithubRepositoryClient } from '../scm/github/GithubRepositoryClient';
 import { ImageAutomationStore } from '../database/ImageAutomationStore';
 import { entityResponseOf } from '../service/responses';
+import {
+  changedLinesOf,
+  componentEntity,
+  engineOverMockServices,
+} from '../__testUtils__/engineFixtures';
 
 jest.setTimeout(120_000);
 
@@ -90,29 +89,16 @@ async function fixture(
           'README.md': 'hello\n',
         },
   });
-  const entity: Entity = {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: 'api',
-      namespace: 'default',
-      annotations: {
-        // Registered from the repository it writes: allowed by default.
-        'backstage.io/managed-by-location': `url:https://github.com/acme/${name}/blob/main/catalog-info.yaml`,
-        'image-automation/repo': `https://github.com/acme/${name}`,
-        'image-automation/image': `${registry.host}/${image}`,
-        'image-automation/policy': 'semver: ^1.0.0',
-        'image-automation/files': 'deploy/api.yaml',
-        'image-automation/mode': mode,
-        ...options.annotations,
-      },
-    },
-    spec: {
-      type: 'service',
-      owner: 'group:default/team-a',
-      lifecycle: 'production',
-    },
-  };
+  const entity = componentEntity('api', {
+    // Registered from the repository it writes: allowed by default.
+    'backstage.io/managed-by-location': `url:https://github.com/acme/${name}/blob/main/catalog-info.yaml`,
+    'image-automation/repo': `https://github.com/acme/${name}`,
+    'image-automation/image': `${registry.host}/${image}`,
+    'image-automation/policy': 'semver: ^1.0.0',
+    'image-automation/files': 'deploy/api.yaml',
+    'image-automation/mode': mode,
+    ...options.annotations,
+  });
   return { name, image, entity };
 }
 
@@ -127,35 +113,49 @@ async function engineFor(
   } = {},
 ) {
   const knex = options.knex ?? (await databases.init(databaseId));
-  const catalog = catalogServiceMock({ entities: [entity].flat() });
-  const services = await createAutomationEngine({
-    config: mockServices.rootConfig({
-      data: {
-        app: { baseUrl: 'http://backstage.example' },
-        integrations: {
-          github: [
-            { host: 'github.com', apiBaseUrl: github.apiBaseUrl, token: TOKEN },
-          ],
-        },
-        imageAutomation: {
-          registries: [{ host: registry.host, insecure: true }],
-          git: {
-            labels: ['dependencies'],
-            allowPush: ['github.com/acme/push-*'],
-            ...options.git,
-          },
-        },
+  const services = await engineOverMockServices({
+    knex,
+    entities: entity,
+    config: {
+      app: { baseUrl: 'http://backstage.example' },
+      integrations: {
+        github: [
+          { host: 'github.com', apiBaseUrl: github.apiBaseUrl, token: TOKEN },
+        ],
       },
-    }),
-    logger: mockServices.logger.mock(),
-    database: mockServices.database.mock({ getClient: async () => knex }),
-    catalog,
-    auth: mockServices.auth(),
-    metrics: metricsServiceMock.mock(),
+      imageAutomation: {
+        registries: [{ host: registry.host, insecure: true }],
+        git: {
+          labels: ['dependencies'],
+          allowPush: ['github.com/acme/push-*'],
+          ...options.git,
+        } as JsonObject,
+      },
+    },
     instanceId: options.instanceId,
     now: options.now,
   });
-  return { ...services, knex, catalog };
+  return { ...services, knex };
+}
+
+/**
+ * A fresh fixture and its engine after the first cycle, on a clock that only
+ * `tenMinutesLater()` moves, so that each later cycle is due.
+ */
+async function afterFirstCycle(databaseId: TestDatabaseId) {
+  const { name, image, entity } = await fixture();
+  let clock = Date.now();
+  const services = await engineFor(databaseId, entity, { now: () => clock });
+  await services.engine.runCycle();
+  return {
+    name,
+    image,
+    entity,
+    ...services,
+    tenMinutesLater: () => {
+      clock += 10 * 60_000;
+    },
+  };
 }
 
 /** What the entity endpoint says about where the changes went. */
@@ -177,11 +177,23 @@ function git(name: string, ...args: string[]): string {
   );
 }
 
+/** The commit `ref` points at in the repository. */
+function shaOf(name: string, ref: string): string {
+  return git(name, 'rev-parse', ref).trim();
+}
+
+/** A person's own commit on the write-back branch; returns its sha. */
+function personCommitsOnBranch(
+  name: string,
+  files: Record<string, string>,
+  message: string,
+): Promise<string> {
+  return github.commitFiles('acme', name, BRANCH, files, { message });
+}
+
 /** The lines a branch changes against main, as `-old`/`+new` pairs. */
 function changedLines(name: string, branch: string): string[] {
-  return git(name, 'diff', '--unified=0', `main...${branch}`)
-    .split('\n')
-    .filter(line => /^[-+](?![-+])/.test(line));
+  return changedLinesOf(git(name, 'diff', '--unified=0', `main...${branch}`));
 }
 
 // The scenarios run on SQLite; the store's SQL is covered on both databases
@@ -190,13 +202,8 @@ describe.each([['SQLITE_3' as TestDatabaseId]])(
   'write-back on %p',
   databaseId => {
     it('opens one pull request whose diff is exactly the image line, and keeps it up to date', async () => {
-      const { name, image, entity } = await fixture();
-      let clock = Date.now();
-      const { engine, store } = await engineFor(databaseId, entity, {
-        now: () => clock,
-      });
-
-      await engine.runCycle();
+      const { name, image, engine, store, tenMinutesLater } =
+        await afterFirstCycle(databaseId);
 
       const pulls = await github.listPullRequests('acme', name);
       expect(pulls).toEqual([
@@ -228,7 +235,7 @@ describe.each([['SQLITE_3' as TestDatabaseId]])(
         hostKind: 'github',
         note: `#${pulls[0].number} opened`,
       });
-      const head = git(name, 'rev-parse', BRANCH).trim();
+      const head = shaOf(name, BRANCH);
       expect(await changesOf(store, 'component:default/api')).toEqual({
         entity: expect.objectContaining({ kind: 'pull-request' }),
         image: {
@@ -247,14 +254,14 @@ describe.each([['SQLITE_3' as TestDatabaseId]])(
 
       // Cycles with nothing new write nothing.
       const commitsBefore = git(name, 'rev-list', '--count', BRANCH);
-      clock += 10 * 60_000;
+      tenMinutesLater();
       await engine.runCycle();
       expect(git(name, 'rev-list', '--count', BRANCH)).toBe(commitsBefore);
       expect(await github.listPullRequests('acme', name)).toHaveLength(1);
 
       // A newer tag updates the same branch and pull request.
       await registry.pushTags(image, ['1.2.0']);
-      clock += 10 * 60_000;
+      tenMinutesLater();
       await engine.runCycle();
       const updated = await github.listPullRequests('acme', name);
       expect(updated).toHaveLength(1);
@@ -266,16 +273,12 @@ describe.each([['SQLITE_3' as TestDatabaseId]])(
     });
 
     it('after a merge, a newer tag opens a fresh pull request; a base that caught up closes it', async () => {
-      const { name, image, entity } = await fixture();
-      let clock = Date.now();
-      const { engine, store } = await engineFor(databaseId, entity, {
-        now: () => clock,
-      });
-      await engine.runCycle();
+      const { name, image, engine, store, tenMinutesLater } =
+        await afterFirstCycle(databaseId);
       const [first] = await github.listPullRequests('acme', name);
       await github.mergePullRequest('acme', name, first.number);
 
-      clock += 10 * 60_000;
+      tenMinutesLater();
       await engine.runCycle();
       expect((await store.listImages())[0]).toMatchObject({
         state: 'up-to-date',
@@ -286,7 +289,7 @@ describe.each([['SQLITE_3' as TestDatabaseId]])(
       });
 
       await registry.pushTags(image, ['1.3.0']);
-      clock += 10 * 60_000;
+      tenMinutesLater();
       await engine.runCycle();
       const pulls = await github.listPullRequests('acme', name);
       expect(pulls.map(p => [p.number, p.state])).toEqual([
@@ -310,7 +313,7 @@ describe.each([['SQLITE_3' as TestDatabaseId]])(
         },
         { message: 'bump by hand' },
       );
-      clock += 10 * 60_000;
+      tenMinutesLater();
       await engine.runCycle();
       const closed = await github.listPullRequests('acme', name);
       expect(closed[1]).toMatchObject({ state: 'closed' });
@@ -320,25 +323,19 @@ describe.each([['SQLITE_3' as TestDatabaseId]])(
     });
 
     it("never overwrites a person's commits on the branch, and says so", async () => {
-      const { name, image, entity } = await fixture();
-      let clock = Date.now();
-      const { engine, store } = await engineFor(databaseId, entity, {
-        now: () => clock,
-      });
-      await engine.runCycle();
-      const personal = await github.commitFiles(
-        'acme',
+      const { name, image, engine, store, tenMinutesLater } =
+        await afterFirstCycle(databaseId);
+      const personal = await personCommitsOnBranch(
         name,
-        BRANCH,
         { 'NOTES.md': 'my notes\n' },
-        { message: 'my fix' },
+        'my fix',
       );
 
       await registry.pushTags(image, ['1.4.0']);
-      clock += 10 * 60_000;
+      tenMinutesLater();
       await engine.runCycle();
 
-      expect(git(name, 'rev-parse', BRANCH).trim()).toBe(personal);
+      expect(shaOf(name, BRANCH)).toBe(personal);
       const [status] = await store.listImages();
       expect(status).toMatchObject({
         state: 'error',
@@ -404,7 +401,7 @@ describe.each([['SQLITE_3' as TestDatabaseId]])(
           h => h.event,
         ),
       ).toContain('pushed');
-      const main = git(name, 'rev-parse', 'main').trim();
+      const main = shaOf(name, 'main');
       expect(
         await services.store.getWriteBack('component:default/api'),
       ).toMatchObject({ hostKind: 'github', lastCommitSha: main });
@@ -437,23 +434,20 @@ describe('safe write-back on SQLITE_3', () => {
   const databaseId: TestDatabaseId = 'SQLITE_3';
 
   it('closes nothing in an undecided cycle: a GitHub 502 while reading leaves PR, branch and record as they are', async () => {
-    const { name, entity } = await fixture();
-    let clock = Date.now();
-    const { engine, store } = await engineFor(databaseId, entity, {
-      now: () => clock,
-    });
-    await engine.runCycle();
+    const { name, engine, store, tenMinutesLater } = await afterFirstCycle(
+      databaseId,
+    );
     const before = await store.getWriteBack('component:default/api');
-    const head = git(name, 'rev-parse', BRANCH).trim();
+    const head = shaOf(name, BRANCH);
 
     github.injectFaults({ status5xx: 50 });
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     github.clearFaults();
 
     const [pull] = await github.listPullRequests('acme', name);
     expect(pull).toMatchObject({ state: 'open', comments: [] });
-    expect(git(name, 'rev-parse', BRANCH).trim()).toBe(head);
+    expect(shaOf(name, BRANCH)).toBe(head);
     expect(await store.getWriteBack('component:default/api')).toEqual(before);
     const [image] = await store.listImages();
     expect(image).toMatchObject({
@@ -463,12 +457,8 @@ describe('safe write-back on SQLITE_3', () => {
   });
 
   it('remembers a pull request closed without merging: that tag is not proposed again, a newer one opens one new pull request', async () => {
-    const { name, image, entity } = await fixture();
-    let clock = Date.now();
-    const { engine, store } = await engineFor(databaseId, entity, {
-      now: () => clock,
-    });
-    await engine.runCycle();
+    const { name, image, engine, store, tenMinutesLater } =
+      await afterFirstCycle(databaseId);
     const [first] = await github.listPullRequests('acme', name);
     await person().pulls.update({
       owner: 'acme',
@@ -478,7 +468,7 @@ describe('safe write-back on SQLITE_3', () => {
     });
 
     for (let cycle = 0; cycle < 2; cycle++) {
-      clock += 10 * 60_000;
+      tenMinutesLater();
       await engine.runCycle();
     }
     expect(await github.listPullRequests('acme', name)).toEqual([
@@ -499,7 +489,7 @@ describe('safe write-back on SQLITE_3', () => {
     ).toContain('declined');
 
     await registry.pushTags(image, ['1.2.0']);
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     const pulls = await github.listPullRequests('acme', name);
     expect(pulls.filter(p => p.state === 'open')).toEqual([
@@ -621,48 +611,35 @@ describe('safe write-back on SQLITE_3', () => {
   });
 
   it("never overwrites a person's commit, even one that keeps our trailer", async () => {
-    const { name, image, entity } = await fixture();
-    let clock = Date.now();
-    const { engine, store } = await engineFor(databaseId, entity, {
-      now: () => clock,
-    });
-    await engine.runCycle();
-    const theirs = await github.commitFiles(
-      'acme',
+    const { name, image, engine, store, tenMinutesLater } =
+      await afterFirstCycle(databaseId);
+    const theirs = await personCommitsOnBranch(
       name,
-      BRANCH,
       { 'NOTES.md': 'mine\n' },
-      {
-        message: 'tweak\n\nImage-Automation-Entity: component:default/api\n',
-      },
+      'tweak\n\nImage-Automation-Entity: component:default/api\n',
     );
     await registry.pushTags(image, ['1.5.0']);
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
-    expect(git(name, 'rev-parse', BRANCH).trim()).toBe(theirs);
+    expect(shaOf(name, BRANCH)).toBe(theirs);
     expect((await store.listImages())[0]).toMatchObject({
       errorKind: 'branch-edited',
     });
   });
 
   it("lets a merged branch that holds a person's commit no longer block: the next tag opens a new pull request on a fresh branch", async () => {
-    const { name, image, entity } = await fixture();
-    let clock = Date.now();
-    const { engine } = await engineFor(databaseId, entity, {
-      now: () => clock,
-    });
-    await engine.runCycle();
-    const theirs = await github.commitFiles(
-      'acme',
+    const { name, image, engine, tenMinutesLater } = await afterFirstCycle(
+      databaseId,
+    );
+    const theirs = await personCommitsOnBranch(
       name,
-      BRANCH,
       { 'NOTES.md': 'mine\n' },
-      { message: 'my notes' },
+      'my notes',
     );
     const [first] = await github.listPullRequests('acme', name);
     await github.mergePullRequest('acme', name, first.number);
     await registry.pushTags(image, ['1.6.0']);
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
 
     const open = (await github.listPullRequests('acme', name)).filter(
@@ -672,7 +649,7 @@ describe('safe write-back on SQLITE_3', () => {
       expect.objectContaining({ title: expect.stringContaining('to 1.6.0') }),
     ]);
     expect(open[0].head).not.toBe(BRANCH);
-    expect(git(name, 'rev-parse', BRANCH).trim()).toBe(theirs);
+    expect(shaOf(name, BRANCH)).toBe(theirs);
   });
 
   it('closes the pull request of an entity switched to observe, with a comment', async () => {
@@ -733,7 +710,7 @@ describe('safe write-back on SQLITE_3', () => {
       .mockRejectedValueOnce(new Error('connection reset'));
     await engine.runCycle();
     spy.mockRestore();
-    const written = git(name, 'rev-parse', BRANCH).trim();
+    const written = shaOf(name, BRANCH);
     expect(await github.listPullRequests('acme', name)).toEqual([]);
     expect(await store.getWriteBack('component:default/api')).toMatchObject({
       pendingCommitSha: written,
@@ -746,7 +723,7 @@ describe('safe write-back on SQLITE_3', () => {
       expect.objectContaining({ state: 'open', head: BRANCH }),
     ]);
     // The same commit, not a new one on a fresh branch.
-    expect(git(name, 'rev-parse', BRANCH).trim()).toBe(written);
+    expect(shaOf(name, BRANCH)).toBe(written);
     expect(git(name, 'rev-list', '--count', `main..${BRANCH}`).trim()).toBe(
       '1',
     );
@@ -766,12 +743,8 @@ describe('safe write-back on SQLITE_3', () => {
   });
 
   it("moves a branch only from the sha it read: a person's push between read and write stays", async () => {
-    const { name, image, entity } = await fixture();
-    let clock = Date.now();
-    const { engine, store } = await engineFor(databaseId, entity, {
-      now: () => clock,
-    });
-    await engine.runCycle();
+    const { name, image, engine, store, tenMinutesLater } =
+      await afterFirstCycle(databaseId);
     await registry.pushTags(image, ['1.7.0']);
     // The person pushes right after the write-back planned its commit.
     let theirs: string | undefined;
@@ -783,20 +756,18 @@ describe('safe write-back on SQLITE_3', () => {
         ...args
       ) {
         const commit = await createCommit.apply(this, args);
-        theirs ??= await github.commitFiles(
-          'acme',
+        theirs ??= await personCommitsOnBranch(
           name,
-          BRANCH,
           { 'NOTES.md': 'raced\n' },
-          { message: 'raced' },
+          'raced',
         );
         return commit;
       });
-    clock += 10 * 60_000;
+    tenMinutesLater();
     await engine.runCycle();
     spy.mockRestore();
     expect(theirs).toBeDefined();
-    expect(git(name, 'rev-parse', BRANCH).trim()).toBe(theirs);
+    expect(shaOf(name, BRANCH)).toBe(theirs);
     expect((await store.listImages())[0]).toMatchObject({
       errorKind: 'branch-edited',
     });

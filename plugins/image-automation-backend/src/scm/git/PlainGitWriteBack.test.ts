@@ -4,10 +4,8 @@
  * deploy key), on SQLite. Results are checked on the server's bare
  * repository with real `git`.
  */
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   ServedRepository,
   startHttpGitServer,
@@ -20,8 +18,12 @@ import {
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAutomationEngine } from '../../engine/createAutomationEngine';
 import { entityResponseOf } from '../../service/responses';
+import {
+  changedLinesOf,
+  componentEntity,
+  engineOverMockServices,
+} from '../../__testUtils__/engineFixtures';
 import { PlainGitRepository } from './PlainGitRepository';
 
 jest.setTimeout(180_000);
@@ -96,62 +98,45 @@ async function fixture(
         'image-automation/files': 'deploy/api.yaml',
         'image-automation/mode': mode,
       };
-  const entity: Entity = {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: 'api', namespace: 'default', annotations },
-    spec: {
-      type: 'service',
-      owner: 'group:default/team-a',
-      lifecycle: 'production',
-    },
-  };
+  const entity = componentEntity('api', annotations);
   return { served, image, entity, n };
 }
 
 async function engineFor(entity: Entity | Entity[], now: () => number) {
-  const knex = await databases.init('SQLITE_3');
-  return createAutomationEngine({
-    config: mockServices.rootConfig({
-      data: {
-        backend: { workingDirectory },
-        app: { baseUrl: 'http://backstage.example' },
-        imageAutomation: {
-          registries: [{ host: registry.host, insecure: true }],
-          git: {
-            allowedRepositories: [`${ssh.host}/team/*`, `${http.host}/team/*`],
-            allowPush: [`${ssh.host}/team/*`, `${http.host}/team/*`],
-            hosts: [
-              {
-                host: ssh.host,
-                ssh: {
-                  privateKey: ssh.deployKey.privateKey,
-                  knownHosts: ssh.knownHosts,
-                },
+  return engineOverMockServices({
+    knex: await databases.init('SQLITE_3'),
+    entities: entity,
+    config: {
+      backend: { workingDirectory },
+      app: { baseUrl: 'http://backstage.example' },
+      imageAutomation: {
+        registries: [{ host: registry.host, insecure: true }],
+        git: {
+          allowedRepositories: [`${ssh.host}/team/*`, `${http.host}/team/*`],
+          allowPush: [`${ssh.host}/team/*`, `${http.host}/team/*`],
+          hosts: [
+            {
+              host: ssh.host,
+              ssh: {
+                privateKey: ssh.deployKey.privateKey,
+                knownHosts: ssh.knownHosts,
               },
-              {
-                host: http.host,
-                https: { username: 'bot', token: 'e2e-token-abcdef' },
-              },
-            ],
-          },
+            },
+            {
+              host: http.host,
+              https: { username: 'bot', token: 'e2e-token-abcdef' },
+            },
+          ],
         },
       },
-    }),
-    logger: mockServices.logger.mock(),
-    database: mockServices.database.mock({ getClient: async () => knex }),
-    catalog: catalogServiceMock({ entities: [entity].flat() }),
-    auth: mockServices.auth(),
-    metrics: metricsServiceMock.mock(),
+    },
     now,
   });
 }
 
 /** The lines `branch` changes against `base`, as `-old`/`+new`. */
 async function changedLines(served: ServedRepository, sha: string) {
-  return (await served.diff(sha))
-    .split('\n')
-    .filter(line => /^[-+](?![-+])/.test(line));
+  return changedLinesOf(await served.diff(sha));
 }
 
 describe('plain Git write-back through the coordinator', () => {
