@@ -1,8 +1,7 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { migratedClient } from './migrateDatabase';
+import { chunks, num, Row, str } from './rows';
 import type { HistoryEventKind } from '@image-automation/plugin-image-automation-common';
 import { randomBytes } from 'node:crypto';
 import {
@@ -16,10 +15,6 @@ import {
 } from '../domain/records';
 import { ImageAutomationStore } from './ImageAutomationStore';
 
-const migrationsDir = resolvePackagePath(
-  '@image-automation/plugin-image-automation-backend',
-  'migrations',
-);
 
 /** The write-back columns, aliased when joined onto an entity row. */
 const WRITE_BACK_COLUMNS = [
@@ -87,22 +82,6 @@ function toLastPush(row: Row): EntityView['images'][number]['lastPush'] {
 /** Rows per statement: stays under SQLite's bound-parameter limit. */
 const BATCH_SIZE = 50;
 
-type Row = Record<string, any>;
-
-function chunks<T>(items: T[], size = BATCH_SIZE): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size)
-    result.push(items.slice(i, i + size));
-  return result;
-}
-
-// knex returns bigint columns as strings on PostgreSQL.
-function num(value: unknown): number | undefined {
-  return value === null || value === undefined ? undefined : Number(value);
-}
-function str(value: unknown): string | undefined {
-  return value === null || value === undefined ? undefined : String(value);
-}
 function json<T>(value: unknown): T | undefined {
   return typeof value === 'string' ? (JSON.parse(value) as T) : undefined;
 }
@@ -113,11 +92,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     database: DatabaseService;
     skipMigrations?: boolean;
   }): Promise<DatabaseImageAutomationStore> {
-    const client = await options.database.getClient();
-    if (!options.database.migrations?.skip && !options.skipMigrations) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
-    return new DatabaseImageAutomationStore(client);
+    return new DatabaseImageAutomationStore(await migratedClient(options));
   }
 
   private constructor(private readonly db: Knex) {}
@@ -136,7 +111,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       interval_ms: e.intervalMs ?? null,
       last_seen_at: e.lastSeenAt,
     }));
-    for (const batch of chunks(rows)) {
+    for (const batch of chunks(rows, BATCH_SIZE)) {
       await this.db('ia_entities')
         .insert(batch.map(row => ({ ...row, next_due_at: 0 })))
         .onConflict('entity_ref')
@@ -148,7 +123,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     const gone = await this.db('ia_entities')
       .where('last_seen_at', '<', seenAt)
       .pluck('entity_ref');
-    for (const batch of chunks(gone)) {
+    for (const batch of chunks(gone, BATCH_SIZE)) {
       await this.db.transaction(async tx => {
         await tx('ia_images').whereIn('entity_ref', batch).delete();
         await tx('ia_write_backs').whereIn('entity_ref', batch).delete();
@@ -346,7 +321,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
           .where({ entity_ref: row.entity_ref, image_name: row.image_name })
           .delete();
       }
-      for (const batch of chunks(rows)) {
+      for (const batch of chunks(rows, BATCH_SIZE)) {
         await tx('ia_images')
           .insert(batch)
           .onConflict(['entity_ref', 'image_name'])
@@ -379,7 +354,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       consecutive_failures: r.consecutiveFailures,
       backoff_until: r.backoffUntil ?? null,
     }));
-    for (const batch of chunks(rows)) {
+    for (const batch of chunks(rows, BATCH_SIZE)) {
       await this.db('ia_repositories')
         .insert(batch)
         .onConflict('repository')
@@ -481,7 +456,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       detail: e.detail ?? null,
       created_at: e.createdAt,
     }));
-    for (const batch of chunks(rows)) {
+    for (const batch of chunks(rows, BATCH_SIZE)) {
       await this.db('ia_history').insert(batch);
     }
   }

@@ -1,8 +1,7 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { migratedClient } from './migrateDatabase';
+import { chunks, num, Row, str } from './rows';
 import {
   BuildTime,
   PushEvent,
@@ -11,30 +10,10 @@ import {
   TagDigest,
 } from './RegistryFactsStore';
 
-const migrationsDir = resolvePackagePath(
-  '@image-automation/plugin-image-automation-backend',
-  'migrations',
-);
 
 /** Keys per statement: stays under SQLite's bound-parameter limit. */
 const BATCH_SIZE = 200;
 
-type Row = Record<string, any>;
-
-function chunks<T>(items: T[], size = BATCH_SIZE): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size)
-    result.push(items.slice(i, i + size));
-  return result;
-}
-
-// knex returns bigint columns as strings on PostgreSQL.
-function num(value: unknown): number | undefined {
-  return value === null || value === undefined ? undefined : Number(value);
-}
-function str(value: unknown): string | undefined {
-  return value === null || value === undefined ? undefined : String(value);
-}
 
 /**
  * The knex implementation, on the plugin's database; its tables come from
@@ -45,11 +24,7 @@ export class DatabaseRegistryFactsStore implements RegistryFactsStore {
     database: DatabaseService;
     skipMigrations?: boolean;
   }): Promise<DatabaseRegistryFactsStore> {
-    const client = await options.database.getClient();
-    if (!options.database.migrations?.skip && !options.skipMigrations) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
-    return new DatabaseRegistryFactsStore(client);
+    return new DatabaseRegistryFactsStore(await migratedClient(options));
   }
 
   private constructor(private readonly db: Knex) {}
@@ -95,7 +70,7 @@ export class DatabaseRegistryFactsStore implements RegistryFactsStore {
       .where({ repository })
       .pluck('tag');
     const gone = stored.filter(tag => !listed.has(tag));
-    for (const batch of chunks(gone)) {
+    for (const batch of chunks(gone, BATCH_SIZE)) {
       await this.db('ia_tag_digests')
         .where({ repository })
         .whereIn('tag', batch)
@@ -109,7 +84,7 @@ export class DatabaseRegistryFactsStore implements RegistryFactsStore {
     digests: string[],
   ): Promise<Map<string, BuildTime>> {
     const times = new Map<string, BuildTime>();
-    for (const batch of chunks([...new Set(digests)])) {
+    for (const batch of chunks([...new Set(digests)], BATCH_SIZE)) {
       const rows: Row[] = await this.db('ia_build_times')
         .where({ repository, platform })
         .whereIn('digest', batch);
@@ -146,7 +121,7 @@ export class DatabaseRegistryFactsStore implements RegistryFactsStore {
 
   async knownRepositories(repositories: string[]): Promise<Set<string>> {
     const known = new Set<string>();
-    for (const batch of chunks([...new Set(repositories)])) {
+    for (const batch of chunks([...new Set(repositories)], BATCH_SIZE)) {
       const rows: string[] = await this.db('ia_images')
         .distinct('repository')
         .whereIn('repository', batch)
@@ -158,7 +133,7 @@ export class DatabaseRegistryFactsStore implements RegistryFactsStore {
 
   async entityRefsUsing(repositories: string[]): Promise<string[]> {
     const refs = new Set<string>();
-    for (const batch of chunks([...new Set(repositories)])) {
+    for (const batch of chunks([...new Set(repositories)], BATCH_SIZE)) {
       const rows: string[] = await this.db('ia_images')
         .distinct('entity_ref')
         .whereIn('repository', batch)
@@ -222,7 +197,7 @@ export class DatabaseRegistryFactsStore implements RegistryFactsStore {
     repositories: string[],
     scanStartedAt: number,
   ): Promise<void> {
-    for (const batch of chunks(repositories)) {
+    for (const batch of chunks(repositories, BATCH_SIZE)) {
       await this.db('ia_push_events')
         .whereIn('repository', batch)
         .update({ last_push_scan_at: scanStartedAt });
@@ -237,7 +212,7 @@ export class DatabaseRegistryFactsStore implements RegistryFactsStore {
     repositories: string[],
   ): Promise<Map<string, PushEventRecord>> {
     const events = new Map<string, PushEventRecord>();
-    for (const batch of chunks([...new Set(repositories)])) {
+    for (const batch of chunks([...new Set(repositories)], BATCH_SIZE)) {
       const rows: Row[] = await this.db('ia_push_events').whereIn(
         'repository',
         batch,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadPublicKey, TokenGrant } from './auth';
 import { createDispatcher, RequestLogEntry } from './dispatch';
 import { FaultInjector, GithubFaults } from './faults';
-import { BareRepository } from './git/BareRepository';
+import { BareRepository } from '../git/BareRepository';
 import { PermissionSet } from './http/routing';
 import { EmulatedRepository, nowIso } from './model';
 import {

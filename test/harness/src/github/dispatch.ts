@@ -13,7 +13,9 @@ import {
 import { FaultInjector } from './faults';
 import { executeGraphql } from './graphql/GraphqlEndpoint';
 import { GithubApiError, notFound } from './http/GithubApiError';
-import { matchPath, Route, RouteRequest, RouteResponse } from './http/routing';
+import { matchPath } from '../http/matchPath';
+import { readBody } from '../http/readBody';
+import { Route, RouteRequest, RouteResponse } from './http/routing';
 import { EmulatedRepository } from './model';
 import {
   cacheHeaders,
@@ -68,9 +70,6 @@ const REPO_ROUTES: RepoRoute[] = [
   ...issueRoutes,
 ];
 
-/** Bodies larger than this are refused, as GitHub refuses oversized payloads. */
-const MAX_BODY_BYTES = 100 * 1024 * 1024;
-
 /** Everything the dispatcher reads from the emulator, kept apart from the test-side API. */
 export interface DispatchState {
   shapes: GithubShapes;
@@ -83,23 +82,8 @@ export interface DispatchState {
   repositories(): EmulatedRepository[];
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new GithubApiError(413, 'Payload too large'));
-        req.destroy();
-      } else {
-        chunks.push(chunk);
-      }
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+/** GitHub's answer to a body over the limit. */
+const tooLarge = () => new GithubApiError(413, 'Payload too large');
 
 function parseJson(raw: Buffer): unknown {
   if (raw.length === 0) {
@@ -189,7 +173,7 @@ async function route(
     body:
       method === 'GET' || method === 'HEAD'
         ? {}
-        : parseJson(await readBody(req)),
+        : parseJson(await readBody(req, tooLarge)),
   });
 
   const codeload = matchPath(
@@ -231,7 +215,7 @@ async function route(
   const quota = quotaOf(grant);
   if (path === '/graphql' && method === 'POST') {
     const outcome = await executeGraphql({
-      body: parseJson(await readBody(req)),
+      body: parseJson(await readBody(req, tooLarge)),
       grant,
       quota,
       limits: state.rateLimits,

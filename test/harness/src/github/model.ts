@@ -1,4 +1,4 @@
-import { BareRepository } from './git/BareRepository';
+import { BareRepository } from '../git/BareRepository';
 
 /** Who a request acts as: the login GitHub would show on the PRs, comments and commits it makes. */
 export interface Actor {

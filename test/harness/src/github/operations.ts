@@ -1,4 +1,4 @@
-import { GitIdentity } from './git/BareRepository';
+import { GitIdentity } from '../git/BareRepository';
 import { applyTreeEdits, TreeEdit } from './git/treeEdits';
 import { conflict, GithubApiError, unprocessable } from './http/GithubApiError';
 import { Actor, EmulatedRepository, nowIso, PullRequestRecord } from './model';

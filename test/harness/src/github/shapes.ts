@@ -1,4 +1,4 @@
-import { GitCommit, GitFileChange, GitTreeEntry } from './git/BareRepository';
+import { GitCommit, GitFileChange, GitTreeEntry } from '../git/BareRepository';
 import {
   Actor,
   EmulatedRepository,

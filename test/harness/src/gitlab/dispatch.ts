@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { matchPath } from '../github/http/routing';
+import { matchPath } from '../http/matchPath';
+import { readBody } from '../http/readBody';
 import {
   authenticate,
   credentialOf,
@@ -50,8 +51,6 @@ const ROUTES: ProjectRoute[] = [
   ...mergeRequestRoutes,
 ];
 
-const MAX_BODY_BYTES = 100 * 1024 * 1024;
-
 export interface DispatchState {
   shapes: GitlabShapes;
   tokens: Map<string, TokenGrant>;
@@ -65,25 +64,9 @@ export interface DispatchState {
   beforeRequest?: (entry: RequestLogEntry) => Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(
-          new GitlabApiError(413, { message: '413 Request Entity Too Large' }),
-        );
-        req.destroy();
-      } else {
-        chunks.push(chunk);
-      }
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+/** GitLab's answer to a body over the limit. */
+const tooLarge = () =>
+  new GitlabApiError(413, { message: '413 Request Entity Too Large' });
 
 /** JSON or form bodies, as Grape accepts both. */
 function parseBody(req: IncomingMessage, raw: Buffer): Record<string, any> {
@@ -130,7 +113,8 @@ async function serveRest(
   if (!project) {
     throw notFound('Project');
   }
-  const raw = method === 'GET' ? Buffer.alloc(0) : await readBody(req);
+  const raw =
+    method === 'GET' ? Buffer.alloc(0) : await readBody(req, tooLarge);
   const request: RouteRequest = {
     method,
     params: match.params,
@@ -170,7 +154,7 @@ async function serveGraphql(
       throw insufficientScope(READ_API.join(' '));
     }
   }
-  const body = parseBody(req, await readBody(req));
+  const body = parseBody(req, await readBody(req, tooLarge));
   // Anonymous callers see no private project: `project` resolves to null, as on GitLab.
   return executeGraphql(
     body,
@@ -202,7 +186,7 @@ async function serveGit(
       ),
     };
   }
-  const body = await readBody(req);
+  const body = await readBody(req, tooLarge);
   const backendPath = `/${project.fullPath}.git/${git.action}`;
   if (git.action !== 'git-receive-pack') {
     return runHttpBackend(

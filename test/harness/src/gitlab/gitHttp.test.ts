@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGit } from '../github/git/runGit';
+import { runGit } from '../git/runGit';
 import { GitlabEmulator, startGitlabEmulator } from './index';
 import { restClient } from './testing/client';
 

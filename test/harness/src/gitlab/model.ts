@@ -1,4 +1,4 @@
-import { BareRepository } from '../github/git/BareRepository';
+import { BareRepository } from '../git/BareRepository';
 
 /** A GitLab account: who a token acts as, and the author of what it creates. */
 export interface GitlabUser {

@@ -1,5 +1,5 @@
-import { GitIdentity, isFullSha } from '../github/git/BareRepository';
-import { runGit } from '../github/git/runGit';
+import { GitIdentity, isFullSha } from '../git/BareRepository';
+import { runGit } from '../git/runGit';
 import { applyTreeEdits, TreeEdit } from '../github/git/treeEdits';
 import { badRequest, invalidParams } from './http/GitlabApiError';
 import {

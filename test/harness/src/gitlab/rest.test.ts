@@ -1,4 +1,4 @@
-import { runGit } from '../github/git/runGit';
+import { runGit } from '../git/runGit';
 import { GitlabEmulator, startGitlabEmulator } from './index';
 import { restClient } from './testing/client';
 

@@ -1,4 +1,4 @@
-import { GitCommit } from '../github/git/BareRepository';
+import { GitCommit } from '../git/BareRepository';
 import {
   EmulatedProject,
   GitlabUser,

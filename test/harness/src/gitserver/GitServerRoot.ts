@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGit } from '../github/git/runGit';
+import { runGit } from '../git/runGit';
 
 export interface CreateRepositoryOptions {
   /** Files of the first commit, path → content. */

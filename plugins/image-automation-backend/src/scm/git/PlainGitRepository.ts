@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_MANIFEST_BYTES } from '@image-automation/plugin-image-automation-node';
 import { GitError } from '../GitError';
 import type {
   BranchHead,
@@ -15,6 +14,10 @@ import type {
   RepositoryIdentity,
   TreeEntry,
 } from '../port';
+import {
+  manifestEntries,
+  refuseOversizedManifest,
+} from '../port/manifestEntries';
 import { LocalClone } from './LocalClone';
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
@@ -90,23 +93,13 @@ export class PlainGitRepository implements GitRepository {
   }
 
   async readFiles(head: BranchHead, paths: string[]): Promise<GitSnapshot> {
-    const wanted: Array<{ path: string; sha: string }> = [];
-    const missing: string[] = [];
-    for (const path of paths) {
-      const entry = head.entries.get(path);
-      if (!entry) {
-        missing.push(path);
-        continue;
-      }
-      if (entry.mode === '120000') {
-        // A link's target may lie outside the repository: never followed.
-        throw new GitError(
-          'git-bad-repository',
-          `${path} in ${this.identity.displayName}@${head.branch} is a symbolic link; list the file it points to instead`,
-        );
-      }
-      wanted.push({ path, sha: entry.sha });
-    }
+    const where = `${this.identity.displayName}@${head.branch}`;
+    const listed = manifestEntries(head.entries, paths, where);
+    const { missing } = listed;
+    const wanted = listed.wanted.map(({ path, entry }) => ({
+      path,
+      sha: entry.sha,
+    }));
     const oids = [...new Set(wanted.map(w => w.sha))];
     await this.clone.fetchObjects(await this.absent(head.treeSha, oids));
     // Sizes are checked on disk, before any content is read into memory:
@@ -120,12 +113,7 @@ export class PlainGitRepository implements GitRepository {
           `${this.identity.location.host} did not send ${path} of ${this.identity.displayName}@${head.branch}; the next cycle retries`,
         );
       }
-      if (size > MAX_MANIFEST_BYTES) {
-        throw new GitError(
-          'git-bad-repository',
-          `${path} in ${this.identity.displayName}@${head.branch} is ${size} bytes; manifests over ${MAX_MANIFEST_BYTES} bytes are refused`,
-        );
-      }
+      refuseOversizedManifest(path, where, size);
     }
     const contents = await this.blobContents(oids);
     const files = new Map<string, GitFile>(

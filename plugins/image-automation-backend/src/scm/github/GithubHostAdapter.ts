@@ -162,12 +162,7 @@ export class GithubHostAdapter implements GitHostAdapter {
     return new ReadingOctokit({
       auth: token,
       baseUrl,
-      log: {
-        debug: () => {},
-        info: () => {},
-        warn: m => logger.warn(m),
-        error: m => logger.error(m),
-      },
+      log: octokitLog(logger),
       retry: { doNotRetry: READ_DO_NOT_RETRY },
     });
   }
@@ -178,12 +173,7 @@ export class GithubHostAdapter implements GitHostAdapter {
     return new RetryingOctokit({
       auth: token,
       baseUrl,
-      log: {
-        debug: () => {},
-        info: () => {},
-        warn: m => logger.warn(m),
-        error: m => logger.error(m),
-      },
+      log: octokitLog(logger),
       retry: { doNotRetry: [400, 401, 403, 404, 409, 422, 451] },
       throttle: {
         // Wait and resume, but never longer than a cycle can afford.
@@ -202,4 +192,14 @@ export class GithubHostAdapter implements GitHostAdapter {
       },
     });
   }
+}
+
+/** Octokit's own messages: warnings and errors to the plugin's log, the chatter dropped. */
+function octokitLog(logger: LoggerService) {
+  return {
+    debug: () => {},
+    info: () => {},
+    warn: (message: string) => logger.warn(message),
+    error: (message: string) => logger.error(message),
+  };
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type { RepositoryLocation } from '@image-automation/plugin-image-automation-common';
-import { MAX_MANIFEST_BYTES } from '@image-automation/plugin-image-automation-node';
 import { GitError } from '../GitError';
 import {
   BranchHead,
@@ -15,6 +14,10 @@ import {
   RepositoryIdentity,
   TreeEntry,
 } from '../port';
+import {
+  manifestEntries,
+  refuseOversizedManifest,
+} from '../port/manifestEntries';
 import { BlobCache } from './BlobCache';
 import { GitlabApi, GitlabRequestError } from './GitlabApi';
 import { toGitlabError } from './gitlabErrors';
@@ -175,22 +178,12 @@ export class GitlabRepository implements GitRepository {
 
   async readFiles(head: BranchHead, paths: string[]): Promise<GitSnapshot> {
     const where = `${this.identity.displayName}@${head.branch}`;
-    const missing: string[] = [];
-    const wanted: Array<{ path: string; sha: string }> = [];
-    for (const path of new Set(paths)) {
-      const entry = head.entries.get(path);
-      if (!entry) {
-        missing.push(path);
-      } else if (entry.mode === '120000') {
-        // A link's target may lie outside the repository: never followed.
-        throw new GitError(
-          'git-bad-repository',
-          `${path} in ${where} is a symbolic link; list the file it points to instead`,
-        );
-      } else {
-        wanted.push({ path, sha: entry.sha });
-      }
-    }
+    const listed = manifestEntries(head.entries, new Set(paths), where);
+    const { missing } = listed;
+    const wanted = listed.wanted.map(({ path, entry }) => ({
+      path,
+      sha: entry.sha,
+    }));
     const files = new Map<string, GitFile>();
     const uncached = wanted.filter(({ path, sha }) => {
       const content = this.options.blobs.get(sha);
@@ -206,13 +199,7 @@ export class GitlabRepository implements GitRepository {
         uncached.map(w => w.path),
       );
       for (const node of sizes) {
-        const size = Number(node.size ?? 0);
-        if (size > MAX_MANIFEST_BYTES) {
-          throw new GitError(
-            'git-bad-repository',
-            `${node.path} in ${where} is ${size} bytes; manifests over ${MAX_MANIFEST_BYTES} bytes are refused`,
-          );
-        }
+        refuseOversizedManifest(node.path, where, Number(node.size ?? 0));
       }
       const contents = await this.blobs(
         BLOB_CONTENTS,

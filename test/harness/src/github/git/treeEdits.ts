@@ -1,5 +1,9 @@
 import { GithubApiError, unprocessable } from '../http/GithubApiError';
-import { BareRepository, GitTreeEntry, TreeEntryType } from './BareRepository';
+import {
+  BareRepository,
+  GitTreeEntry,
+  TreeEntryType,
+} from '../../git/BareRepository';
 
 /** One entry of a `POST /git/trees` body after `content` has been stored as a blob. */
 export interface TreeEdit {

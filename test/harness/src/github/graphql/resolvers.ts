@@ -1,5 +1,5 @@
 import { isAllowed } from '../auth';
-import { GitTreeEntry, isFullSha } from '../git/BareRepository';
+import { GitTreeEntry, isFullSha } from '../../git/BareRepository';
 import { EmulatedRepository } from '../model';
 import { nodeId, stableId } from '../shapes';
 import {

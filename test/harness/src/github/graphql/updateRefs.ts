@@ -1,5 +1,5 @@
-import { isFullSha, RefTransactionStep } from '../git/BareRepository';
-import { runGit } from '../git/runGit';
+import { isFullSha, RefTransactionStep } from '../../git/BareRepository';
+import { runGit } from '../../git/runGit';
 import { EmulatedRepository } from '../model';
 import { closePull } from '../operations';
 import { GithubGraphqlError } from './errors';

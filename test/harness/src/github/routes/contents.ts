@@ -1,4 +1,4 @@
-import { GitTreeEntry } from '../git/BareRepository';
+import { GitTreeEntry } from '../../git/BareRepository';
 import { conflict, notFound, unprocessable } from '../http/GithubApiError';
 import { nowIso } from '../model';
 import { branchRef, commitFilesToBranch, identityOf } from '../operations';

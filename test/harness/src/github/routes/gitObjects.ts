@@ -1,5 +1,5 @@
 import { wantsRaw } from './contents';
-import { GitIdentity, isFullSha } from '../git/BareRepository';
+import { GitIdentity, isFullSha } from '../../git/BareRepository';
 import {
   isValidMode,
   TreeEdit,

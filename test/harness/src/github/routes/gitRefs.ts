@@ -1,4 +1,4 @@
-import { runGit } from '../git/runGit';
+import { runGit } from '../../git/runGit';
 import { notFound, unprocessable } from '../http/GithubApiError';
 import { paginate } from '../http/routing';
 import { assertNotProtected, closePull } from '../operations';

@@ -1,4 +1,5 @@
 import { IncomingHttpHeaders } from 'node:http';
+import { pageWindow } from '../../http/pages';
 import { TokenGrant, TokenScope } from '../auth';
 import { EmulatedProject } from '../model';
 import { GitlabShapes } from '../shapes';
@@ -71,18 +72,7 @@ export function paginate<T>(
   items: readonly T[],
   request: RouteRequest,
 ): { page: T[]; headers: Record<string, string> } {
-  const perPage = Math.min(
-    100,
-    Math.max(1, Number(request.query.get('per_page')) || 20),
-  );
-  const page = Math.max(1, Number(request.query.get('page')) || 1);
-  const last = Math.max(1, Math.ceil(items.length / perPage));
-  const linkTo = (n: number) => {
-    const query = new URLSearchParams(request.query);
-    query.set('page', String(n));
-    query.set('per_page', String(perPage));
-    return `<${request.url}?${query}>`;
-  };
+  const { perPage, page, last, linkTo } = pageWindow(items, request, 20);
   const links = [`${linkTo(1)}; rel="first"`, `${linkTo(last)}; rel="last"`];
   if (page < last) links.unshift(`${linkTo(page + 1)}; rel="next"`);
   if (page > 1) links.unshift(`${linkTo(page - 1)}; rel="prev"`);

@@ -1,4 +1,4 @@
-import { GitTreeEntry } from '../../github/git/BareRepository';
+import { GitTreeEntry } from '../../git/BareRepository';
 import { READ_API, WRITE_API } from '../auth';
 import { badRequest, forbidden, notFound } from '../http/GitlabApiError';
 import {

@@ -1,7 +1,6 @@
-import { MAX_MANIFEST_BYTES } from '@image-automation/plugin-image-automation-node';
 import type { Octokit } from '@octokit/rest';
-import { GitError } from '../../GitError';
 import { GitFile, TreeEntry } from '../../port';
+import { manifestEntries } from '../../port/manifestEntries';
 import { BlobContents, DEFAULT_BLOB_CACHE_BYTES } from './BlobContents';
 import { BlobQueries, BlobQueryLimits } from './BlobQueries';
 import { ConditionalReads } from './ConditionalReads';
@@ -178,30 +177,13 @@ export class GithubReads {
     head: Pick<BranchListing, 'branch' | 'entries'>,
     paths: string[],
   ): Promise<{ files: Map<string, GitFile>; missing: string[] }> {
-    const wanted: Array<{ path: string; entry: TreeEntry }> = [];
-    const missing: string[] = [];
-    for (const path of new Set(paths)) {
-      const entry = head.entries.get(path);
-      if (!entry) {
-        missing.push(path);
-        continue;
-      }
-      if (entry.mode === '120000') {
-        // A link's target may lie outside the repository: never followed.
-        throw new GitError(
-          'git-bad-repository',
-          `${path} in ${target.displayName}@${head.branch} is a symbolic link; list the file it points to instead`,
-        );
-      }
-      if (entry.size > MAX_MANIFEST_BYTES) {
-        // Refused before download: a 50 MiB file must not reach memory.
-        throw new GitError(
-          'git-bad-repository',
-          `${path} in ${target.displayName}@${head.branch} is ${entry.size} bytes; manifests over ${MAX_MANIFEST_BYTES} bytes are refused`,
-        );
-      }
-      wanted.push({ path, entry });
-    }
+    // GitHub's tree listings carry true sizes: checked before any download.
+    const { wanted, missing } = manifestEntries(
+      head.entries,
+      new Set(paths),
+      `${target.displayName}@${head.branch}`,
+      { listedSizes: true },
+    );
     const contents = await Promise.all(
       wanted.map(({ path, entry }) => this.blob(target, path, entry)),
     );
