@@ -501,10 +501,11 @@ describe('the whole system', () => {
 
     // The emulator's faults are counted in requests, and a cycle now reads
     // every repository's head in one batched request, retried four times
-    // with Octokit's 1 + 4 + 9 s backoff: the 40 server errors drain over
-    // about ten cycles instead of the two that per-repository reads took.
+    // with Octokit's 1 + 4 + 9 s backoff (and a secondary limit waited out
+    // twice): the 40 server errors and 12 secondary limits drain over about
+    // fifteen cycles instead of the two that per-repository reads took.
     await imageWhere('flaky', 'recovered', isPrOpen('1.1.0'), {
-      timeoutMs: 330_000,
+      timeoutMs: 600_000,
     });
     figures.push(
       `tag pushed → faults → pr-open: ${seconds(Date.now() - pushedAt)}`,
@@ -526,7 +527,7 @@ describe('the whole system', () => {
       });
       expect(await system.github.listPullRequests(OWNER, name)).toHaveLength(1);
     }
-  }, 480_000);
+  }, 780_000);
 
   it('recovers the killed write-back: one pull request, its one commit reused', async () => {
     expect(killedAt).toBeGreaterThan(0);
