@@ -187,7 +187,7 @@ describe.each(databases.eachSupportedId())(
               state: 'error',
               errorKind: 'git-rate-limited',
               errorMessage: expect.stringMatching(
-                /^GitHub rate limit reached, resumes at \d\d:\d\d UTC/,
+                /^GitHub rate limit reached, resumes at (\d{4}-\d\d-\d\d )?\d\d:\d\d UTC/,
               ),
             });
           }
