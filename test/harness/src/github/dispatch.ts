@@ -222,6 +222,7 @@ async function route(
       shapes: state.shapes,
       findRepository: state.findRepository,
       repositories: state.repositories,
+      timesOut: fullName => state.faults.timesOut(fullName),
     });
     exchange.entry.resource = 'graphql';
     exchange.entry.cost = outcome.cost;

@@ -292,6 +292,37 @@ describe('GitHub emulator: GraphQL', () => {
       ]);
     });
 
+    it('times out a whole query that touches a slow repository, as GitHub does, and charges it', async () => {
+      emulator.injectFaults({ graphqlTimeoutOn: [`${OWNER}/${REPO}`] });
+      try {
+        const before = emulator.rateLimit(TOKEN, 'graphql').used;
+        const { status, body } = await query(
+          `{ a: repository(owner: "${OWNER}", name: "${REPO}") { id } rateLimit { cost } }`,
+        );
+        expect(status).toBe(200);
+        expect(body).toEqual({
+          data: null,
+          errors: [
+            {
+              message: expect.stringMatching(
+                /^Something went wrong while executing your query\. This may be the result of a timeout/,
+              ),
+            },
+          ],
+        });
+        expect(emulator.rateLimit(TOKEN, 'graphql').used).toBe(before + 1);
+        // A query not touching it is answered.
+        const other = await query(`{ rateLimit { cost } }`);
+        expect(other.body.data).toEqual({ rateLimit: { cost: 1 } });
+      } finally {
+        emulator.clearFaults();
+      }
+      const { body } = await query(
+        `{ repository(owner: "${OWNER}", name: "${REPO}") { name } }`,
+      );
+      expect(body.data).toEqual({ repository: { name: REPO } });
+    });
+
     it.each([
       [
         'no first or last',

@@ -25,6 +25,7 @@ import {
 import { GithubShapes } from '../shapes';
 import { GraphqlContext } from './context';
 import { queryCost } from './cost';
+import { GRAPHQL_TIMEOUT_MESSAGE } from '../faults';
 import { formatError, GithubGraphqlError } from './errors';
 import { resolvers } from './resolvers';
 import { SCHEMA_SDL } from './schema';
@@ -62,6 +63,7 @@ export interface GraphqlCall {
   shapes: GithubShapes;
   findRepository(owner: string, name: string): EmulatedRepository | undefined;
   repositories(): EmulatedRepository[];
+  timesOut(fullName: string): boolean;
 }
 
 /** What the dispatcher logs about a GraphQL call. */
@@ -173,6 +175,7 @@ export async function executeGraphql(
     shapes: call.shapes,
     findRepository: call.findRepository,
     repositories: call.repositories,
+    timesOut: call.timesOut,
     revisions: new Map(),
     rateLimit: () => ({
       cost: estimate.cost,
@@ -193,6 +196,14 @@ export async function executeGraphql(
     operationName: operationName ?? undefined,
     contextValue: context,
   });
+  if (context.timedOut) {
+    // The points were spent; nothing of the answer survives.
+    return answer(
+      after,
+      { data: null, errors: [{ message: GRAPHQL_TIMEOUT_MESSAGE }] },
+      charged,
+    );
+  }
   return answer(
     after,
     {

@@ -18,6 +18,10 @@ export interface GraphqlContext {
     used: number;
     resetAt: string;
   };
+  /** Whether a query touching this repository times out (a fault a test injected). */
+  timesOut(fullName: string): boolean;
+  /** Set once the query touched such a repository: GitHub answers the whole query with a timeout. */
+  timedOut?: boolean;
   /** Revisions resolved once per call: a query naming `main:a` and `main:b` resolves `main` once. */
   revisions: Map<string, Promise<string | undefined>>;
 }

@@ -189,6 +189,7 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
           `Could not resolve to a Repository with the name '${owner}/${name}'.`,
         );
       }
+      if (ctx.timesOut(repo.fullName)) ctx.timedOut = true;
       return repo;
     },
     rateLimit: (_, __, ctx) => ctx.rateLimit(),

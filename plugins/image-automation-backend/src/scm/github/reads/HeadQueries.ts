@@ -1,5 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import { GitError } from '../../GitError';
+import { GithubRateLimitError } from './GithubRateLimitError';
 import {
   aliasOf,
   callError,
@@ -10,6 +11,22 @@ import {
 import { GithubReadTarget } from './GithubReadTarget';
 import { MicroBatcher } from './MicroBatcher';
 import { RateLimitGate } from './RateLimitGate';
+
+/** GitHub answered the query with an error of no alias: something in the query, not GitHub, failed. */
+class RefusedQueryError extends GitError {
+  constructor(error: GitError) {
+    super(error.kind, error.message, { cause: error.cause });
+  }
+}
+
+/** Whether a failed batch may succeed in parts: the query was refused for what it holds. */
+function causedByContent(error: unknown): boolean {
+  if (error instanceof RefusedQueryError) return true;
+  if (error instanceof GithubRateLimitError) return false;
+  const status = ((error as GitError).cause as { status?: number } | undefined)
+    ?.status;
+  return status === 400 || status === 422;
+}
 
 /** A branch head without its file listing. */
 export interface HeadCommit {
@@ -73,7 +90,36 @@ export class HeadQueries {
     return this.batcher.load(target.octokit, { target, branch });
   }
 
+  /**
+   * One call for the batch. When GitHub refuses the query as a whole for
+   * something in it (an error of no alias, a 400 or 422), the halves are
+   * asked apart until the failure is down to the repository that causes it,
+   * so one bad repository costs only itself. An outage (5xx, no answer), a
+   * rate limit or bad credentials would fail every half alike: those fail
+   * the batch at once and cost no more requests.
+   */
   private async query(
+    octokit: Octokit,
+    requests: HeadRequest[],
+  ): Promise<Array<HeadCommit | undefined | Error>> {
+    try {
+      return await this.queryOnce(octokit, requests);
+    } catch (error) {
+      if (requests.length === 1 || !causedByContent(error)) throw error;
+      const half = Math.ceil(requests.length / 2);
+      const settle = (part: HeadRequest[]) =>
+        this.query(octokit, part).catch((failed: Error) =>
+          part.map(() => failed),
+        );
+      const [first, second] = await Promise.all([
+        settle(requests.slice(0, half)),
+        settle(requests.slice(half)),
+      ]);
+      return [...first, ...second];
+    }
+  }
+
+  private async queryOnce(
     octokit: Octokit,
     requests: HeadRequest[],
   ): Promise<Array<HeadCommit | undefined | Error>> {
@@ -108,7 +154,7 @@ export class HeadQueries {
     const aliases = new Set(requests.map((_, i) => `r${i}`));
     aliases.add('rateLimit');
     const general = callError(answer.errors, 0, aliases, repository, doing);
-    if (general) throw general;
+    if (general) throw new RefusedQueryError(general);
     return requests.map(({ target, branch }, i) => {
       const alias = `r${i}`;
       const failed = answer.errors.find(e => aliasOf(e, 0) === alias);

@@ -31,7 +31,7 @@ describe('RateLimitGate', () => {
     expect(error).toMatchObject({
       kind: 'git-rate-limited',
       message: expect.stringMatching(
-        /^GitHub rate limit reached, resumes at 20:30 UTC: could not read a.yaml in acme\/deploy/,
+        /^GitHub rate limit reached, resumes at 20:30 UTC: could not read a.yaml in acme\/deploy; the token's hourly budget is spent/,
       ),
     });
     expect(error!.resumesAt.getTime()).toBe(reset * 1000);
@@ -57,6 +57,32 @@ describe('RateLimitGate', () => {
       'read',
     );
     expect(error!.resumesAt.getTime()).toBe(T0 + 120_000);
+    // Not the hourly budget: the card must not tell people to wait for a reset that is not coming.
+    expect(error!.message).toBe(
+      'GitHub rate limit reached, resumes at 20:02 UTC: could not read in acme/deploy; GitHub asked for a pause after too many requests in a short time (its secondary rate limit), so nothing is asked of GitHub until then',
+    );
+    expect(() => g.check('core', 'acme/other', 'list files')).toThrow(
+      /could not list files in acme\/other; GitHub asked for a pause/,
+    );
+  });
+
+  it('calls a retry-after on a spent budget the hourly limit', () => {
+    const error = gate().fromError(
+      {
+        status: 429,
+        response: {
+          headers: {
+            'retry-after': '600',
+            'x-ratelimit-remaining': '0',
+            'x-ratelimit-reset': String(T0 / 1000 + 600),
+          },
+        },
+      },
+      'core',
+      'acme/deploy',
+      'read',
+    );
+    expect(error!.message).toMatch(/the token's hourly budget is spent/);
   });
 
   it('recognises GraphQL RATE_LIMITED errors, and leaves other 403s alone', () => {

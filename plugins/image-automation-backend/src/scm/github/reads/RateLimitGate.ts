@@ -1,5 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GithubRateLimitError } from './GithubRateLimitError';
+import {
+  GithubRateLimitError,
+  GithubRateLimitKind,
+} from './GithubRateLimitError';
 
 /** The budgets GitHub keeps apart for one token. */
 export type GithubResource = 'core' | 'graphql';
@@ -29,7 +32,10 @@ const MAX_WAITS = 2;
  * resume by themselves when the window ends.
  */
 export class RateLimitGate {
-  private readonly blockedUntil = new Map<GithubResource, number>();
+  private readonly blocked = new Map<
+    GithubResource,
+    { until: number; limit: GithubRateLimitKind }
+  >();
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -48,7 +54,7 @@ export class RateLimitGate {
     request: () => Promise<T>,
   ): Promise<T> {
     for (let waits = 0; ; waits++) {
-      const until = this.blockedUntil.get(resource) ?? 0;
+      const until = this.blocked.get(resource)?.until ?? 0;
       const wait = until - this.now();
       if (wait > 0 && wait <= this.maxWaitMs && waits < MAX_WAITS) {
         await sleep(wait);
@@ -69,14 +75,15 @@ export class RateLimitGate {
 
   /** Throws while `resource` is blocked. */
   check(resource: GithubResource, repository: string, doing: string): void {
-    const until = this.blockedUntil.get(resource);
-    if (until === undefined) return;
-    if (this.now() >= until) {
-      this.blockedUntil.delete(resource);
+    const blocked = this.blocked.get(resource);
+    if (blocked === undefined) return;
+    if (this.now() >= blocked.until) {
+      this.blocked.delete(resource);
       return;
     }
-    throw new GithubRateLimitError(new Date(until), repository, doing, {
+    throw new GithubRateLimitError(new Date(blocked.until), repository, doing, {
       now: new Date(this.now()),
+      limit: blocked.limit,
     });
   }
 
@@ -85,7 +92,7 @@ export class RateLimitGate {
     if (!headers) return;
     if (String(headers['x-ratelimit-remaining']) === '0') {
       const reset = Number(headers['x-ratelimit-reset']);
-      if (reset > 0) this.block(resource, reset * 1000);
+      if (reset > 0) this.block(resource, reset * 1000, 'primary');
     }
   }
 
@@ -95,7 +102,7 @@ export class RateLimitGate {
   ): void {
     if (budget?.remaining === 0 && budget.resetAt) {
       const at = Date.parse(budget.resetAt);
-      if (!Number.isNaN(at)) this.block('graphql', at);
+      if (!Number.isNaN(at)) this.block('graphql', at, 'primary');
     }
   }
 
@@ -119,28 +126,38 @@ export class RateLimitGate {
     const refused = e.status === 403 || e.status === 429;
     const message = e.response?.data?.message ?? e.message ?? '';
     const retryAfter = Number(headers['retry-after']);
+    const spent = String(headers['x-ratelimit-remaining']) === '0';
     let until: number | undefined;
+    let limit: GithubRateLimitKind = 'primary';
     if ((refused || graphqlLimited) && retryAfter > 0) {
       until = this.now() + retryAfter * 1000;
+      // GitHub sends retry-after for secondary limits; a spent budget says so in its headers.
+      if (!spent) limit = 'secondary';
     } else if (
       graphqlLimited ||
-      (refused &&
-        (String(headers['x-ratelimit-remaining']) === '0' ||
-          /rate limit/i.test(message)))
+      (refused && (spent || /rate limit/i.test(message)))
     ) {
       const reset = Number(headers['x-ratelimit-reset']);
       until = reset > 0 ? reset * 1000 : this.now() + SECONDARY_FALLBACK_MS;
+      if (!spent && !graphqlLimited && /secondary/i.test(message)) {
+        limit = 'secondary';
+      }
     }
     if (until === undefined) return undefined;
-    this.block(resource, until);
+    this.block(resource, until, limit);
     return new GithubRateLimitError(new Date(until), repository, doing, {
       cause: error,
       now: new Date(this.now()),
+      limit,
     });
   }
 
-  private block(resource: GithubResource, until: number) {
-    const known = this.blockedUntil.get(resource) ?? 0;
-    this.blockedUntil.set(resource, Math.max(known, until));
+  private block(
+    resource: GithubResource,
+    until: number,
+    limit: GithubRateLimitKind,
+  ) {
+    const known = this.blocked.get(resource);
+    if (!known || until > known.until) this.blocked.set(resource, { until, limit });
   }
 }
