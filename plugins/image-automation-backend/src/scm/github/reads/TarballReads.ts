@@ -15,7 +15,11 @@ export interface TarballLimits {
    * 4096; 0: never).
    */
   tarballMaxKb?: number;
-  /** Bytes a tarball may unpack to before the reader falls back to the listing (default 16 MiB). */
+  /**
+   * Bytes a tarball may unpack to before the reader falls back to the
+   * listing (default 64 MiB). Only manifest-like files are held while it
+   * unpacks, so this bounds time, not memory.
+   */
   tarballMaxUnpackedBytes?: number;
 }
 
@@ -38,7 +42,7 @@ export class TarballReads {
 
   constructor(private readonly rest: GithubRest, limits: TarballLimits = {}) {
     this.maxKb = limits.tarballMaxKb ?? 4096;
-    this.maxUnpacked = limits.tarballMaxUnpackedBytes ?? 16 * 1024 * 1024;
+    this.maxUnpacked = limits.tarballMaxUnpackedBytes ?? 64 * 1024 * 1024;
   }
 
   /** Whether a repository of `diskUsageKb` is read this way. */
@@ -67,7 +71,13 @@ export class TarballReads {
     );
     let unpacked;
     try {
-      unpacked = readTarball(archive, this.maxUnpacked);
+      unpacked = await readTarball(archive, {
+        maxBytes: this.maxUnpacked,
+        keep: (path, size, mode) =>
+          mode !== '120000' &&
+          size <= MAX_MANIFEST_BYTES &&
+          MANIFEST_LIKE.test(path),
+      });
     } catch (error) {
       if (error instanceof TarballTooLargeError) return undefined;
       throw error;
@@ -78,16 +88,10 @@ export class TarballReads {
     for (const file of unpacked.files) {
       entries.set(file.path, {
         sha: file.sha,
-        size: file.content.length,
+        size: file.size,
         mode: file.mode,
       });
-      if (
-        file.mode !== '120000' &&
-        file.content.length <= MAX_MANIFEST_BYTES &&
-        MANIFEST_LIKE.test(file.path)
-      ) {
-        texts.set(file.sha, file.content.toString('utf8'));
-      }
+      if (file.content) texts.set(file.sha, file.content.toString('utf8'));
     }
     return { entries, texts };
   }

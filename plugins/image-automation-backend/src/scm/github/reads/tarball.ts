@@ -1,13 +1,16 @@
-import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { createHash, Hash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 
 /** A file of a tarball as a Git reader needs it. */
 export interface ArchivedFile {
   path: string;
-  content: Buffer;
   /** The Git blob id, computed as git does: sha1 of `blob <size>\0<content>`. */
   sha: string;
+  size: number;
   mode: '100644' | '100755' | '120000';
+  /** The bytes, for the files the caller asked to keep; the others are only hashed. */
+  content?: Buffer;
 }
 
 /** The archive holds more than a reader takes in: read the listing and the blobs instead. */
@@ -17,6 +20,15 @@ export class TarballTooLargeError extends Error {
     this.name = 'TarballTooLargeError';
   }
 }
+
+export interface TarballReadOptions {
+  /** Bytes the archive may unpack to before reading stops (time, not memory: only kept files are held). */
+  maxBytes: number;
+  /** Whether a file's bytes are kept; asked once its path, size and mode are known. */
+  keep(path: string, size: number, mode: ArchivedFile['mode']): boolean;
+}
+
+const BLOCK = 512;
 
 const field = (block: Buffer, start: number, length: number) => {
   const raw = block.subarray(start, start + length);
@@ -43,62 +55,159 @@ function paxRecords(data: Buffer): Record<string, string> {
   return records;
 }
 
+/** Where the reader is within the archive's 512-byte blocks. */
+type Step =
+  | { kind: 'header' }
+  | { kind: 'pax'; global: boolean; size: number; chunks: Buffer[] }
+  | {
+      kind: 'file';
+      file: ArchivedFile;
+      remaining: number;
+      hash: Hash;
+      chunks?: Buffer[];
+    }
+  | { kind: 'skip'; remaining: number }
+  | { kind: 'end' };
+
+const padding = (size: number) => (BLOCK - (size % BLOCK)) % BLOCK;
+
 /**
  * The files of a `git archive` tarball as GitHub serves it (the top
  * directory `owner-repo-sha7/` stripped) and the commit it was made from,
- * which git writes into the global pax header. Refuses to unpack more than
- * `maxBytes`.
+ * which git writes into the global pax header. The archive is unpacked as
+ * a stream: every file is hashed on the way, and only the files `keep`
+ * asks for are held, so a large file in a small repository costs time,
+ * not memory. Stops with TarballTooLargeError past `maxBytes` unpacked.
  */
-export function readTarball(
+export async function readTarball(
   gzipped: Buffer,
-  maxBytes: number,
-): { commit?: string; files: ArchivedFile[] } {
-  let tar: Buffer;
-  try {
-    tar = gunzipSync(gzipped, { maxOutputLength: maxBytes });
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new TarballTooLargeError(
-        `the archive unpacks to more than ${maxBytes} bytes`,
-      );
-    }
-    throw error;
-  }
+  options: TarballReadOptions,
+): Promise<{ commit?: string; files: ArchivedFile[] }> {
   const files: ArchivedFile[] = [];
   let commit: string | undefined;
   let longPath: string | undefined;
-  for (let offset = 0; offset + 512 <= tar.length; ) {
-    const header = tar.subarray(offset, offset + 512);
-    if (header.every(b => b === 0)) break;
-    const size = parseInt(field(header, 124, 12).trim() || '0', 8);
-    const type = String.fromCharCode(header[156] || 0x30);
-    const data = tar.subarray(offset + 512, offset + 512 + size);
-    offset += 512 + Math.ceil(size / 512) * 512;
-    if (type === 'g') {
-      commit = paxRecords(data).comment ?? commit;
-      continue;
+  let step: Step = { kind: 'header' };
+  let header: Buffer = Buffer.alloc(0);
+  let unpacked = 0;
+
+  const onHeader = (block: Buffer): Step => {
+    if (block.every(b => b === 0)) return { kind: 'end' };
+    const size = parseInt(field(block, 124, 12).trim() || '0', 8);
+    const type = String.fromCharCode(block[156] || 0x30);
+    const skipped = size + padding(size);
+    if (type === 'g' || type === 'x') {
+      return { kind: 'pax', global: type === 'g', size, chunks: [] };
     }
-    if (type === 'x') {
-      longPath = paxRecords(data).path;
-      continue;
-    }
-    const prefix = field(header, 345, 155);
-    const shortName = field(header, 0, 100);
+    const prefix = field(block, 345, 155);
+    const shortName = field(block, 0, 100);
     const name = longPath ?? (prefix ? `${prefix}/${shortName}` : shortName);
     longPath = undefined;
     // Regular files and links; directories and submodules are not blobs of the tree.
-    if (type !== '0' && type !== '2') continue;
+    if (type !== '0' && type !== '2')
+      return { kind: 'skip', remaining: skipped };
     const path = name.replace(/^[^/]+\//, '');
-    const content =
-      type === '2' ? Buffer.from(field(header, 157, 100)) : Buffer.from(data);
-    const sha = createHash('sha1')
-      .update(`blob ${content.length}\0`)
-      .update(content)
-      .digest('hex');
-    let mode: ArchivedFile['mode'] = '100644';
-    if (type === '2') mode = '120000';
-    else if (parseInt(field(header, 100, 8).trim(), 8) & 0o111) mode = '100755';
-    files.push({ path, content, sha, mode });
+    if (type === '2') {
+      const content = Buffer.from(field(block, 157, 100));
+      const link: ArchivedFile = {
+        path,
+        size: content.length,
+        mode: '120000',
+        sha: blobSha(content),
+      };
+      if (options.keep(path, content.length, '120000')) link.content = content;
+      files.push(link);
+      return { kind: 'skip', remaining: skipped };
+    }
+    const mode =
+      parseInt(field(block, 100, 8).trim(), 8) & 0o111 ? '100755' : '100644';
+    const file: ArchivedFile = { path, size, mode, sha: '' };
+    files.push(file);
+    return {
+      kind: 'file',
+      file,
+      remaining: size,
+      hash: createHash('sha1').update(`blob ${size}\0`),
+      ...(options.keep(path, size, mode) ? { chunks: [] } : {}),
+    };
+  };
+
+  /** Feeds `data` to the current step; returns what it did not take. */
+  const feed = (data: Buffer): Buffer => {
+    switch (step.kind) {
+      case 'end':
+        return Buffer.alloc(0);
+      case 'header': {
+        const needed = BLOCK - header.length;
+        header = Buffer.concat([header, data.subarray(0, needed)]);
+        if (header.length === BLOCK) {
+          step = onHeader(header);
+          header = Buffer.alloc(0);
+        }
+        return data.subarray(needed);
+      }
+      case 'skip': {
+        const taken = Math.min(step.remaining, data.length);
+        step.remaining -= taken;
+        if (step.remaining === 0) step = { kind: 'header' };
+        return data.subarray(taken);
+      }
+      case 'pax': {
+        const held = step.chunks.reduce((n, c) => n + c.length, 0);
+        const taken = Math.min(step.size - held, data.length);
+        step.chunks.push(Buffer.from(data.subarray(0, taken)));
+        if (held + taken === step.size) {
+          const records = paxRecords(Buffer.concat(step.chunks));
+          if (step.global) commit = records.comment ?? commit;
+          else longPath = records.path;
+          step = { kind: 'skip', remaining: padding(step.size) };
+          if (step.remaining === 0) step = { kind: 'header' };
+        }
+        return data.subarray(taken);
+      }
+      case 'file': {
+        const taken = Math.min(step.remaining, data.length);
+        const part = data.subarray(0, taken);
+        step.hash.update(part);
+        step.chunks?.push(Buffer.from(part));
+        step.remaining -= taken;
+        if (step.remaining === 0) {
+          step.file.sha = step.hash.digest('hex');
+          if (step.chunks) step.file.content = Buffer.concat(step.chunks);
+          const rest = padding(step.file.size);
+          step = rest ? { kind: 'skip', remaining: rest } : { kind: 'header' };
+        }
+        return data.subarray(taken);
+      }
+      default:
+        return Buffer.alloc(0);
+    }
+  };
+
+  const gunzip = Readable.from([gzipped]).pipe(createGunzip());
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      unpacked += chunk.length;
+      if (unpacked > options.maxBytes) {
+        throw new TarballTooLargeError(
+          `the archive unpacks to more than ${options.maxBytes} bytes`,
+        );
+      }
+      let rest = chunk;
+      while (rest.length > 0 && step.kind !== 'end') rest = feed(rest);
+      if (step.kind === 'end') break;
+    }
+  } finally {
+    gunzip.destroy();
+  }
+  if (step.kind === 'file') {
+    throw new Error(`the archive ends inside ${step.file.path}`);
   }
   return { commit, files };
+}
+
+function blobSha(content: Buffer): string {
+  return createHash('sha1')
+    .update(`blob ${content.length}\0`)
+    .update(content)
+    .digest('hex');
 }
