@@ -111,9 +111,9 @@ export const gitReadsBenchmark: Benchmark = {
             repo: seed.name,
             ref: 'main',
           });
-          const { commit, files } = readTarball(
+          const { commit, files } = await readTarball(
             Buffer.from(response.data as ArrayBuffer),
-            64 * 1024 * 1024,
+            { maxBytes: 64 * 1024 * 1024, keep: path => path in seed.files },
           );
           if (!commit)
             throw new Error(`no commit id in the tarball of ${seed.name}`);

@@ -194,53 +194,53 @@ describe('GithubReads', () => {
     });
   });
 
-    it('finds the one repository that makes a batched query time out, and reads the others', async () => {
-      const names = ['one', 'two', 'three', 'four', 'five'];
-      const { reads, target, emulator, requests } = await setup(
-        Object.fromEntries(names.map(n => [n, fleet(1)])),
-      );
-      emulator.injectFaults({ graphqlTimeoutOn: ['acme/four'] });
-      const opened = await Promise.allSettled(
-        names.map(repo => reads.openBranch(target(repo))),
-      );
-      expect(opened.map(o => o.status)).toEqual([
-        'fulfilled',
-        'fulfilled',
-        'fulfilled',
-        'rejected',
-        'fulfilled',
-      ]);
-      expect(opened[3]).toMatchObject({
-        reason: {
-          kind: 'git-unreachable',
-          message: expect.stringMatching(
-            /^GitHub could not read the branch heads in acme\/four: Something went wrong/,
-          ),
-        },
-      });
-      // Halves until the slow one stands alone: 5 → 3 + 2 → (2 + 1) + … → 1 + 1.
-      const graphqlCalls = requests().filter(r => r === 'POST /graphql');
-      expect(graphqlCalls.length).toBeLessThanOrEqual(2 * names.length - 1);
-      expect(graphqlCalls.length).toBeGreaterThan(1);
+  it('finds the one repository that makes a batched query time out, and reads the others', async () => {
+    const names = ['one', 'two', 'three', 'four', 'five'];
+    const { reads, target, emulator, requests } = await setup(
+      Object.fromEntries(names.map(n => [n, fleet(1)])),
+    );
+    emulator.injectFaults({ graphqlTimeoutOn: ['acme/four'] });
+    const opened = await Promise.allSettled(
+      names.map(repo => reads.openBranch(target(repo))),
+    );
+    expect(opened.map(o => o.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(opened[3]).toMatchObject({
+      reason: {
+        kind: 'git-unreachable',
+        message: expect.stringMatching(
+          /^GitHub could not read the branch heads in acme\/four: Something went wrong/,
+        ),
+      },
     });
+    // Halves until the slow one stands alone: 5 → 3 + 2 → (2 + 1) + … → 1 + 1.
+    const graphqlCalls = requests().filter(r => r === 'POST /graphql');
+    expect(graphqlCalls.length).toBeLessThanOrEqual(2 * names.length - 1);
+    expect(graphqlCalls.length).toBeGreaterThan(1);
+  });
 
-    it('fails a whole batch at once when GitHub is down, without asking per repository', async () => {
-      const names = ['one', 'two', 'three'];
-      const { reads, target, emulator, requests } = await setup(
-        Object.fromEntries(names.map(n => [n, fleet(1)])),
-      );
-      // Octokit's own retries are off here: each 502 reaches the reads.
-      emulator.injectFaults({ status5xx: 1 });
-      const opened = await Promise.allSettled(
-        names.map(repo => reads.openBranch(target(repo))),
-      );
-      expect(opened.map(o => o.status)).toEqual([
-        'rejected',
-        'rejected',
-        'rejected',
-      ]);
-      expect(requests()).toEqual(['POST /graphql']);
-    });
+  it('fails a whole batch at once when GitHub is down, without asking per repository', async () => {
+    const names = ['one', 'two', 'three'];
+    const { reads, target, emulator, requests } = await setup(
+      Object.fromEntries(names.map(n => [n, fleet(1)])),
+    );
+    // Octokit's own retries are off here: each 502 reaches the reads.
+    emulator.injectFaults({ status5xx: 1 });
+    const opened = await Promise.allSettled(
+      names.map(repo => reads.openBranch(target(repo))),
+    );
+    expect(opened.map(o => o.status)).toEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+    ]);
+    expect(requests()).toEqual(['POST /graphql']);
+  });
 
   describe('files', () => {
     it('reads 150 files in two GraphQL calls and then from memory', async () => {

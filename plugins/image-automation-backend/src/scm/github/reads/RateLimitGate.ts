@@ -158,6 +158,7 @@ export class RateLimitGate {
     limit: GithubRateLimitKind,
   ) {
     const known = this.blocked.get(resource);
-    if (!known || until > known.until) this.blocked.set(resource, { until, limit });
+    if (!known || until > known.until)
+      this.blocked.set(resource, { until, limit });
   }
 }

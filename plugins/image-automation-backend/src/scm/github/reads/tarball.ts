@@ -86,7 +86,8 @@ export async function readTarball(
   const files: ArchivedFile[] = [];
   let commit: string | undefined;
   let longPath: string | undefined;
-  let step: Step = { kind: 'header' };
+  // Cast: the closures below move it, which narrowing cannot see.
+  let step = { kind: 'header' } as Step;
   let header: Buffer = Buffer.alloc(0);
   let unpacked = 0;
 
