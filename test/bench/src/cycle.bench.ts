@@ -139,9 +139,11 @@ function printMeasurement(m: Measured, bareRegistryMs: number) {
     ],
     [
       'peak RSS (sampled every 50 ms)',
-      `${Math.round(m.peakRssMb)} MB (target < 400 MB; kernel max ${Math.round(
+      `${Math.round(m.peakRssMb)} MB (target ≤ 300 MB; kernel max ${Math.round(
         m.maxRssMb,
-      )} MB)`,
+      )} MB; V8 heap reserved ${Math.round(
+        m.peakHeapTotalMb,
+      )} MB, outside the heap ${Math.round(m.peakExternalMb)} MB)`,
     ],
     [
       'RSS / V8 heap used: before, peak, after (GC before and after)',

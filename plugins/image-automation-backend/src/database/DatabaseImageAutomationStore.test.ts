@@ -83,6 +83,50 @@ describe.each(databases.eachSupportedId())(
       ).toEqual([]);
     });
 
+    it('moves only the sighting of an entity rediscovered unchanged, and stores every change of one that was not', async () => {
+      const store = await createStore(databaseId);
+      const spec = {
+        images: [],
+        git: { baseBranch: 'main' },
+      } as unknown as EntityDiscovery['spec'];
+      await store.saveDiscoveredEntities([
+        { ...discovered('component:default/a', 1), spec, intervalMs: 60_000 },
+        discovered('component:default/b', 1),
+      ]);
+      await store.saveDiscoveredEntities([
+        { ...discovered('component:default/a', 7), spec, intervalMs: 60_000 },
+        { ...discovered('component:default/b', 7), owner: 'group:default/x' },
+        discovered('component:default/c', 7),
+      ]);
+      expect(await store.getEntity('component:default/a')).toMatchObject({
+        lastSeenAt: 7,
+        intervalMs: 60_000,
+        spec,
+      });
+      expect(await store.getEntity('component:default/b')).toMatchObject({
+        lastSeenAt: 7,
+        owner: 'group:default/x',
+      });
+      expect(await store.getEntity('component:default/c')).toMatchObject({
+        lastSeenAt: 7,
+        nextDueAt: 0,
+      });
+      // An entity whose config problems went away is saved as it is now.
+      await store.saveDiscoveredEntities([
+        {
+          ...discovered('component:default/a', 8),
+          configProblems: [{ key: 'image-automation/polcy', message: 'typo' }],
+        },
+      ]);
+      await store.saveDiscoveredEntities([
+        discovered('component:default/a', 9),
+      ]);
+      expect(await store.getEntity('component:default/a')).toMatchObject({
+        lastSeenAt: 9,
+        configProblems: [],
+      });
+    });
+
     it('lists due entities by interval and by refresh request, and a refresh asked during a check survives it', async () => {
       const store = await createStore(databaseId);
       await store.saveDiscoveredEntities([

@@ -15,7 +15,6 @@ import {
 } from '../domain/records';
 import { ImageAutomationStore } from './ImageAutomationStore';
 
-
 /** The write-back columns, aliased when joined onto an entity row. */
 const WRITE_BACK_COLUMNS = [
   'entity_ref',
@@ -111,11 +110,53 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       interval_ms: e.intervalMs ?? null,
       last_seen_at: e.lastSeenAt,
     }));
-    for (const batch of chunks(rows, BATCH_SIZE)) {
+    if (!rows.length) return;
+    const columns = Object.keys(rows[0]).filter(
+      k => k !== 'entity_ref' && k !== 'last_seen_at',
+    );
+    // Rediscovery finds most entities as they were: those only get their
+    // sighting moved, in a few statements, instead of a full upsert each.
+    const stored = new Map(
+      (
+        await this.selectIn(
+          'ia_entities',
+          rows.map(r => r.entity_ref),
+          ['entity_ref', ...columns],
+        )
+      ).map(r => [r.entity_ref, r]),
+    );
+    const changed = rows.filter(row => {
+      const before = stored.get(row.entity_ref);
+      return (
+        !before ||
+        columns.some(
+          c =>
+            String(before[c] ?? null) !==
+            String((row as Record<string, unknown>)[c] ?? null),
+        )
+      );
+    });
+    for (const batch of chunks(changed, BATCH_SIZE)) {
       await this.db('ia_entities')
         .insert(batch.map(row => ({ ...row, next_due_at: 0 })))
         .onConflict('entity_ref')
-        .merge(Object.keys(batch[0]).filter(k => k !== 'entity_ref'));
+        .merge([...columns, 'last_seen_at']);
+    }
+    const changedRefs = new Set(changed.map(r => r.entity_ref));
+    const seen = new Map<number, string[]>();
+    for (const row of rows) {
+      if (changedRefs.has(row.entity_ref)) continue;
+      seen.set(row.last_seen_at, [
+        ...(seen.get(row.last_seen_at) ?? []),
+        row.entity_ref,
+      ]);
+    }
+    for (const [at, refs] of seen) {
+      for (const batch of chunks(refs, 500)) {
+        await this.db('ia_entities')
+          .whereIn('entity_ref', batch)
+          .update({ last_seen_at: at });
+      }
     }
   }
 

@@ -40,8 +40,23 @@ describe.each(databases.eachSupportedId())(
           ['latest', { tag: 'latest', digest: digest('b'), observedAt: 2 }],
         ]),
       );
-      await facts.pruneTagDigests(REPO, ['latest']);
+      await facts.saveTagDigests('other/repo', [
+        { tag: '2.0.0', digest: digest('c'), observedAt: 1 },
+        { tag: '2.1.0', digest: digest('d'), observedAt: 1 },
+      ]);
+      await facts.pruneTagDigests(
+        new Map([
+          [REPO, ['latest']],
+          ['other/repo', ['2.0.0', '2.1.0']],
+          ['never/stored', ['1.0.0']],
+        ]),
+      );
       expect([...(await facts.getTagDigests(REPO)).keys()]).toEqual(['latest']);
+      // Another repository's digests are its own: all its tags are still listed.
+      expect(
+        [...(await facts.getTagDigests('other/repo')).keys()].sort(),
+      ).toEqual(['2.0.0', '2.1.0']);
+      await facts.pruneTagDigests(new Map([['other/repo', []]]));
       expect((await facts.getTagDigests('other/repo')).size).toBe(0);
     });
 

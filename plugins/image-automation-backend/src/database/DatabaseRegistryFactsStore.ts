@@ -10,10 +10,8 @@ import {
   TagDigest,
 } from './RegistryFactsStore';
 
-
 /** Keys per statement: stays under SQLite's bound-parameter limit. */
 const BATCH_SIZE = 200;
-
 
 /**
  * The knex implementation, on the plugin's database; its tables come from
@@ -61,20 +59,34 @@ export class DatabaseRegistryFactsStore implements RegistryFactsStore {
     }
   }
 
-  async pruneTagDigests(
-    repository: string,
-    listedTags: string[],
-  ): Promise<void> {
-    const listed = new Set(listedTags);
-    const stored: string[] = await this.db('ia_tag_digests')
-      .where({ repository })
-      .pluck('tag');
-    const gone = stored.filter(tag => !listed.has(tag));
-    for (const batch of chunks(gone, BATCH_SIZE)) {
-      await this.db('ia_tag_digests')
-        .where({ repository })
-        .whereIn('tag', batch)
-        .delete();
+  async pruneTagDigests(listed: ReadonlyMap<string, string[]>): Promise<void> {
+    // One read per few hundred repositories: a scan of a thousand costs a
+    // handful of queries, and deletes only where tags went away.
+    for (const repositories of chunks([...listed.keys()], BATCH_SIZE)) {
+      const stored: Array<{ repository: string; tag: string }> = await this.db(
+        'ia_tag_digests',
+      )
+        .whereIn('repository', repositories)
+        .select('repository', 'tag');
+      const gone = new Map<string, string[]>();
+      const listedSets = new Map<string, Set<string>>();
+      for (const { repository, tag } of stored) {
+        let tags = listedSets.get(repository);
+        if (!tags) {
+          tags = new Set(listed.get(repository));
+          listedSets.set(repository, tags);
+        }
+        if (!tags.has(tag))
+          gone.set(repository, [...(gone.get(repository) ?? []), tag]);
+      }
+      for (const [repository, tags] of gone) {
+        for (const batch of chunks(tags, BATCH_SIZE)) {
+          await this.db('ia_tag_digests')
+            .where({ repository })
+            .whereIn('tag', batch)
+            .delete();
+        }
+      }
     }
   }
 

@@ -63,9 +63,18 @@ export interface ImageAutomationStore {
    * in the same process is refused like another replica's. Atomic across
    * replicas sharing the database.
    */
-  acquireLease(key: string, now: number, until: number): Promise<string | undefined>;
+  acquireLease(
+    key: string,
+    now: number,
+    until: number,
+  ): Promise<string | undefined>;
   /** Extends the lease to `until` if `token` still holds it unexpired at `now`. */
-  renewLease(key: string, token: string, now: number, until: number): Promise<boolean>;
+  renewLease(
+    key: string,
+    token: string,
+    now: number,
+    until: number,
+  ): Promise<boolean>;
   releaseLease(key: string, token: string): Promise<void>;
 
   appendHistory(events: HistoryEvent[]): Promise<void>;

@@ -41,8 +41,11 @@ export interface PushEventRecord extends PushEvent {
 export interface RegistryFactsStore {
   getTagDigests(repository: string): Promise<Map<string, TagDigest>>;
   saveTagDigests(repository: string, digests: TagDigest[]): Promise<void>;
-  /** Forgets the digests of tags the registry no longer lists. */
-  pruneTagDigests(repository: string, listedTags: string[]): Promise<void>;
+  /**
+   * Forgets the digests of tags the registry no longer lists, for many
+   * repositories at once (repository → the tags it lists now).
+   */
+  pruneTagDigests(listed: ReadonlyMap<string, string[]>): Promise<void>;
 
   getBuildTimes(
     repository: string,

@@ -18,6 +18,7 @@ import type {
   EntityRecord,
   HistoryEvent,
   ImageRecord,
+  RepositoryRecord,
   WriteBackRecord,
 } from '../domain/records';
 import { CatalogDiscovery } from '../discovery/CatalogDiscovery';
@@ -30,6 +31,8 @@ import type { BranchHead, GitHosts, GitRepository } from '../scm/port';
 import type { WriteBackHandler } from '../writeback/WriteBackHandler';
 import { CurrentTagReader } from './CurrentTagReader';
 import { CompiledImage, GitReading, evaluateEntity } from './evaluateEntity';
+import { changedImages } from './imageChanges';
+import { Deferred, deferred, forEachWhenReady } from './forEachWhenReady';
 import { RegistryFactsStore } from '../database/RegistryFactsStore';
 import { BuildTimeResolver } from '../scanning/BuildTimeResolver';
 import { CycleDigestReader } from '../scanning/CycleDigestReader';
@@ -104,6 +107,8 @@ type CheckedEntity = {
   entity: EntityRecord;
   images: ImageRecord[];
   history: HistoryEvent[];
+  /** The images stored before this check. */
+  stored: ImageRecord[];
 };
 
 /** A repository and its base head, read once per cycle. */
@@ -364,30 +369,63 @@ export class AutomationEngine {
           repositories.set(image.repository, image.reference);
       }
     }
-    // Git and the registries are read side by side: neither waits for the other.
+    // Git and the registries are read side by side: neither waits for the
+    // other, and each entity is checked as soon as its own repositories are
+    // scanned and its manifests read, while the rest of the scan goes on.
     const bases = new Map<string, Promise<OpenedBase | undefined>>();
     const prefetched = this.prefetchFiles(entities, bases);
-    const scans = await scanner.scan(repositories, signal, pushed);
-    await prefetched;
-    await this.forgetDigestsOfDeletedTags(scans);
-    const buildTimes = await this.resolveBuildTimes(compiled, scans);
-    this.cycleDigests = this.options.registryFacts?.digestReader();
-    // Decisions see every tag this scan first saw as seen "now", not later.
-    const decidedAt = this.now();
     const refs = entities.map(e => e.entityRef);
-    const previousImages = groupBy(
-      await store.listImages({ entityRefs: refs }),
-      i => i.entityRef,
+    const storedImages = store.listImages({ entityRefs: refs });
+    const storedWriteBacks = store.listWriteBacks({ entityRefs: refs });
+    const scanRecords = new Map<string, RepositoryRecord>();
+    const scanned = new Map<string, Deferred>();
+    for (const key of repositories.keys()) scanned.set(key, deferred());
+    const scanning = scanner.scan(repositories, signal, pushed, {
+      onScanned: (key, outcome) => {
+        scanRecords.set(key, outcome.record);
+        scanned.get(key)?.resolve();
+      },
+    });
+    // Once the scan is over nothing is left to wait for: a repository it
+    // skipped (aborted) has no record, and a scan that failed as a whole
+    // checks nothing more and fails the cycle below.
+    let scanBroken = false;
+    const scanOver = scanning.then(
+      () => scanned.forEach(d => d.resolve()),
+      () => {
+        scanBroken = true;
+        scanned.forEach(d => d.resolve());
+      },
     );
-    const writeBacks = new Map(
-      (await store.listWriteBacks({ entityRefs: refs })).map(w => [
-        w.entityRef,
-        w,
-      ]),
-    );
-    const scanRecords = new Map(
-      [...scans].map(([key, outcome]) => [key, outcome.record]),
-    );
+    // Build times need the whole scan; only newestBuild images wait for them.
+    const buildTimes = new Map<string, TagFacts>();
+    const buildTimesRead = scanning.then(async scans => {
+      const read = await this.resolveBuildTimes(compiled, scans);
+      read.forEach((facts, key) => buildTimes.set(key, facts));
+    });
+    // Awaited at the end; a failure there must not go unhandled meanwhile.
+    buildTimesRead.catch(() => undefined);
+    this.cycleDigests = this.options.registryFacts?.digestReader();
+    let stored: [ImageRecord[], WriteBackRecord[]];
+    try {
+      stored = await Promise.all([storedImages, storedWriteBacks]);
+    } catch (error) {
+      // Nothing is checked without what was stored; the scan still ends inside this cycle.
+      await scanOver;
+      throw error;
+    }
+    const previousImages = groupBy(stored[0], i => i.entityRef);
+    const writeBacks = new Map(stored[1].map(w => [w.entityRef, w]));
+    const readyToCheck = (entity: EntityRecord): Promise<unknown> => {
+      const images = compiled.get(entity.entityRef) ?? [];
+      return Promise.all([
+        prefetched.get(prefetchKey(entity)),
+        ...images.map(i => i.repository && scanned.get(i.repository)?.promise),
+        images.some(i => i.policy?.spec.newestBuild)
+          ? buildTimesRead.catch(() => undefined)
+          : undefined,
+      ]);
+    };
 
     let updatesDue = 0;
     let checked = 0;
@@ -444,46 +482,60 @@ export class AutomationEngine {
       }
       return evaluation;
     };
-    await forEachLimited(entities, ENTITY_CONCURRENCY, async entity => {
-      if (signal?.aborted) return;
-      checked++;
-      let result: { images: ImageRecord[]; history: HistoryEvent[] };
-      try {
-        result = await this.checkEntity(
+    await forEachWhenReady(
+      entities,
+      readyToCheck,
+      ENTITY_CONCURRENCY,
+      async entity => {
+        if (signal?.aborted || scanBroken) return;
+        checked++;
+        let result: { images: ImageRecord[]; history: HistoryEvent[] };
+        try {
+          result = await this.checkEntity(
+            entity,
+            compiled.get(entity.entityRef)!,
+            {
+              scans: scanRecords,
+              bases,
+              previous: previousImages.get(entity.entityRef) ?? [],
+              writeBack: writeBacks.get(entity.entityRef),
+              // Decisions see every tag this scan first saw as seen "now", not later.
+              checkedAt: this.now(),
+              evaluate,
+              factsOf,
+              signal,
+            },
+          );
+        } catch (error) {
+          // A defect in one entity's check must cost that entity, never the cycle.
+          logger.error(
+            `Checking ${entity.entityRef} failed: ${(error as Error).message}`,
+            { entityRef: entity.entityRef },
+          );
+          return;
+        }
+        pending.push({
           entity,
-          compiled.get(entity.entityRef)!,
-          {
-            scans: scanRecords,
-            bases,
-            previous: previousImages.get(entity.entityRef) ?? [],
-            writeBack: writeBacks.get(entity.entityRef),
-            checkedAt: decidedAt,
-            evaluate,
-            factsOf,
-            signal,
-          },
-        );
-      } catch (error) {
-        // A defect in one entity's check must cost that entity, never the cycle.
-        logger.error(
-          `Checking ${entity.entityRef} failed: ${(error as Error).message}`,
-          { entityRef: entity.entityRef },
-        );
-        return;
-      }
-      pending.push({ entity, ...result });
-      proposed += result.history.length;
-      updatesDue += result.images.filter(
-        i => i.state === 'update-available' || i.state === 'pr-open',
-      ).length;
-      if (
-        pending.length >= FLUSH_ENTITIES ||
-        this.now() - lastFlush >= FLUSH_INTERVAL_MS
-      ) {
-        await flush();
-      }
-    });
+          ...result,
+          stored: previousImages.get(entity.entityRef) ?? [],
+        });
+        proposed += result.history.length;
+        updatesDue += result.images.filter(
+          i => i.state === 'update-available' || i.state === 'pr-open',
+        ).length;
+        if (
+          pending.length >= FLUSH_ENTITIES ||
+          this.now() - lastFlush >= FLUSH_INTERVAL_MS
+        ) {
+          await flush();
+        }
+      },
+    );
     await flush();
+    await scanOver;
+    const scans = await scanning;
+    await buildTimesRead;
+    await this.forgetDigestsOfDeletedTags(scans);
     await this.cycleDigests
       ?.save()
       .catch(error =>
@@ -510,10 +562,16 @@ export class AutomationEngine {
     if (!batch.length) return;
     const { store } = this.options;
     const refs = batch.map(b => b.entity.entityRef);
-    await store.replaceImages(
-      refs,
-      batch.flatMap(b => b.images),
-    );
+    const changed = batch.flatMap(b => {
+      const images = changedImages(b.images, b.stored);
+      return images ? [{ entityRef: b.entity.entityRef, images }] : [];
+    });
+    if (changed.length) {
+      await store.replaceImages(
+        changed.map(c => c.entityRef),
+        changed.flatMap(c => c.images),
+      );
+    }
     await store.appendHistory(batch.flatMap(b => b.history));
     const intervals = new Map(
       batch.map(b => [
@@ -533,7 +591,7 @@ export class AutomationEngine {
     entity: EntityRecord,
     compiled: CompiledImage[],
     context: {
-      scans: Map<string, import('../domain/records').RepositoryRecord>;
+      scans: Map<string, RepositoryRecord>;
       bases: Map<string, Promise<OpenedBase | undefined>>;
       previous: ImageRecord[];
       writeBack?: WriteBackRecord;
@@ -674,23 +732,25 @@ export class AutomationEngine {
   ) {
     const facts = this.options.registryFacts?.store;
     if (!facts) return;
+    const listed = new Map<string, string[]>();
     for (const [repository, outcome] of scans) {
       if (
-        !outcome.scanned ||
-        outcome.record.lastErrorKind ||
-        !outcome.record.tags
+        outcome.scanned &&
+        !outcome.record.lastErrorKind &&
+        outcome.record.tags
       )
-        continue;
-      await facts
-        .pruneTagDigests(repository, Object.keys(outcome.record.tags))
-        .catch(error =>
-          this.options.logger.warn(
-            `Forgetting deleted tags of ${repository} failed: ${
-              (error as Error).message
-            }`,
-          ),
-        );
+        listed.set(repository, Object.keys(outcome.record.tags));
     }
+    if (!listed.size) return;
+    await facts
+      .pruneTagDigests(listed)
+      .catch(error =>
+        this.options.logger.warn(
+          `Forgetting the digests of deleted tags failed: ${
+            (error as Error).message
+          }`,
+        ),
+      );
   }
 
   /**
@@ -770,19 +830,17 @@ export class AutomationEngine {
    * files the listing shows readable are asked; every failure is left to
    * the entities, which meet it again and report it.
    */
-  private async prefetchFiles(
+  private prefetchFiles(
     entities: EntityRecord[],
     bases: Map<string, Promise<OpenedBase | undefined>>,
-  ): Promise<void> {
+  ): Map<string, Promise<void>> {
     const groups = new Map<
       string,
       { entity: EntityRecord; paths: Set<string> }
     >();
     for (const entity of entities) {
       if (!entity.spec || !entity.gitRepository) continue;
-      const key = `${entity.gitRepository}\u0000${
-        entity.spec.git.baseBranch ?? ''
-      }`;
+      const key = prefetchKey(entity);
       let group = groups.get(key);
       if (!group) {
         group = { entity, paths: new Set() };
@@ -792,24 +850,31 @@ export class AutomationEngine {
         for (const file of image.files) group.paths.add(file);
       }
     }
-    await Promise.all(
-      [...groups.values()].map(async ({ entity, paths }) => {
-        try {
-          const { repository, head } = await this.openBase(entity, bases);
-          const readable = [...paths].filter(path => {
-            const entry = head.entries.get(path);
-            return (
-              entry &&
-              entry.mode !== '120000' &&
-              entry.size <= MAX_MANIFEST_BYTES
-            );
-          });
-          if (readable.length) await repository.readFiles(head, readable);
-        } catch {
-          // The entities of this repository read and report it themselves.
-        }
-      }),
+    return new Map(
+      [...groups].map(([key, { entity, paths }]) => [
+        key,
+        this.prefetchGroup(entity, paths, bases),
+      ]),
     );
+  }
+
+  private async prefetchGroup(
+    entity: EntityRecord,
+    paths: Set<string>,
+    bases: Map<string, Promise<OpenedBase | undefined>>,
+  ): Promise<void> {
+    try {
+      const { repository, head } = await this.openBase(entity, bases);
+      const readable = [...paths].filter(path => {
+        const entry = head.entries.get(path);
+        return (
+          entry && entry.mode !== '120000' && entry.size <= MAX_MANIFEST_BYTES
+        );
+      });
+      if (readable.length) await repository.readFiles(head, readable);
+    } catch {
+      // The entities of this repository read and report it themselves.
+    }
   }
 
   /**
@@ -959,15 +1024,7 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
-async function forEachLimited<T>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
-  );
+/** Where an entity's manifests are read from: its repository and base branch. */
+function prefetchKey(entity: EntityRecord): string {
+  return `${entity.gitRepository}\u0000${entity.spec?.git.baseBranch ?? ''}`;
 }

@@ -50,10 +50,16 @@ export class RepositoryScanner {
     signal?: AbortSignal,
     /** Repositories a registry reported a push for: scanned past the floor. */
     pushed: ReadonlySet<string> = new Set(),
+    /** Told of each repository's outcome as soon as it is known, before the scan ends. */
+    progress: { onScanned?: (key: string, outcome: ScanOutcome) => void } = {},
   ): Promise<Map<string, ScanOutcome>> {
     const { store, now } = this.options;
     const stored = await store.getRepositories([...images.keys()]);
     const outcomes = new Map<string, ScanOutcome>();
+    const settle = (key: string, outcome: ScanOutcome) => {
+      outcomes.set(key, outcome);
+      progress.onScanned?.(key, outcome);
+    };
     const started = now();
     await Promise.all(
       [...images].map(async ([key, image]) => {
@@ -63,11 +69,11 @@ export class RepositoryScanner {
           (signal?.aborted ||
             (!pushed.has(key) && !this.isDue(previous, started)))
         ) {
-          outcomes.set(key, { record: previous, scanned: false });
+          settle(key, { record: previous, scanned: false });
           return;
         }
         if (signal?.aborted) return;
-        outcomes.set(key, {
+        settle(key, {
           record: await this.scanOne(key, image, previous),
           scanned: true,
         });

@@ -30,6 +30,19 @@ const SCP_LIKE = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(?!\/\/)(.+)$/;
 export function parseRepositoryUrl(
   input: string,
 ): RepositoryLocation | undefined {
+  // A cycle asks about the same few URLs for thousands of entities.
+  if (!parsed.has(input)) {
+    if (parsed.size >= PARSE_CACHE_LIMIT) parsed.clear();
+    parsed.set(input, parseUncached(input));
+  }
+  const location = parsed.get(input);
+  return location && { ...location };
+}
+
+const PARSE_CACHE_LIMIT = 10_000;
+const parsed = new Map<string, RepositoryLocation | undefined>();
+
+function parseUncached(input: string): RepositoryLocation | undefined {
   const text = input.trim().replace(/^url:/, '');
   const scp = SCP_LIKE.exec(text);
   if (scp && !text.includes('://')) {
@@ -118,10 +131,20 @@ function pathMatches(path: string[], glob: string[]): boolean {
   );
 }
 
+const segmentPatterns = new Map<string, RegExp>();
+
 function segmentMatches(segment: string, glob: string): boolean {
-  const pattern = glob
-    .split('*')
-    .map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[^/]*');
-  return new RegExp(`^${pattern}$`).test(segment);
+  let pattern = segmentPatterns.get(glob);
+  if (!pattern) {
+    // Globs come from config: a handful, compiled once.
+    if (segmentPatterns.size >= PARSE_CACHE_LIMIT) segmentPatterns.clear();
+    pattern = new RegExp(
+      `^${glob
+        .split('*')
+        .map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^/]*')}$`,
+    );
+    segmentPatterns.set(glob, pattern);
+  }
+  return pattern.test(segment);
 }

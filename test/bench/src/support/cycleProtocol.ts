@@ -27,6 +27,9 @@ export interface CycleMeasurement {
   peakRssMb: number;
   /** Peak V8 heap in use during the cycle, sampled with the RSS. */
   peakHeapMb: number;
+  /** V8's heap as reserved (what RSS holds for it), and memory outside it (Buffers), at their peaks. */
+  peakHeapTotalMb: number;
+  peakExternalMb: number;
   /** After start-up and the engine's construction, before the cycle (after a GC). */
   before: { rssMb: number; heapUsedMb: number };
   /** After the cycle and a GC: what the engine keeps between cycles. */

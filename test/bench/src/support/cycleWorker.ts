@@ -109,6 +109,8 @@ async function startEngine(request: RunRequest, database: ScratchDatabase) {
       dbQueries,
       peakRssMb: peak.rssMb,
       peakHeapMb: peak.heapUsedMb,
+      peakHeapTotalMb: peak.heapTotalMb,
+      peakExternalMb: peak.externalMb,
       before,
       after,
       maxRssMb: process.resourceUsage().maxRSS / 1024,

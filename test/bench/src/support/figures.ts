@@ -35,6 +35,8 @@ const MB = 1024 * 1024;
 export class MemorySampler {
   private peakRss = process.memoryUsage.rss();
   private peakHeap = process.memoryUsage().heapUsed;
+  private peakHeapTotal = process.memoryUsage().heapTotal;
+  private peakExternal = process.memoryUsage().external;
   private readonly timer: NodeJS.Timeout;
 
   constructor(intervalMs = 50) {
@@ -42,16 +44,28 @@ export class MemorySampler {
   }
 
   /** Stops sampling; the peaks in MB. */
-  stop(): { rssMb: number; heapUsedMb: number } {
+  stop(): {
+    rssMb: number;
+    heapUsedMb: number;
+    heapTotalMb: number;
+    externalMb: number;
+  } {
     clearInterval(this.timer);
     this.sample();
-    return { rssMb: this.peakRss / MB, heapUsedMb: this.peakHeap / MB };
+    return {
+      rssMb: this.peakRss / MB,
+      heapUsedMb: this.peakHeap / MB,
+      heapTotalMb: this.peakHeapTotal / MB,
+      externalMb: this.peakExternal / MB,
+    };
   }
 
   private sample() {
     const usage = process.memoryUsage();
     this.peakRss = Math.max(this.peakRss, usage.rss);
     this.peakHeap = Math.max(this.peakHeap, usage.heapUsed);
+    this.peakHeapTotal = Math.max(this.peakHeapTotal, usage.heapTotal);
+    this.peakExternal = Math.max(this.peakExternal, usage.external);
   }
 }
 

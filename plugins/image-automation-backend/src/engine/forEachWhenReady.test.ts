@@ -1,0 +1,72 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { deferred, forEachWhenReady } from './forEachWhenReady';
+
+describe('forEachWhenReady', () => {
+  it('works on items in the order they become ready, not the order given', async () => {
+    const gates = ['a', 'b', 'c', 'd'].map(name => ({ name, ...deferred() }));
+    const done: string[] = [];
+    const running = forEachWhenReady(
+      gates,
+      g => g.promise,
+      2,
+      async g => {
+        done.push(g.name);
+      },
+    );
+    for (const name of ['c', 'a', 'd', 'b']) {
+      gates.find(g => g.name === name)!.resolve();
+      await sleep(1);
+    }
+    await running;
+    expect(done).toEqual(['c', 'a', 'd', 'b']);
+  });
+
+  it('keeps at most `limit` items in work, and an item that waits holds up nobody', async () => {
+    const slow = deferred();
+    let active = 0;
+    let most = 0;
+    const done: number[] = [];
+    const items = Array.from({ length: 20 }, (_, i) => i);
+    const running = forEachWhenReady(
+      items,
+      i => (i === 0 ? slow.promise : Promise.resolve()),
+      3,
+      async i => {
+        active++;
+        most = Math.max(most, active);
+        await sleep(2);
+        active--;
+        done.push(i);
+      },
+    );
+    await sleep(100);
+    // Everything but the item waiting for its repository is done already.
+    expect(done).toHaveLength(19);
+    slow.resolve();
+    await running;
+    expect(done).toHaveLength(20);
+    expect(done[19]).toBe(0);
+    expect(most).toBe(3);
+  });
+
+  it('counts an item whose readiness failed as ready, and ends with nothing left', async () => {
+    const done: string[] = [];
+    await forEachWhenReady(
+      ['ok', 'failed'],
+      item => (item === 'failed' ? Promise.reject(new Error('x')) : sleep(5)),
+      4,
+      async item => {
+        done.push(item);
+      },
+    );
+    expect(done.sort()).toEqual(['failed', 'ok']);
+    await forEachWhenReady(
+      [],
+      () => Promise.resolve(),
+      4,
+      async () => {
+        throw new Error('no items, no work');
+      },
+    );
+  });
+});

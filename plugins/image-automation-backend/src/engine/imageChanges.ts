@@ -1,0 +1,44 @@
+import type { ImageRecord } from '../domain/records';
+
+/** Every field but `updatedAt`, which says when the others last changed. */
+function sameStatus(a: ImageRecord, b: ImageRecord): boolean {
+  return (
+    a.repository === b.repository &&
+    a.image === b.image &&
+    a.policy === b.policy &&
+    a.state === b.state &&
+    a.currentTag === b.currentTag &&
+    a.currentFile === b.currentFile &&
+    a.currentLine === b.currentLine &&
+    a.latestTag === b.latestTag &&
+    a.versionsBehind === b.versionsBehind &&
+    a.pendingSince === b.pendingSince &&
+    a.message === b.message &&
+    a.errorKind === b.errorKind &&
+    a.errorMessage === b.errorMessage &&
+    a.digest === b.digest
+  );
+}
+
+/**
+ * What a check changed in an entity's stored images: undefined when it
+ * changed nothing (nothing to write: a steady cycle over thousands of
+ * entities writes only what moved), else the entity's images, each keeping
+ * its `updatedAt` unless its status changed.
+ */
+export function changedImages(
+  checked: ImageRecord[],
+  stored: ImageRecord[],
+): ImageRecord[] | undefined {
+  const before = new Map(stored.map(i => [i.imageName, i]));
+  let changed = checked.length !== stored.length;
+  const images = checked.map(image => {
+    const previous = before.get(image.imageName);
+    if (previous && sameStatus(image, previous)) {
+      return { ...image, updatedAt: previous.updatedAt };
+    }
+    changed = true;
+    return image;
+  });
+  return changed ? images : undefined;
+}
