@@ -69,7 +69,7 @@ export async function createAutomationEngine(options: {
     ...options.registryOptions,
     providers,
   });
-  const gitHosts = createGitHosts({ config, logger });
+  const gitHosts = createGitHosts({ config, logger, now });
   const engine: AutomationEngine = new AutomationEngine({
     discovery: new CatalogDiscovery({
       catalog: options.catalog,

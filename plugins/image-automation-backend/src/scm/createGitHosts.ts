@@ -16,11 +16,13 @@ import { GitHostAdapter, GitHosts } from './port';
 export function createGitHosts(options: {
   config: Config;
   logger: LoggerService;
+  /** The engine's clock: when a host's rate limit resets (default `Date.now`). */
+  now?: () => number;
 }): GitHosts {
-  const { config, logger } = options;
+  const { config, logger, now } = options;
   const adapters: GitHostAdapter[] = [
     GithubHostAdapter.fromConfig(config, { logger }),
-    GitlabHostAdapter.fromConfig(config, { logger }),
+    GitlabHostAdapter.fromConfig(config, { logger, now }),
     // Plain Git keeps its clones under the backend's working directory.
     PlainGitHostAdapter.fromConfig(config, {
       logger,

@@ -11,6 +11,12 @@ import { FaultInjector, GitlabFaults } from './faults';
 import { PRE_RECEIVE_HOOK } from './gitHttp';
 import { EmulatedProject, GitlabUser, nowIso } from './model';
 import {
+  budgetOf,
+  GitlabRateLimitOptions,
+  GitlabRateLimits,
+  GitlabRateLimitState,
+} from './rateLimits';
+import {
   applyActions,
   branchHeads,
   branchRef,
@@ -32,6 +38,13 @@ export interface GitlabTokenOptions {
 export interface GitlabEmulatorOptions {
   /** Tokens accepted as `PRIVATE-TOKEN`, `Authorization: Bearer` or Git's HTTP Basic password. */
   tokens: Array<string | GitlabTokenOptions>;
+  /**
+   * GitLab's authenticated API rate limit, per user (default 2,000 requests per 60 seconds,
+   * GitLab.com's): REST and GraphQL count, Git over HTTP does not.
+   */
+  rateLimit?: GitlabRateLimitOptions;
+  /** The clock of the rate limit's windows (default `Date.now`): tests move it to pass a reset. */
+  now?: () => number;
 }
 
 export interface GitAuthor {
@@ -100,6 +113,12 @@ export interface GitlabEmulator {
     on: boolean,
   ): Promise<void>;
   setTokenScopes(token: string, scopes: TokenScope[]): void;
+  /** What a token's user has left now, as the `RateLimit-*` headers would say (counts nothing). */
+  rateLimit(token: string): GitlabRateLimitState;
+  /** Changes the limit for every user from now on; a new period starts new windows. */
+  setRateLimit(limit: number, periodSeconds?: number): void;
+  /** Forgets all usage, as if every window had just ended. */
+  resetRateLimits(): void;
   /** Runs `hook` before every request is served (undefined removes it): a push "at that moment". */
   onRequest(
     hook: ((entry: RequestLogEntry) => Promise<void>) | undefined,
@@ -141,6 +160,8 @@ export async function startGitlabEmulator(
   const nextId = () => (lastId += 1);
   const requestLog: RequestLogEntry[] = [];
   const faults = new FaultInjector();
+  const now = options.now ?? Date.now;
+  const rateLimits = new GitlabRateLimits(options.rateLimit, now);
   const findProject = (idOrPath: string) => {
     if (/^\d+$/.test(idOrPath)) {
       return [...projects.values()].find(p => String(p.id) === idOrPath);
@@ -151,6 +172,8 @@ export async function startGitlabEmulator(
     shapes: new GitlabShapes(''),
     tokens,
     faults,
+    rateLimits,
+    now,
     requestLog,
     root,
     findProject,
@@ -387,6 +410,19 @@ export async function startGitlabEmulator(
       }
       tokens.set(token, { ...grant, scopes: new Set(scopes) });
     },
+
+    rateLimit(token) {
+      const grant = tokens.get(token);
+      if (!grant) {
+        throw new Error(
+          'rateLimit: unknown token; pass it in startGitlabEmulator({ tokens })',
+        );
+      }
+      return rateLimits.state(budgetOf(grant));
+    },
+    setRateLimit: (limit, periodSeconds) =>
+      rateLimits.set(limit, periodSeconds),
+    resetRateLimits: () => rateLimits.reset(),
 
     onRequest(hook) {
       state.beforeRequest = hook;

@@ -31,6 +31,12 @@ import {
 } from './http/routing';
 import { EmulatedProject } from './model';
 import { branchHeads, refreshMergeRequests } from './operations';
+import {
+  budgetOf,
+  GitlabRateLimits,
+  rateLimitHeaders,
+  retryLater,
+} from './rateLimits';
 import { branchRoutes } from './routes/branches';
 import { mergeRequestRoutes } from './routes/mergeRequests';
 import { repositoryRoutes } from './routes/repository';
@@ -55,6 +61,9 @@ export interface DispatchState {
   shapes: GitlabShapes;
   tokens: Map<string, TokenGrant>;
   faults: FaultInjector;
+  rateLimits: GitlabRateLimits;
+  /** The clock of the rate limit's windows. */
+  now(): number;
   requestLog: RequestLogEntry[];
   /** Where the bare repositories live: `<root>/<full path>.git`. */
   root: string;
@@ -213,6 +222,24 @@ async function serveGit(
   });
 }
 
+/**
+ * Counts an authenticated API request against its user's budget: the `RateLimit-*` headers for
+ * the answer, or Rack::Attack's 429 once the budget is spent. Requests without a known token are
+ * GitLab's unauthenticated traffic, limited per IP address, which the emulator does not limit.
+ */
+function throttle(
+  state: DispatchState,
+  req: IncomingMessage,
+): { headers: Record<string, string> } | { refused: GitHttpResponse } {
+  const credential = credentialOf(req.headers);
+  const grant = credential ? state.tokens.get(credential) : undefined;
+  if (!grant) return { headers: {} };
+  const counted = state.rateLimits.count(budgetOf(grant));
+  return counted.throttled
+    ? { refused: retryLater(counted.state, state.now()) }
+    : { headers: rateLimitHeaders(counted.state) };
+}
+
 function sendJson(res: ServerResponse, response: RouteResponse) {
   const headers: Record<string, string> = {
     'x-request-id': randomUUID(),
@@ -242,10 +269,20 @@ export function createDispatcher(state: DispatchState) {
     };
     state.requestLog.push(entry);
     const url = `${state.shapes.webBaseUrl}${rawPath}`;
+    const isGraphql = rawPath === '/api/graphql' && req.method === 'POST';
+    // The budget's headers go on every answer to a counted request, errors included.
+    let budget: Record<string, string> = {};
     (async (): Promise<RouteResponse | GitHttpResponse> => {
       await state.beforeRequest?.(entry);
+      // Injected faults stand for the load balancer and come before (and outside) the budget.
       const fault = state.faults.next();
-      if (fault) throw fault;
+      if (fault instanceof GitlabApiError) throw fault;
+      if (fault) return fault;
+      if (rawPath.startsWith('/api/v4/') || isGraphql) {
+        const throttled = throttle(state, req);
+        if ('refused' in throttled) return throttled.refused;
+        budget = throttled.headers;
+      }
       if (rawPath.startsWith('/api/v4/')) {
         return serveRest(
           state,
@@ -255,7 +292,7 @@ export function createDispatcher(state: DispatchState) {
           url,
         );
       }
-      if (rawPath === '/api/graphql' && req.method === 'POST') {
+      if (isGraphql) {
         return serveGraphql(state, req);
       }
       const git = await serveGit(state, req, parsed.pathname, parsed.search);
@@ -272,7 +309,11 @@ export function createDispatcher(state: DispatchState) {
               },
             },
       )
-      .then(response => {
+      .then(answer => {
+        const response = {
+          ...answer,
+          headers: { ...budget, ...answer.headers },
+        };
         entry.status = response.status;
         if (Buffer.isBuffer(response.body)) {
           res.writeHead(response.status, response.headers);

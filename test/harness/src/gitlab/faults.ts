@@ -1,10 +1,14 @@
+import { GitHttpResponse } from './gitHttp';
 import { GitlabApiError } from './http/GitlabApiError';
 
 /** Faults a test asks for; each counts down per request until exhausted. */
 export interface GitlabFaults {
   /** The next N requests fail with a 502, as GitLab's load balancer answers under load. */
   status5xx?: number;
-  /** The next `count` requests hit GitLab's rate limit (429 with `Retry-After`). */
+  /**
+   * The next `count` requests hit a rate limit: 429 `Retry later` with `Retry-After`, as
+   * Rack::Attack answers, but counted against no budget (see `rateLimit` for the real one).
+   */
   rateLimited?: { count: number; retryAfterSeconds: number };
 }
 
@@ -26,21 +30,22 @@ export class FaultInjector {
     this.rateLimited = 0;
   }
 
-  next(): GitlabApiError | undefined {
+  next(): GitlabApiError | GitHttpResponse | undefined {
     if (this.serverErrors > 0) {
       this.serverErrors -= 1;
       return new GitlabApiError(502, { message: '502 Bad Gateway' });
     }
     if (this.rateLimited > 0) {
       this.rateLimited -= 1;
-      return new GitlabApiError(
-        429,
-        { message: 'Retry later' },
-        {
+      return {
+        status: 429,
+        headers: {
+          'content-type': 'text/plain',
           'retry-after': String(this.retryAfterSeconds),
           'ratelimit-remaining': '0',
         },
-      );
+        body: Buffer.from('Retry later\n'),
+      };
     }
     return undefined;
   }

@@ -16,4 +16,8 @@ export type {
 } from './GitlabEmulator';
 export type { RequestLogEntry as GitlabRequestLogEntry } from './dispatch';
 export type { GitlabFaults } from './faults';
+export type {
+  GitlabRateLimitOptions,
+  GitlabRateLimitState,
+} from './rateLimits';
 export type { TokenScope as GitlabTokenScope } from './auth';

@@ -1,3 +1,5 @@
+import { GitlabRateLimitGate } from './GitlabRateLimitGate';
+
 /**
  * A small client for the GitLab endpoints the adapter calls: REST v4 and GraphQL over plain
  * fetch, through Backstage's `GitLabIntegration.fetch` (which applies the integration's own
@@ -21,6 +23,14 @@ export class GitlabRequestError extends Error {
       /** The scope GitLab said the token lacks (`insufficient_scope`). */
       scope?: string;
       retryAfterSeconds?: number;
+      /** GitLab's rate limit refused the token, and said until when. */
+      rateLimit?: {
+        resumesAt: Date;
+        /** When it was refused: the card names the day only when the reset is not that day. */
+        observedAt: Date;
+        /** False when the request was held back because the budget was already known spent. */
+        sent: boolean;
+      };
       cause?: unknown;
     } = {},
   ) {
@@ -36,10 +46,21 @@ export interface GitlabApiOptions {
   apiBaseUrl: string;
   token?: string;
   fetch: FetchLike;
-  /** Longest wait honoured from a `Retry-After` before a read is retried. */
+  /**
+   * Longest wait honoured from a `Retry-After` before a read is retried; a rate limit that
+   * lasts longer fails the request at once (default 10 s).
+   */
   maxRetryWaitMs?: number;
   /** Retries of reads on 429, 5xx and network failures. */
   readRetries?: number;
+  /**
+   * What GitLab's rate limit allows the token now: shared by every client of one token, so a
+   * budget one repository's read found spent holds back the others' (its `maxWaitMs` then
+   * replaces maxRetryWaitMs for rate limits).
+   */
+  rateLimit?: GitlabRateLimitGate;
+  /** For tests with a clock of their own. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** GitLab's messages: a string, an array, an object of field → messages, or OAuth's error shape. */
@@ -67,16 +88,31 @@ function messageOf(body: any, fallback: string): string {
 }
 
 const RETRIED = new Set([429, 500, 502, 503, 504]);
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+const DEFAULT_MAX_WAIT_MS = 10_000;
+/** Times a request sits out a short block before it gives up (a block may be extended meanwhile). */
+const MAX_WAITS = 2;
+const sleep = (ms: number) =>
+  new Promise<void>(r => {
+    setTimeout(r, ms);
+  });
 
 export class GitlabApi {
   readonly graphqlUrl: string;
+  private readonly gate: GitlabRateLimitGate;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: GitlabApiOptions) {
     this.graphqlUrl = options.apiBaseUrl.replace(
       /\/api\/v4\/?$/,
       '/api/graphql',
     );
+    this.gate =
+      options.rateLimit ??
+      new GitlabRateLimitGate(
+        Date.now,
+        options.maxRetryWaitMs ?? DEFAULT_MAX_WAIT_MS,
+      );
+    this.sleep = options.sleep ?? sleep;
   }
 
   async get<T>(path: string): Promise<T> {
@@ -140,18 +176,52 @@ export class GitlabApi {
           e instanceof GitlabRequestError &&
           (e.status === undefined || RETRIED.has(e.status));
         if (!retriable || attempt >= retries) throw error;
+        const limited = e.extras.rateLimit;
+        if (limited) {
+          // GitLab said when it takes requests again: too long to wait, and this read fails now
+          // (the gate refuses the token's other requests until then); else the gate sits it out.
+          if (!limited.sent || this.gate.isLong(limited.resumesAt.getTime()))
+            throw error;
+          continue;
+        }
         const wait = Math.min(
           e.extras.retryAfterSeconds !== undefined
             ? e.extras.retryAfterSeconds * 1000
             : 200 * 2 ** attempt,
-          this.options.maxRetryWaitMs ?? 10_000,
+          this.options.maxRetryWaitMs ?? DEFAULT_MAX_WAIT_MS,
         );
-        await sleep(wait);
+        await this.sleep(wait);
       }
     }
   }
 
+  /**
+   * Holds a request back while the token's budget is known spent: a short while is waited out,
+   * a long one fails it without asking GitLab (which would only answer 429 again).
+   */
+  private async admit(): Promise<void> {
+    for (let waits = 0; ; waits++) {
+      const admission = this.gate.admit();
+      if (admission.go) return;
+      if (admission.waitMs === undefined || waits >= MAX_WAITS) {
+        throw new GitlabRequestError(
+          429,
+          'Retry later (not sent: the rate limit was already reached)',
+          {
+            rateLimit: {
+              resumesAt: new Date(admission.until),
+              observedAt: new Date(this.gate.now()),
+              sent: false,
+            },
+          },
+        );
+      }
+      await this.sleep(admission.waitMs);
+    }
+  }
+
   private async request(url: string, init: RequestInit): Promise<Response> {
+    await this.admit();
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...(init.body !== undefined
@@ -177,6 +247,8 @@ export class GitlabApi {
   }
 
   private async parse(response: Response) {
+    // Every answer, a success too, may say the budget is spent (RateLimit-Remaining: 0).
+    const resumesAt = this.gate.observe(response.status, response.headers);
     const text = await response.text();
     let body: any;
     try {
@@ -194,6 +266,14 @@ export class GitlabApi {
           retryAfterSeconds:
             Number.isFinite(retryAfter) && response.headers.has('retry-after')
               ? retryAfter
+              : undefined,
+          rateLimit:
+            response.status === 429 && resumesAt !== undefined
+              ? {
+                  resumesAt: new Date(resumesAt),
+                  observedAt: new Date(this.gate.now()),
+                  sent: true,
+                }
               : undefined,
         },
       );

@@ -6,6 +6,7 @@ import { GitError } from '../GitError';
 import { GitHostAdapter, GitRepository } from '../port';
 import { BlobCache } from './BlobCache';
 import { GitlabApi } from './GitlabApi';
+import { GitlabRateLimitGate } from './GitlabRateLimitGate';
 import { GitlabRepository } from './GitlabRepository';
 
 /**
@@ -18,17 +19,28 @@ import { GitlabRepository } from './GitlabRepository';
 export class GitlabHostAdapter implements GitHostAdapter {
   readonly kind = 'gitlab' as const;
   private readonly blobs = new BlobCache();
+  /**
+   * GitLab's rate limit per token, kept across repositories and cycles: a budget found spent
+   * while reading one project holds back every project read with that token until the reset.
+   */
+  private readonly rateLimits = new Map<string, GitlabRateLimitGate>();
 
-  static fromConfig(config: Config, options: { logger: LoggerService }) {
+  static fromConfig(
+    config: Config,
+    options: { logger: LoggerService; now?: () => number },
+  ) {
     return new GitlabHostAdapter(
       ScmIntegrations.fromConfig(config),
       options.logger,
+      options.now,
     );
   }
 
   constructor(
     private readonly integrations: ScmIntegrations,
     private readonly logger: LoggerService,
+    /** The clock rate limit resets are compared with. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   serves(location: RepositoryLocation): boolean {
@@ -50,11 +62,19 @@ export class GitlabHostAdapter implements GitHostAdapter {
         `integrations.gitlab for ${host} has no token; write-back reads and writes through the API: add a token with the api scope`,
       );
     }
+    const api = apiBaseUrl.replace(/\/+$/, '');
+    const gateKey = `${api}\u0000${token}`;
+    let rateLimit = this.rateLimits.get(gateKey);
+    if (!rateLimit) {
+      rateLimit = new GitlabRateLimitGate(this.now);
+      this.rateLimits.set(gateKey, rateLimit);
+    }
     return new GitlabRepository({
       api: new GitlabApi({
-        apiBaseUrl: apiBaseUrl.replace(/\/+$/, ''),
+        apiBaseUrl: api,
         token,
         fetch: (input, init) => integration.fetch(input, init),
+        rateLimit,
       }),
       location,
       baseUrl: baseUrl.replace(/\/+$/, ''),

@@ -86,4 +86,26 @@ describe('toGitlabError', () => {
     expect(mapped.message).toContain(words);
     expect(mapped.message).toContain('acme/deploy');
   });
+
+  it('says when GitLab takes requests again once its rate limit is reached', () => {
+    const limited = (resumesAt: string) =>
+      map(
+        new GitlabRequestError(429, 'Retry later', {
+          rateLimit: {
+            resumesAt: new Date(resumesAt),
+            observedAt: new Date('2026-12-01T20:00:15Z'),
+            sent: true,
+          },
+        }),
+      );
+    const error = limited('2026-12-01T20:01:00Z');
+    expect(error.kind).toBe('git-rate-limited');
+    expect(error.message).toMatch(
+      /^GitLab rate limit reached, resumes at 20:01 UTC: could not open a merge request in acme\/deploy; the token for gitlab\.example\.com has made as many API requests as GitLab allows its user for now, so nothing more is asked of GitLab with it until then, and the first cycle after that resumes by itself/,
+    );
+    expect(error.message).toContain('GitLab user of its own');
+    expect(limited('2026-12-02T00:10:00Z').message).toMatch(
+      /^GitLab rate limit reached, resumes at 2026-12-02 00:10 UTC: /,
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import { formatResumeTime } from '../formatResumeTime';
 import { GitError } from '../GitError';
 import { GitlabRequestError } from './GitlabApi';
 
@@ -82,6 +83,17 @@ export function toGitlabError(
     return new GitError(
       'git-not-found',
       `GitLab found nothing to ${doing} in ${repository} (404 ${said}): ${hint}`,
+      cause,
+    );
+  }
+  if (status === 429 && error.extras.rateLimit) {
+    const { resumesAt, observedAt } = error.extras.rateLimit;
+    return new GitError(
+      'git-rate-limited',
+      `GitLab rate limit reached, resumes at ${formatResumeTime(
+        resumesAt,
+        observedAt,
+      )}: could not ${doing} in ${repository}; the token for ${host} has made as many API requests as GitLab allows its user for now, so nothing more is asked of GitLab with it until then, and the first cycle after that resumes by itself (if this recurs, give image automation a GitLab user of its own, or ask the GitLab administrator to raise the authenticated API rate limit)`,
       cause,
     );
   }

@@ -6,6 +6,15 @@ export interface ApiResult {
   headers: Headers;
 }
 
+/** JSON parsed; anything else (Rack::Attack's `Retry later`) as the text it is. */
+async function bodyOf(response: Response): Promise<any> {
+  const text = await response.text();
+  if (!text) return undefined;
+  return (response.headers.get('content-type') ?? '').includes('json')
+    ? JSON.parse(text)
+    : text;
+}
+
 /** A bare REST v4 client for the emulator's own tests: what GitLab answers, unwrapped. */
 export function restClient(
   emulator: GitlabEmulator,
@@ -31,10 +40,9 @@ export function restClient(
         body: body === undefined ? undefined : JSON.stringify(body),
       },
     );
-    const text = await response.text();
     return {
       status: response.status,
-      body: text ? JSON.parse(text) : undefined,
+      body: await bodyOf(response),
       headers: response.headers,
     };
   };
@@ -56,7 +64,7 @@ export async function graphqlRequest(
   });
   return {
     status: response.status,
-    body: await response.json(),
+    body: await bodyOf(response),
     headers: response.headers,
   };
 }

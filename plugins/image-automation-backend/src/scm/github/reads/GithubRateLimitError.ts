@@ -1,11 +1,8 @@
+import { formatResumeTime } from '../../formatResumeTime';
 import { GitError } from '../../GitError';
 
-/** `21:05 UTC`, or `2026-12-02 09:00 UTC` when the reset is not today. */
-export function formatResumeTime(at: Date, now = new Date()): string {
-  const iso = at.toISOString();
-  const sameDay = iso.slice(0, 10) === now.toISOString().slice(0, 10);
-  return `${sameDay ? '' : `${iso.slice(0, 10)} `}${iso.slice(11, 16)} UTC`;
-}
+// Moved to scm/ for every host; re-exported for the callers that still import it from here.
+export { formatResumeTime };
 
 /**
  * Which of GitHub's limits refused: the token's hourly budget (primary), or
