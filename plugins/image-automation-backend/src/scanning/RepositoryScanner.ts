@@ -16,6 +16,8 @@ export const MIN_SCAN_INTERVAL_MS = 60_000;
  */
 export const SCHEDULE_TOLERANCE_MS = 10_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
+/** Scanned repositories stored per statement group while the scan goes on. */
+const SAVE_BATCH = 100;
 
 export interface ScanOutcome {
   record: RepositoryRecord;
@@ -56,8 +58,24 @@ export class RepositoryScanner {
     const { store, now } = this.options;
     const stored = await store.getRepositories([...images.keys()]);
     const outcomes = new Map<string, ScanOutcome>();
+    // Results are stored in batches while the scan goes on, one batch after
+    // the other, so the cycle does not wait for a thousand rows at its end.
+    let unsaved: RepositoryRecord[] = [];
+    let saving: Promise<void> = Promise.resolve();
+    const save = () => {
+      const batch = unsaved;
+      unsaved = [];
+      if (batch.length)
+        saving = saving.then(() => store.saveRepositories(batch));
+      // Awaited below; a failure must not go unhandled in between.
+      saving.catch(() => undefined);
+    };
     const settle = (key: string, outcome: ScanOutcome) => {
       outcomes.set(key, outcome);
+      if (outcome.scanned) {
+        unsaved.push(outcome.record);
+        if (unsaved.length >= SAVE_BATCH) save();
+      }
       progress.onScanned?.(key, outcome);
     };
     const started = now();
@@ -79,9 +97,8 @@ export class RepositoryScanner {
         });
       }),
     );
-    await store.saveRepositories(
-      [...outcomes.values()].filter(o => o.scanned).map(o => o.record),
-    );
+    save();
+    await saving;
     return outcomes;
   }
 
