@@ -59,6 +59,28 @@ export async function engineOverMockServices(options: {
   return { ...services, catalog, logger };
 }
 
+/**
+ * A Deployment with one container whose `image` (a full reference) carries
+ * the policy marker `name`: what most tests put in a repository.
+ */
+export function markedDeployment(
+  name: string,
+  image: string,
+  options: { container?: string } = {},
+): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  template:
+    spec:
+      containers:
+        - name: ${options.container ?? name}
+          image: ${image} # {"$imagepolicy": "${name}"}
+`;
+}
+
 /** The `-old`/`+new` lines of a unified diff, without its file headers. */
 export function changedLinesOf(diff: string): string[] {
   return diff.split('\n').filter(line => /^[-+](?![-+])/.test(line));

@@ -11,6 +11,7 @@ import { GONE_GRACE_MS } from './AutomationEngine';
 import {
   componentEntity,
   engineOverMockServices,
+  markedDeployment,
 } from '../__testUtils__/engineFixtures';
 
 jest.setTimeout(120_000);
@@ -50,19 +51,8 @@ afterAll(async () => {
   await Promise.all([registry?.stop(), github?.stop()]);
 });
 
-function deployment(name: string, image: string) {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-spec:
-  template:
-    spec:
-      containers:
-        - name: ${name}
-          image: ${image} # {"$imagepolicy": "${name}"}
-`;
-}
+const deployment = (name: string, image: string) =>
+  markedDeployment(name, image);
 
 function entity(name: string, annotations: Record<string, string>): Entity {
   return componentEntity(name, {

@@ -9,6 +9,7 @@ import {
 import {
   componentEntity,
   engineOverMockServices,
+  markedDeployment,
 } from '../__testUtils__/engineFixtures';
 
 jest.setTimeout(120_000);
@@ -21,17 +22,10 @@ const TEN_MINUTES = 10 * 60_000;
 let registry: StartedRegistry;
 let github: GithubEmulator;
 
-const manifest = (name: string, tag: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-spec:
-  template:
-    spec:
-      containers:
-        - name: app
-          image: ${registry.host}/team/api:${tag} # {"$imagepolicy": "${name}"}
-`;
+const manifest = (name: string, tag: string) =>
+  markedDeployment(name, `${registry.host}/team/api:${tag}`, {
+    container: 'app',
+  });
 
 beforeAll(async () => {
   [registry, github] = await Promise.all([

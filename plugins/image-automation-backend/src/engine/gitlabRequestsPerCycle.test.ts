@@ -13,6 +13,7 @@ import {
 import {
   componentEntity,
   engineOverMockServices,
+  markedDeployment,
 } from '../__testUtils__/engineFixtures';
 
 jest.setTimeout(120_000);
@@ -29,17 +30,10 @@ let gitlab: GitlabEmulator;
 /** The clock of the engine, and of the emulators' rate limit windows. */
 let clock = Date.now();
 
-const manifest = (name: string, tag: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-spec:
-  template:
-    spec:
-      containers:
-        - name: app
-          image: ${registry.host}/team/api:${tag} # {"$imagepolicy": "${name}"}
-`;
+const manifest = (name: string, tag: string) =>
+  markedDeployment(name, `${registry.host}/team/api:${tag}`, {
+    container: 'app',
+  });
 
 beforeAll(async () => {
   [registry, gitlab] = await Promise.all([
