@@ -242,6 +242,33 @@ describe.each(databases.eachSupportedId())(
         tags: undefined,
       });
       expect(repos.has('ghcr.io/acme/none')).toBe(false);
+
+      // A rescan that found the same tags writes its times and errors only.
+      await store.saveScanTimes([
+        {
+          repository: 'ghcr.io/acme/api',
+          tags: { 'not-written': 1 },
+          lastScanAt: 80,
+          lastSuccessAt: 70,
+          lastErrorKind: 'registry-unreachable',
+          lastErrorMessage: 'down',
+          consecutiveFailures: 1,
+        },
+      ]);
+      expect(
+        (await store.getRepositories(['ghcr.io/acme/api'])).get(
+          'ghcr.io/acme/api',
+        ),
+      ).toEqual({
+        repository: 'ghcr.io/acme/api',
+        tags: { '1.0.0': 10, '1.1.0': 20 },
+        lastScanAt: 80,
+        lastSuccessAt: 70,
+        lastErrorKind: 'registry-unreachable',
+        lastErrorMessage: 'down',
+        consecutiveFailures: 1,
+        backoffUntil: undefined,
+      });
     });
 
     it('grants a lease to one acquisition at a time, never re-entrant, renewable only by its token', async () => {

@@ -383,17 +383,26 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     return new Map(rows.map(row => [row.repository, toRepository(row)]));
   }
 
+  async saveScanTimes(records: RepositoryRecord[]): Promise<void> {
+    const rows = records.map(r => ({
+      repository: r.repository,
+      ...scanColumns(r),
+    }));
+    for (const batch of chunks(rows, BATCH_SIZE)) {
+      await this.db('ia_repositories')
+        // A row pruned meanwhile comes back without tags: the next scan lists them.
+        .insert(batch.map(row => ({ ...row, tags: null, tag_count: 0 })))
+        .onConflict('repository')
+        .merge(Object.keys(batch[0]).filter(k => k !== 'repository'));
+    }
+  }
+
   async saveRepositories(records: RepositoryRecord[]): Promise<void> {
     const rows = records.map(r => ({
       repository: r.repository,
       tags: r.tags ? JSON.stringify(r.tags) : null,
       tag_count: r.tags ? Object.keys(r.tags).length : 0,
-      last_scan_at: r.lastScanAt ?? null,
-      last_success_at: r.lastSuccessAt ?? null,
-      last_error_kind: r.lastErrorKind ?? null,
-      last_error_message: r.lastErrorMessage ?? null,
-      consecutive_failures: r.consecutiveFailures,
-      backoff_until: r.backoffUntil ?? null,
+      ...scanColumns(r),
     }));
     for (const batch of chunks(rows, BATCH_SIZE)) {
       await this.db('ia_repositories')
@@ -680,6 +689,18 @@ function fromImage(i: ImageRecord): Row {
     error_message: i.errorMessage ?? null,
     digest: i.digest ?? null,
     updated_at: i.updatedAt,
+  };
+}
+
+/** What a scan sets besides the tags. */
+function scanColumns(r: RepositoryRecord) {
+  return {
+    last_scan_at: r.lastScanAt ?? null,
+    last_success_at: r.lastSuccessAt ?? null,
+    last_error_kind: r.lastErrorKind ?? null,
+    last_error_message: r.lastErrorMessage ?? null,
+    consecutive_failures: r.consecutiveFailures,
+    backoff_until: r.backoffUntil ?? null,
   };
 }
 

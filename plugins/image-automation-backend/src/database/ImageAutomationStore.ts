@@ -50,6 +50,11 @@ export interface ImageAutomationStore {
     repositories: string[],
   ): Promise<Map<string, RepositoryRecord>>;
   saveRepositories(records: RepositoryRecord[]): Promise<void>;
+  /**
+   * Stores the scan times and errors of repositories whose tags are stored
+   * already and did not change; their tags are left as they are.
+   */
+  saveScanTimes(records: RepositoryRecord[]): Promise<void>;
 
   getWriteBack(entityRef: string): Promise<WriteBackRecord | undefined>;
   listWriteBacks(filter?: {

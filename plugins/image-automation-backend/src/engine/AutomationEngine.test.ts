@@ -51,8 +51,9 @@ afterAll(async () => {
   await Promise.all([registry?.stop(), github?.stop()]);
 });
 
-const deployment = (name: string, image: string) =>
-  markedDeployment(name, image);
+function deployment(name: string, image: string) {
+  return markedDeployment(name, image);
+}
 
 function entity(name: string, annotations: Record<string, string>): Entity {
   return componentEntity(name, {

@@ -60,21 +60,31 @@ export class RepositoryScanner {
     const outcomes = new Map<string, ScanOutcome>();
     // Results are stored in batches while the scan goes on, one batch after
     // the other, so the cycle does not wait for a thousand rows at its end.
+    // Repositories that list the tags stored already only get their scan
+    // times written, not their tags again.
     let unsaved: RepositoryRecord[] = [];
+    let unsavedTimes: RepositoryRecord[] = [];
     let saving: Promise<void> = Promise.resolve();
     const save = () => {
       const batch = unsaved;
+      const times = unsavedTimes;
       unsaved = [];
+      unsavedTimes = [];
       if (batch.length)
         saving = saving.then(() => store.saveRepositories(batch));
+      if (times.length) saving = saving.then(() => store.saveScanTimes(times));
       // Awaited below; a failure must not go unhandled in between.
       saving.catch(() => undefined);
     };
     const settle = (key: string, outcome: ScanOutcome) => {
       outcomes.set(key, outcome);
       if (outcome.scanned) {
-        unsaved.push(outcome.record);
-        if (unsaved.length >= SAVE_BATCH) save();
+        if (sameTags(outcome.record.tags, stored.get(key)?.tags)) {
+          unsavedTimes.push(outcome.record);
+        } else {
+          unsaved.push(outcome.record);
+        }
+        if (unsaved.length + unsavedTimes.length >= SAVE_BATCH) save();
       }
       progress.onScanned?.(key, outcome);
     };
@@ -164,4 +174,15 @@ export class RepositoryScanner {
       };
     }
   }
+}
+
+/** Whether two tag lists hold the same tags with the same first-seen times. */
+function sameTags(
+  a: Record<string, number> | undefined,
+  b: Record<string, number> | undefined,
+): boolean {
+  if (!a || !b) return a === b;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every(tag => b[tag] === a[tag]);
 }

@@ -17,6 +17,20 @@ export interface WriteBackAuthorization {
   mode: { allowed: true } | { allowed: false; problem: string };
 }
 
+interface AuthorizationInput {
+  repository: string;
+  /** The repository of `backstage.io/managed-by-location`, if any. */
+  managedByRepository?: string;
+  mode: WriteBackMode;
+  permissions: WriteBackPermissions;
+}
+
+const ANSWERS_LIMIT = 10_000;
+const answered = new WeakMap<
+  WriteBackPermissions,
+  Map<string, WriteBackAuthorization>
+>();
+
 /**
  * Decides, from the operator's config, whether an entity may use the
  * repository it names. By default only the repository its entity file is
@@ -24,13 +38,31 @@ export interface WriteBackAuthorization {
  * need `allowedRepositories`; `push` and `push-branch` need `allowPush`.
  * Pure: the backend, `lint` and `plan` ask the same question.
  */
-export function authorizeWriteBack(input: {
-  repository: string;
-  /** The repository of `backstage.io/managed-by-location`, if any. */
-  managedByRepository?: string;
-  mode: WriteBackMode;
-  permissions: WriteBackPermissions;
-}): WriteBackAuthorization {
+export function authorizeWriteBack(
+  input: AuthorizationInput,
+): WriteBackAuthorization {
+  // Asked for every entity several times a cycle, about a few repositories:
+  // answered once per permissions object and question.
+  let answers = answered.get(input.permissions);
+  if (!answers) {
+    answers = new Map();
+    answered.set(input.permissions, answers);
+  }
+  const key = `${input.repository}\u0000${
+    input.managedByRepository ?? ''
+  }\u0000${input.mode}`;
+  let answer = answers.get(key);
+  if (!answer) {
+    if (answers.size >= ANSWERS_LIMIT) answers.clear();
+    answer = decide(input);
+    Object.freeze(answer.repository);
+    Object.freeze(answer.mode);
+    answers.set(key, Object.freeze(answer));
+  }
+  return answer;
+}
+
+function decide(input: AuthorizationInput): WriteBackAuthorization {
   const { permissions, mode } = input;
   const target = parseRepositoryUrl(input.repository);
   const own = input.managedByRepository

@@ -19,6 +19,10 @@ export interface RepositoryLocation {
   cloneUrl: string;
 }
 
+/** Parses kept: a cycle asks about the same few URLs for thousands of entities. */
+const PARSE_CACHE_LIMIT = 10_000;
+const parsed = new Map<string, RepositoryLocation | undefined>();
+
 const SCP_LIKE = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(?!\/\/)(.+)$/;
 
 /**
@@ -38,9 +42,6 @@ export function parseRepositoryUrl(
   const location = parsed.get(input);
   return location && { ...location };
 }
-
-const PARSE_CACHE_LIMIT = 10_000;
-const parsed = new Map<string, RepositoryLocation | undefined>();
 
 function parseUncached(input: string): RepositoryLocation | undefined {
   const text = input.trim().replace(/^url:/, '');
