@@ -84,7 +84,10 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('moves only the sighting of an entity rediscovered unchanged, and stores every change of one that was not', async () => {
-      const store = await createStore(databaseId);
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseImageAutomationStore.create({
+        database: mockServices.database.mock({ getClient: async () => knex }),
+      });
       const spec = {
         images: [],
         git: { baseBranch: 'main' },
@@ -110,6 +113,19 @@ describe.each(databases.eachSupportedId())(
       expect(await store.getEntity('component:default/c')).toMatchObject({
         lastSeenAt: 7,
         nextDueAt: 0,
+      });
+      // Unchanged: one read, one update of the sighting, no upsert.
+      const statements: string[] = [];
+      const listen = (query: { sql: string }) =>
+        statements.push(query.sql.trim().split(/\s+/)[0].toLowerCase());
+      knex.on('query', listen);
+      await store.saveDiscoveredEntities([
+        { ...discovered('component:default/a', 8), spec, intervalMs: 60_000 },
+      ]);
+      knex.off('query', listen);
+      expect(statements).toEqual(['select', 'update']);
+      expect(await store.getEntity('component:default/a')).toMatchObject({
+        lastSeenAt: 8,
       });
       // An entity whose config problems went away is saved as it is now.
       await store.saveDiscoveredEntities([

@@ -26,6 +26,12 @@ import { MIN_SCAN_INTERVAL_MS } from '../scanning/RepositoryScanner';
 import { GitError } from '../scm/GitError';
 import type { GitHosts } from '../scm/port';
 
+/** Without imageAutomation.git: only an entity's own repository, and no pushes. One object, so authorizations are answered once. */
+const NO_PERMISSIONS = Object.freeze({
+  allowedRepositories: [] as string[],
+  allowPush: [] as string[],
+});
+
 /** Where the catalog says an entity file was registered from. */
 const MANAGED_BY_LOCATION = 'backstage.io/managed-by-location';
 /** Git failures that pass: the stored spec is kept rather than wiped. */
@@ -126,7 +132,9 @@ export class CatalogDiscovery {
       // The floor that keeps anyone from hammering a registry.
       problems.push({
         key: ANNOTATIONS.interval,
-        message: `is ${intervalMs / 1000}s; entities are checked at most once a minute, so 1m is used`,
+        message: `is ${
+          intervalMs / 1000
+        }s; entities are checked at most once a minute, so 1m is used`,
         example: `${ANNOTATIONS.interval}: 5m`,
       });
       intervalMs = MIN_SCAN_INTERVAL_MS;
@@ -134,8 +142,13 @@ export class CatalogDiscovery {
     const mode = spec?.git.mode ?? modeFromAnnotation(entity);
     const repository = spec?.repository ?? parsed.repository;
     if (repository) {
-      for (const p of this.authorizationProblems(repository, managedByRepository, mode)) {
-        if (!problems.some(q => q.message.includes(p.message))) problems.push(p);
+      for (const p of this.authorizationProblems(
+        repository,
+        managedByRepository,
+        mode,
+      )) {
+        if (!problems.some(q => q.message.includes(p.message)))
+          problems.push(p);
       }
     }
     return {
@@ -168,10 +181,7 @@ export class CatalogDiscovery {
       repository,
       managedByRepository,
       mode,
-      permissions: this.options.permissions ?? {
-        allowedRepositories: [],
-        allowPush: [],
-      },
+      permissions: this.options.permissions ?? NO_PERMISSIONS,
     });
     const problems: ConfigProblem[] = [];
     if (!authorization.repository.allowed) {
@@ -181,7 +191,10 @@ export class CatalogDiscovery {
       });
     }
     if (!authorization.mode.allowed) {
-      problems.push({ key: ANNOTATIONS.mode, message: authorization.mode.problem });
+      problems.push({
+        key: ANNOTATIONS.mode,
+        message: authorization.mode.problem,
+      });
     }
     return problems;
   }
@@ -214,7 +227,9 @@ export class CatalogDiscovery {
       'observe',
     );
     if (refused.length) {
-      return problem(`names ${path} in a repository the entity may not use: ${refused[0].message}`);
+      return problem(
+        `names ${path} in a repository the entity may not use: ${refused[0].message}`,
+      );
     }
     try {
       const git = await this.options.gitHosts.open(repository);

@@ -43,6 +43,12 @@ import {
   reflectDigests,
 } from './reflectDigests';
 
+/** Without imageAutomation.git: only an entity's own repository, and no pushes. One object, so authorizations are answered once. */
+const NO_PERMISSIONS = Object.freeze({
+  allowedRepositories: [] as string[],
+  allowPush: [] as string[],
+});
+
 /** Entities processed at the same time (Git reads and write-backs). */
 const ENTITY_CONCURRENCY = 8;
 /** Checked entities are stored at least this often during a cycle... */
@@ -257,7 +263,13 @@ export class AutomationEngine {
       if (refs.length)
         due.push(...(await store.listEntities({ entityRefs: refs })));
     }
-    const result = await this.check(due, signal, new Set(pushes.due));
+    let result;
+    try {
+      result = await this.check(due, signal, new Set(pushes.due));
+    } finally {
+      // A failed check must not leave its digest readings to later callers.
+      this.cycleDigests = undefined;
+    }
     if (facts && pushes.due.length) {
       await facts.markPushesScanned(pushes.due, started);
     }
@@ -898,10 +910,7 @@ export class AutomationEngine {
       repository: entity.gitRepository,
       managedByRepository: entity.managedByRepository,
       mode: entity.mode,
-      permissions: this.options.permissions ?? {
-        allowedRepositories: [],
-        allowPush: [],
-      },
+      permissions: this.options.permissions ?? NO_PERMISSIONS,
     });
     if (!authorization.repository.allowed) {
       throw configError(authorization.repository.problem);

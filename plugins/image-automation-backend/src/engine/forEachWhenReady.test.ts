@@ -23,6 +23,7 @@ describe('forEachWhenReady', () => {
 
   it('keeps at most `limit` items in work, and an item that waits holds up nobody', async () => {
     const slow = deferred();
+    const othersDone = deferred();
     let active = 0;
     let most = 0;
     const done: number[] = [];
@@ -37,11 +38,12 @@ describe('forEachWhenReady', () => {
         await sleep(2);
         active--;
         done.push(i);
+        if (done.length === 19) othersDone.resolve();
       },
     );
-    await sleep(100);
-    // Everything but the item waiting for its repository is done already.
-    expect(done).toHaveLength(19);
+    // Everything but the item waiting for its repository gets done first.
+    await othersDone.promise;
+    expect(done).not.toContain(0);
     slow.resolve();
     await running;
     expect(done).toHaveLength(20);

@@ -58,35 +58,46 @@ export class RepositoryScanner {
     const { store, now } = this.options;
     const stored = await store.getRepositories([...images.keys()]);
     const outcomes = new Map<string, ScanOutcome>();
-    // Results are stored in batches while the scan goes on, one batch after
-    // the other, so the cycle does not wait for a thousand rows at its end.
-    // Repositories that list the tags stored already only get their scan
-    // times written, not their tags again.
-    let unsaved: RepositoryRecord[] = [];
-    let unsavedTimes: RepositoryRecord[] = [];
+    // Results are stored in batches while the scan goes on, so the cycle
+    // does not wait for a thousand rows at its end; a repository is reported
+    // scanned once its row is stored, so nothing is decided on tags (and
+    // first-seen times) that were not kept. Repositories that list the tags
+    // stored already only get their scan times written, not their tags again.
+    // A batch that fails to store costs its own repositories: the others are
+    // still stored and reported, and the scan fails at its end.
+    type Pending = { key: string; outcome: ScanOutcome };
+    let unsaved: Pending[] = [];
     let saving: Promise<void> = Promise.resolve();
+    const failures: unknown[] = [];
     const save = () => {
       const batch = unsaved;
-      const times = unsavedTimes;
       unsaved = [];
-      unsavedTimes = [];
-      if (batch.length)
-        saving = saving.then(() => store.saveRepositories(batch));
-      if (times.length) saving = saving.then(() => store.saveScanTimes(times));
-      // Awaited below; a failure must not go unhandled in between.
-      saving.catch(() => undefined);
+      if (!batch.length) return;
+      const changed = batch.filter(
+        p => !sameTags(p.outcome.record.tags, stored.get(p.key)?.tags),
+      );
+      const unchanged = batch.filter(p => !changed.includes(p));
+      saving = saving.then(async () => {
+        try {
+          if (changed.length)
+            await store.saveRepositories(changed.map(p => p.outcome.record));
+          if (unchanged.length)
+            await store.saveScanTimes(unchanged.map(p => p.outcome.record));
+        } catch (error) {
+          failures.push(error);
+          return;
+        }
+        for (const p of batch) progress.onScanned?.(p.key, p.outcome);
+      });
     };
     const settle = (key: string, outcome: ScanOutcome) => {
       outcomes.set(key, outcome);
-      if (outcome.scanned) {
-        if (sameTags(outcome.record.tags, stored.get(key)?.tags)) {
-          unsavedTimes.push(outcome.record);
-        } else {
-          unsaved.push(outcome.record);
-        }
-        if (unsaved.length + unsavedTimes.length >= SAVE_BATCH) save();
+      if (!outcome.scanned) {
+        progress.onScanned?.(key, outcome);
+        return;
       }
-      progress.onScanned?.(key, outcome);
+      unsaved.push({ key, outcome });
+      if (unsaved.length >= SAVE_BATCH) save();
     };
     const started = now();
     await Promise.all(
@@ -109,6 +120,7 @@ export class RepositoryScanner {
     );
     save();
     await saving;
+    if (failures.length) throw failures[0];
     return outcomes;
   }
 

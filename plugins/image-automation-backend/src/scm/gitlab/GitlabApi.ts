@@ -182,6 +182,10 @@ export class GitlabApi {
           // (the gate refuses the token's other requests until then); else the gate sits it out.
           if (!limited.sent || this.gate.isLong(limited.resumesAt.getTime()))
             throw error;
+          // A time already past (Retry-After: 0, a skewed clock) still waits the usual backoff.
+          if (limited.resumesAt.getTime() <= this.gate.now()) {
+            await this.sleep(200 * 2 ** attempt);
+          }
           continue;
         }
         const wait = Math.min(

@@ -93,10 +93,12 @@ export class HeadQueries {
   /**
    * One call for the batch. When GitHub refuses the query as a whole for
    * something in it (an error of no alias, a 400 or 422), the halves are
-   * asked apart until the failure is down to the repository that causes it,
-   * so one bad repository costs only itself. An outage (5xx, no answer), a
-   * rate limit or bad credentials would fail every half alike: those fail
-   * the batch at once and cost no more requests.
+   * asked apart, and a failing half again, until the failure is down to the
+   * repository that causes it, so one bad repository costs only itself. When
+   * both first halves fail alike, GitHub itself is struggling (its timeout
+   * error reads the same): the batch fails without asking further. An
+   * outage (5xx, no answer), a rate limit or bad credentials fail the batch
+   * at once.
    */
   private async query(
     octokit: Octokit,
@@ -105,18 +107,39 @@ export class HeadQueries {
     try {
       return await this.queryOnce(octokit, requests);
     } catch (error) {
-      if (requests.length === 1 || !causedByContent(error)) throw error;
-      const half = Math.ceil(requests.length / 2);
-      const settle = (part: HeadRequest[]) =>
-        this.query(octokit, part).catch((failed: Error) =>
-          part.map(() => failed),
-        );
-      const [first, second] = await Promise.all([
-        settle(requests.slice(0, half)),
-        settle(requests.slice(half)),
-      ]);
-      return [...first, ...second];
+      return this.split(octokit, requests, error, true);
     }
+  }
+
+  /** The batch that failed with `error`, asked again in halves where that may help. */
+  private async split(
+    octokit: Octokit,
+    requests: HeadRequest[],
+    error: unknown,
+    firstSplit: boolean,
+  ): Promise<Array<HeadCommit | undefined | Error>> {
+    if (requests.length === 1 || !causedByContent(error)) throw error;
+    const half = Math.ceil(requests.length / 2);
+    const halves = [requests.slice(0, half), requests.slice(half)];
+    const answers = await Promise.all(
+      halves.map(part =>
+        this.queryOnce(octokit, part).then(
+          results => ({ results }),
+          (failed: unknown) => ({ failed }),
+        ),
+      ),
+    );
+    if (firstSplit && answers.every(a => 'failed' in a)) throw error;
+    const parts = await Promise.all(
+      answers.map((answer, i) =>
+        'results' in answer
+          ? answer.results
+          : this.split(octokit, halves[i], answer.failed, false).catch(
+              (failed: Error) => halves[i].map(() => failed),
+            ),
+      ),
+    );
+    return parts.flat();
   }
 
   private async queryOnce(

@@ -66,6 +66,26 @@ describe('RateLimitGate', () => {
     );
   });
 
+  it('pauses a minute for a secondary limit that names no time, not until the hourly reset', () => {
+    const error = gate().fromError(
+      {
+        status: 403,
+        message: 'You have exceeded a secondary rate limit.',
+        response: {
+          headers: {
+            'x-ratelimit-remaining': '4000',
+            'x-ratelimit-reset': String(T0 / 1000 + 3000),
+          },
+        },
+      },
+      'core',
+      'acme/deploy',
+      'read',
+    );
+    expect(error!.resumesAt.getTime()).toBe(T0 + 60_000);
+    expect(error!.message).toMatch(/GitHub asked for a pause/);
+  });
+
   it('calls a retry-after on a spent budget the hourly limit', () => {
     const error = gate().fromError(
       {

@@ -140,7 +140,9 @@ export class RateLimitGate {
       const reset = Number(headers['x-ratelimit-reset']);
       until = reset > 0 ? reset * 1000 : this.now() + SECONDARY_FALLBACK_MS;
       if (!spent && !graphqlLimited && /secondary/i.test(message)) {
+        // A pause GitHub names no time for: its docs ask for a minute, not the hourly reset.
         limit = 'secondary';
+        until = this.now() + SECONDARY_FALLBACK_MS;
       }
     }
     if (until === undefined) return undefined;

@@ -150,5 +150,16 @@ describe('readTarball', () => {
         keep: () => true,
       }),
     ).rejects.toThrow(/ends inside app\.yaml/);
+    // Cut inside the header of the next entry: the listing would look complete.
+    const whole = gunzipSync(
+      archiveOf({ 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 2\n' }).gzipped,
+    );
+    const second = whole.indexOf(Buffer.from('b.yaml'));
+    await expect(
+      readTarball(gzipSync(whole.subarray(0, second + 10)), {
+        maxBytes: 1 << 20,
+        keep: () => true,
+      }),
+    ).rejects.toThrow(/ends inside a header/);
   });
 });

@@ -203,6 +203,10 @@ export async function readTarball(
   if (step.kind === 'file') {
     throw new Error(`the archive ends inside ${step.file.path}`);
   }
+  // A listing from a cut archive would look complete: only a whole one is used.
+  if (step.kind !== 'end' && !(step.kind === 'header' && header.length === 0)) {
+    throw new Error('the archive ends inside a header');
+  }
   return { commit, files };
 }
 
