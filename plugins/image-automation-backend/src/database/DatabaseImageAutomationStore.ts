@@ -13,6 +13,7 @@ import {
   RepositoryRecord,
   WriteBackRecord,
 } from '../domain/records';
+import { groupBy } from '../groupBy';
 import { ImageAutomationStore } from './ImageAutomationStore';
 
 /** The write-back columns, aliased when joined onto an entity row. */
@@ -143,18 +144,17 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
         .merge([...columns, 'last_seen_at']);
     }
     const changedRefs = new Set(changed.map(r => r.entity_ref));
-    const seen = new Map<number, string[]>();
-    for (const row of rows) {
-      if (changedRefs.has(row.entity_ref)) continue;
-      seen.set(row.last_seen_at, [
-        ...(seen.get(row.last_seen_at) ?? []),
-        row.entity_ref,
-      ]);
-    }
-    for (const [at, refs] of seen) {
-      for (const batch of chunks(refs, 500)) {
+    const seen = groupBy(
+      rows.filter(row => !changedRefs.has(row.entity_ref)),
+      row => row.last_seen_at,
+    );
+    for (const [at, unchanged] of seen) {
+      for (const batch of chunks(unchanged, 500)) {
         await this.db('ia_entities')
-          .whereIn('entity_ref', batch)
+          .whereIn(
+            'entity_ref',
+            batch.map(row => row.entity_ref),
+          )
           .update({ last_seen_at: at });
       }
     }
@@ -225,12 +225,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
   ): Promise<void> {
     // Group by due time so a cycle over thousands of entities with the same
     // interval costs a handful of statements.
-    const byDue = new Map<number, string[]>();
-    for (const ref of entityRefs) {
-      const due = nextDueAt(ref);
-      byDue.set(due, [...(byDue.get(due) ?? []), ref]);
-    }
-    for (const [due, refs] of byDue) {
+    for (const [due, refs] of groupBy(entityRefs, nextDueAt)) {
       for (const batch of chunks(refs, 500)) {
         await this.db('ia_entities')
           .whereIn('entity_ref', batch)

@@ -1,3 +1,4 @@
+import { groupBy } from '../groupBy';
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { migratedClient } from './migrateDatabase';
@@ -68,19 +69,10 @@ export class DatabaseRegistryFactsStore implements RegistryFactsStore {
       )
         .whereIn('repository', repositories)
         .select('repository', 'tag');
-      const gone = new Map<string, string[]>();
-      const listedSets = new Map<string, Set<string>>();
-      for (const { repository, tag } of stored) {
-        let tags = listedSets.get(repository);
-        if (!tags) {
-          tags = new Set(listed.get(repository));
-          listedSets.set(repository, tags);
-        }
-        if (!tags.has(tag))
-          gone.set(repository, [...(gone.get(repository) ?? []), tag]);
-      }
-      for (const [repository, tags] of gone) {
-        for (const batch of chunks(tags, BATCH_SIZE)) {
+      for (const [repository, rows] of groupBy(stored, r => r.repository)) {
+        const still = new Set(listed.get(repository));
+        const gone = rows.map(r => r.tag).filter(tag => !still.has(tag));
+        for (const batch of chunks(gone, BATCH_SIZE)) {
           await this.db('ia_tag_digests')
             .where({ repository })
             .whereIn('tag', batch)

@@ -17,6 +17,7 @@ import {
   ParsedAnnotations,
   WriteBackPermissions,
   authorizeWriteBack,
+  NO_WRITE_BACK_PERMISSIONS,
   parseAutomationConfigFile,
   parseEntityAnnotations,
   parseRepositoryUrl,
@@ -25,12 +26,6 @@ import { EntityDiscovery } from '../domain/records';
 import { MIN_SCAN_INTERVAL_MS } from '../scanning/RepositoryScanner';
 import { GitError } from '../scm/GitError';
 import type { GitHosts } from '../scm/port';
-
-/** Without imageAutomation.git: only an entity's own repository, and no pushes. One object, so authorizations are answered once. */
-const NO_PERMISSIONS = Object.freeze({
-  allowedRepositories: [] as string[],
-  allowPush: [] as string[],
-});
 
 /** Where the catalog says an entity file was registered from. */
 const MANAGED_BY_LOCATION = 'backstage.io/managed-by-location';
@@ -181,7 +176,7 @@ export class CatalogDiscovery {
       repository,
       managedByRepository,
       mode,
-      permissions: this.options.permissions ?? NO_PERMISSIONS,
+      permissions: this.options.permissions ?? NO_WRITE_BACK_PERMISSIONS,
     });
     const problems: ConfigProblem[] = [];
     if (!authorization.repository.allowed) {

@@ -5,6 +5,7 @@ import {
   TagPolicy,
   WriteBackPermissions,
   authorizeWriteBack,
+  NO_WRITE_BACK_PERMISSIONS,
   createTagPolicy,
   parseImageReference,
   repositoryOf,
@@ -31,6 +32,7 @@ import type { BranchHead, GitHosts, GitRepository } from '../scm/port';
 import type { WriteBackHandler } from '../writeback/WriteBackHandler';
 import { CurrentTagReader } from './CurrentTagReader';
 import { CompiledImage, GitReading, evaluateEntity } from './evaluateEntity';
+import { groupBy } from '../groupBy';
 import { changedImages } from './imageChanges';
 import { Deferred, deferred, forEachWhenReady } from './forEachWhenReady';
 import { RegistryFactsStore } from '../database/RegistryFactsStore';
@@ -42,12 +44,6 @@ import {
   digestLookupsOf,
   reflectDigests,
 } from './reflectDigests';
-
-/** Without imageAutomation.git: only an entity's own repository, and no pushes. One object, so authorizations are answered once. */
-const NO_PERMISSIONS = Object.freeze({
-  allowedRepositories: [] as string[],
-  allowPush: [] as string[],
-});
 
 /** Entities processed at the same time (Git reads and write-backs). */
 const ENTITY_CONCURRENCY = 8;
@@ -418,16 +414,16 @@ export class AutomationEngine {
     // Awaited at the end; a failure there must not go unhandled meanwhile.
     buildTimesRead.catch(() => undefined);
     this.cycleDigests = this.options.registryFacts?.digestReader();
-    let stored: [ImageRecord[], WriteBackRecord[]];
+    let storedRows: [ImageRecord[], WriteBackRecord[]];
     try {
-      stored = await Promise.all([storedImages, storedWriteBacks]);
+      storedRows = await Promise.all([storedImages, storedWriteBacks]);
     } catch (error) {
       // Nothing is checked without what was stored; the scan still ends inside this cycle.
       await scanOver;
       throw error;
     }
-    const previousImages = groupBy(stored[0], i => i.entityRef);
-    const writeBacks = new Map(stored[1].map(w => [w.entityRef, w]));
+    const previousImages = groupBy(storedRows[0], i => i.entityRef);
+    const writeBacks = new Map(storedRows[1].map(w => [w.entityRef, w]));
     const readyToCheck = (entity: EntityRecord): Promise<unknown> => {
       const images = compiled.get(entity.entityRef) ?? [];
       return Promise.all([
@@ -501,6 +497,7 @@ export class AutomationEngine {
       async entity => {
         if (signal?.aborted || scanBroken) return;
         checked++;
+        const stored = previousImages.get(entity.entityRef) ?? [];
         let result: { images: ImageRecord[]; history: HistoryEvent[] };
         try {
           result = await this.checkEntity(
@@ -509,7 +506,7 @@ export class AutomationEngine {
             {
               scans: scanRecords,
               bases,
-              previous: previousImages.get(entity.entityRef) ?? [],
+              previous: stored,
               writeBack: writeBacks.get(entity.entityRef),
               // Decisions see every tag this scan first saw as seen "now", not later.
               checkedAt: this.now(),
@@ -526,11 +523,7 @@ export class AutomationEngine {
           );
           return;
         }
-        pending.push({
-          entity,
-          ...result,
-          stored: previousImages.get(entity.entityRef) ?? [],
-        });
+        pending.push({ entity, ...result, stored });
         proposed += result.history.length;
         updatesDue += result.images.filter(
           i => i.state === 'update-available' || i.state === 'pr-open',
@@ -910,7 +903,7 @@ export class AutomationEngine {
       repository: entity.gitRepository,
       managedByRepository: entity.managedByRepository,
       mode: entity.mode,
-      permissions: this.options.permissions ?? NO_PERMISSIONS,
+      permissions: this.options.permissions ?? NO_WRITE_BACK_PERMISSIONS,
     });
     if (!authorization.repository.allowed) {
       throw configError(authorization.repository.problem);
@@ -1024,13 +1017,6 @@ function compileAll(
       }),
     ]),
   );
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items)
-    groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return groups;
 }
 
 /** Where an entity's manifests are read from: its repository and base branch. */

@@ -73,10 +73,12 @@ export class RepositoryScanner {
       const batch = unsaved;
       unsaved = [];
       if (!batch.length) return;
-      const changed = batch.filter(
-        p => !sameTags(p.outcome.record.tags, stored.get(p.key)?.tags),
-      );
-      const unchanged = batch.filter(p => !changed.includes(p));
+      const changed: Pending[] = [];
+      const unchanged: Pending[] = [];
+      for (const p of batch) {
+        const same = sameTags(p.outcome.record.tags, stored.get(p.key)?.tags);
+        (same ? unchanged : changed).push(p);
+      }
       saving = saving.then(async () => {
         try {
           if (changed.length)

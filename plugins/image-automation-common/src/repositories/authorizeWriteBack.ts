@@ -1,4 +1,5 @@
 import type { WriteBackMode } from '../api';
+import { remembered } from './remembered';
 import { parseRepositoryUrl, repositoryMatchesGlob } from './repositoryUrl';
 
 /** The operator's say over where entities may write (`imageAutomation.git`). */
@@ -8,6 +9,12 @@ export interface WriteBackPermissions {
   /** Globs on `host/path` where `push` and `push-branch` are allowed. */
   allowPush: string[];
 }
+
+/** Without `imageAutomation.git`: only an entity's own repository, through change requests. */
+export const NO_WRITE_BACK_PERMISSIONS: WriteBackPermissions = Object.freeze({
+  allowedRepositories: [],
+  allowPush: [],
+});
 
 /** Whether an entity may use its repository, and its mode there; why not, in words. */
 export interface WriteBackAuthorization {
@@ -25,7 +32,6 @@ interface AuthorizationInput {
   permissions: WriteBackPermissions;
 }
 
-const ANSWERS_LIMIT = 10_000;
 const answered = new WeakMap<
   WriteBackPermissions,
   Map<string, WriteBackAuthorization>
@@ -51,15 +57,13 @@ export function authorizeWriteBack(
   const key = `${input.repository}\u0000${
     input.managedByRepository ?? ''
   }\u0000${input.mode}`;
-  let answer = answers.get(key);
-  if (!answer) {
-    if (answers.size >= ANSWERS_LIMIT) answers.clear();
-    answer = decide(input);
+  // Frozen: every caller shares the one answer.
+  return remembered(answers, key, () => {
+    const answer = decide(input);
     Object.freeze(answer.repository);
     Object.freeze(answer.mode);
-    answers.set(key, Object.freeze(answer));
-  }
-  return answer;
+    return Object.freeze(answer);
+  });
 }
 
 function decide(input: AuthorizationInput): WriteBackAuthorization {

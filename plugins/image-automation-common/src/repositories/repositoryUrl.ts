@@ -1,3 +1,5 @@
+import { remembered } from './remembered';
+
 /**
  * Where a Git repository lives, read from the three ways people write it:
  * `https://host/owner/repo(.git)`, `ssh://user@host[:port]/path(.git)` and
@@ -20,8 +22,9 @@ export interface RepositoryLocation {
 }
 
 /** Parses kept: a cycle asks about the same few URLs for thousands of entities. */
-const PARSE_CACHE_LIMIT = 10_000;
 const parsed = new Map<string, RepositoryLocation | undefined>();
+/** Globs come from config: a handful, each compiled once. */
+const segmentPatterns = new Map<string, RegExp>();
 
 const SCP_LIKE = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(?!\/\/)(.+)$/;
 
@@ -34,12 +37,8 @@ const SCP_LIKE = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(?!\/\/)(.+)$/;
 export function parseRepositoryUrl(
   input: string,
 ): RepositoryLocation | undefined {
-  // A cycle asks about the same few URLs for thousands of entities.
-  if (!parsed.has(input)) {
-    if (parsed.size >= PARSE_CACHE_LIMIT) parsed.clear();
-    parsed.set(input, parseUncached(input));
-  }
-  const location = parsed.get(input);
+  const location = remembered(parsed, input, parseUncached);
+  // A copy: the caller may change it, the cache keeps what was parsed.
   return location && { ...location };
 }
 
@@ -132,20 +131,14 @@ function pathMatches(path: string[], glob: string[]): boolean {
   );
 }
 
-const segmentPatterns = new Map<string, RegExp>();
-
 function segmentMatches(segment: string, glob: string): boolean {
-  let pattern = segmentPatterns.get(glob);
-  if (!pattern) {
-    // Globs come from config: a handful, compiled once.
-    if (segmentPatterns.size >= PARSE_CACHE_LIMIT) segmentPatterns.clear();
-    pattern = new RegExp(
-      `^${glob
-        .split('*')
-        .map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('[^/]*')}$`,
-    );
-    segmentPatterns.set(glob, pattern);
-  }
-  return pattern.test(segment);
+  return remembered(segmentPatterns, glob, segmentPattern).test(segment);
+}
+
+function segmentPattern(glob: string): RegExp {
+  const pattern = glob
+    .split('*')
+    .map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]*');
+  return new RegExp(`^${pattern}$`);
 }

@@ -1,9 +1,6 @@
 import { formatResumeTime } from '../../formatResumeTime';
 import { GitError } from '../../GitError';
 
-// Moved to scm/ for every host; re-exported for the callers that still import it from here.
-export { formatResumeTime };
-
 /**
  * Which of GitHub's limits refused: the token's hourly budget (primary), or
  * too many requests in a short time (secondary, with a `retry-after`).

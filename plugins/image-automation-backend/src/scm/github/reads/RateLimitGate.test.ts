@@ -1,4 +1,4 @@
-import { formatResumeTime } from './GithubRateLimitError';
+import { formatResumeTime } from '../../formatResumeTime';
 import { RateLimitGate } from './RateLimitGate';
 
 const T0 = Date.parse('2026-12-01T20:00:00Z');

@@ -127,7 +127,7 @@ export async function readTarball(
       kind: 'file',
       file,
       remaining: size,
-      hash: createHash('sha1').update(`blob ${size}\0`),
+      hash: blobHash(size),
       ...(options.keep(path, size, mode) ? { chunks: [] } : {}),
     };
   };
@@ -210,9 +210,11 @@ export async function readTarball(
   return { commit, files };
 }
 
+/** Git's blob id is the sha1 of this header and the content: fed as the content arrives. */
+function blobHash(size: number): Hash {
+  return createHash('sha1').update(`blob ${size}\0`);
+}
+
 function blobSha(content: Buffer): string {
-  return createHash('sha1')
-    .update(`blob ${content.length}\0`)
-    .update(content)
-    .digest('hex');
+  return blobHash(content.length).update(content).digest('hex');
 }

@@ -1,0 +1,14 @@
+/** `items` by `key`, each group in the order the items came. */
+export function groupBy<T, K>(
+  items: Iterable<T>,
+  key: (item: T) => K,
+): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
