@@ -98,7 +98,10 @@ export interface GithubEmulator {
     number: number,
     options?: { method?: MergeMethod },
   ): Promise<{ sha: string }>;
-  /** The bare repository, for `git --git-dir=... diff base..branch` in assertions. */
+  /**
+   * The bare repository, for `git --git-dir=... diff base..branch` in assertions, or to write
+   * as a person pushing would: from then on the repository answers every read from git afresh.
+   */
   gitDir(owner: string, name: string): string;
   /** A file's text at a branch, tag or commit; undefined when the ref or path does not exist. */
   readFile(
@@ -269,7 +272,7 @@ export async function startGithubEmulator(
       });
     },
 
-    gitDir: (owner, name) => repository(owner, name).git.gitDir,
+    gitDir: (owner, name) => repository(owner, name).handOutGitDir(),
 
     async readFile(owner, name, ref, path) {
       const { git } = repository(owner, name);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { GithubEmulator, startGithubEmulator } from './index';
 import { Octokit, octokitFor } from './testing/octokit';
 
@@ -403,6 +404,185 @@ describe('GitHub emulator: GraphQL', () => {
       );
       expect(body.data.rateLimit.cost).toBe(1);
       expect(emulator.rateLimit(TOKEN, 'graphql').used).toBe(before);
+    });
+  });
+
+  describe('answers kept between calls', () => {
+    const HEADS = `query($o: String!, $n: String!, $b: String!) {
+      repository(owner: $o, name: $n) {
+        diskUsage
+        defaultBranchRef { name target { oid ... on Commit { tree { oid } } } }
+        ref(qualifiedName: $b) { target { oid } }
+      }
+    }`;
+    let fresh = 0;
+
+    async function freshRepository() {
+      fresh += 1;
+      const name = `kept-${fresh}`;
+      const { headSha: head } = await emulator.createRepository(OWNER, name, {
+        files: { 'README.md': `# ${name}\n` },
+      });
+      return { name, head };
+    }
+
+    async function heads(name: string, branch = 'refs/heads/other') {
+      const { body } = await query(HEADS, { o: OWNER, n: name, b: branch });
+      expect(body.errors).toBeUndefined();
+      const repository = body.data.repository;
+      return {
+        diskUsage: repository.diskUsage as number,
+        main: repository.defaultBranchRef.target.oid as string,
+        tree: repository.defaultBranchRef.target.tree.oid as string,
+        other: (repository.ref?.target.oid ?? null) as string | null,
+      };
+    }
+
+    const commitOnMain = (name: string, content: string) =>
+      emulator.commitFiles(
+        OWNER,
+        name,
+        'scratch',
+        { 'README.md': content },
+        { message: content },
+      );
+
+    it('sees a head moved over REST, by updateRefs and by a push', async () => {
+      const { name, head } = await freshRepository();
+      expect((await heads(name)).main).toBe(head);
+      expect((await heads(name)).main).toBe(head);
+
+      const byRest = await commitOnMain(name, 'one\n');
+      await octokit.git.updateRef({
+        owner: OWNER,
+        repo: name,
+        ref: 'heads/main',
+        sha: byRest,
+      });
+      const afterRest = await heads(name);
+      expect(afterRest.main).toBe(byRest);
+      const { data: commit } = await octokit.git.getCommit({
+        owner: OWNER,
+        repo: name,
+        commit_sha: byRest,
+      });
+      expect(afterRest.tree).toBe(commit.tree.sha);
+
+      const byMutation = await commitOnMain(name, 'two\n');
+      const { data: repo } = await octokit.repos.get({
+        owner: OWNER,
+        repo: name,
+      });
+      const { body } = await query(
+        `mutation($input: UpdateRefsInput!) { updateRefs(input: $input) { clientMutationId } }`,
+        {
+          input: {
+            repositoryId: repo.node_id,
+            refUpdates: [{ name: 'refs/heads/main', afterOid: byMutation }],
+          },
+        },
+      );
+      expect(body.errors).toBeUndefined();
+      expect((await heads(name)).main).toBe(byMutation);
+
+      const pushed = await emulator.commitFiles(
+        OWNER,
+        name,
+        'main',
+        { 'README.md': 'three\n' },
+        { message: 'three' },
+      );
+      expect((await heads(name)).main).toBe(pushed);
+    });
+
+    it('sees a branch that did not exist when it was last asked for', async () => {
+      const { name, head } = await freshRepository();
+      expect((await heads(name)).other).toBeNull();
+      await octokit.git.createRef({
+        owner: OWNER,
+        repo: name,
+        ref: 'refs/heads/other',
+        sha: head,
+      });
+      expect((await heads(name)).other).toBe(head);
+      await octokit.git.deleteRef({
+        owner: OWNER,
+        repo: name,
+        ref: 'heads/other',
+      });
+      expect((await heads(name)).other).toBeNull();
+    });
+
+    it('counts the disk usage anew once an object is written, whatever moves', async () => {
+      const { name } = await freshRepository();
+      const before = (await heads(name)).diskUsage;
+      await octokit.git.createBlob({
+        owner: OWNER,
+        repo: name,
+        content: 'a blob no ref reaches\n',
+      });
+      const after = (await heads(name)).diskUsage;
+      expect(after).toBeGreaterThan(before);
+      expect((await heads(name)).diskUsage).toBe(after);
+      const counted = execFileSync(
+        'git',
+        [`--git-dir=${emulator.gitDir(OWNER, name)}`, 'count-objects', '-v'],
+        { encoding: 'utf8' },
+      );
+      const kb = (key: string) =>
+        Number(new RegExp(`^${key}: (\\d+)$`, 'm').exec(counted)![1]);
+      expect(after).toBe(kb('size') + kb('size-pack'));
+    });
+
+    it('sees what git run on the handed-out folder writes', async () => {
+      const { name, head } = await freshRepository();
+      // Handed out once, as a test keeping the folder would: every later write is by hand.
+      const gitDir = emulator.gitDir(OWNER, name);
+      const git = (...args: string[]) =>
+        execFileSync('git', [`--git-dir=${gitDir}`, ...args], {
+          encoding: 'utf8',
+          env: {
+            ...process.env,
+            GIT_AUTHOR_NAME: 'A',
+            GIT_AUTHOR_EMAIL: 'a@example.com',
+            GIT_COMMITTER_NAME: 'A',
+            GIT_COMMITTER_EMAIL: 'a@example.com',
+          },
+        }).trim();
+      const before = await heads(name);
+      expect(before.main).toBe(head);
+      expect(await heads(name)).toEqual(before);
+      const next = git('commit-tree', before.tree, '-p', head, '-m', 'by hand');
+      const written = await heads(name);
+      expect(written.main).toBe(head);
+      expect(written.diskUsage).toBeGreaterThan(before.diskUsage);
+      git('update-ref', 'refs/heads/main', next, head);
+      expect((await heads(name)).main).toBe(next);
+    });
+
+    it('checks a query text once, and answers each call with its own variables', async () => {
+      const { name: first, head: firstHead } = await freshRepository();
+      const { name: second, head: secondHead } = await freshRepository();
+      expect((await heads(first)).main).toBe(firstHead);
+      expect((await heads(second)).main).toBe(secondHead);
+      const invalid = '{ repository(owner: "acme", name: "deploy") { nope } }';
+      const once = await query(invalid);
+      const twice = await query(invalid);
+      expect(once.body.errors).toEqual([
+        expect.objectContaining({
+          message:
+            'Cannot query field "nope" on type "Repository". Did you mean "name"?',
+          locations: [{ line: 1, column: 47 }],
+        }),
+      ]);
+      expect(twice.body).toEqual(once.body);
+      const unparsable = await query('{ repository(');
+      expect((await query('{ repository(')).body).toEqual(unparsable.body);
+      expect(unparsable.body.errors).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/^Syntax Error/),
+        }),
+      ]);
     });
   });
 

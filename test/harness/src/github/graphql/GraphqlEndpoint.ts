@@ -95,6 +95,46 @@ function fragmentsOf(document: DocumentNode) {
   return fragments;
 }
 
+/** What parsing and validating a query's text gave: its document, or why it is refused. */
+type CheckedQuery =
+  | { document: DocumentNode; errors?: undefined }
+  | { errors: readonly GraphQLError[] };
+
+/**
+ * Query texts checked lately. The same text always parses and validates alike against the one
+ * schema, and a client asks the same text again and again (variables apart): validating a query
+ * naming fifty repositories cost more than answering it. A few are enough (the document of such
+ * a query holds about half a MiB): texts with ids written in, asked once, come and go.
+ */
+const checkedQueries = new Map<string, CheckedQuery>();
+const MAX_CHECKED_QUERIES = 16;
+
+function checkQuery(query: string): CheckedQuery {
+  let document: DocumentNode;
+  try {
+    document = parse(query);
+  } catch (error) {
+    return { errors: [error as GraphQLError] };
+  }
+  const invalid = validate(schema, document);
+  return invalid.length > 0 ? { errors: invalid } : { document };
+}
+
+function checkedQuery(query: string): CheckedQuery {
+  let checked = checkedQueries.get(query);
+  if (checked) {
+    // Least recently used goes first.
+    checkedQueries.delete(query);
+  } else {
+    checked = checkQuery(query);
+    if (checkedQueries.size >= MAX_CHECKED_QUERIES) {
+      checkedQueries.delete(checkedQueries.keys().next().value!);
+    }
+  }
+  checkedQueries.set(query, checked);
+  return checked;
+}
+
 /** `rateLimit(dryRun: true)` asks what a call would cost without paying for it. */
 function isDryRun(
   operation: OperationDefinitionNode,
@@ -131,16 +171,11 @@ export async function executeGraphql(
   if (typeof variables !== 'object' || Array.isArray(variables)) {
     return errorsOnly(before, [{ message: 'Variables are invalid JSON.' }]);
   }
-  let document: DocumentNode;
-  try {
-    document = parse(query);
-  } catch (error) {
-    return errorsOnly(before, [formatError(error as GraphQLError)]);
+  const checked = checkedQuery(query);
+  if (checked.errors) {
+    return errorsOnly(before, checked.errors.map(formatError));
   }
-  const invalid = validate(schema, document);
-  if (invalid.length > 0) {
-    return errorsOnly(before, invalid.map(formatError));
-  }
+  const { document } = checked;
   const operation = getOperationAST(document, operationName ?? undefined);
   if (!operation) {
     return errorsOnly(before, [

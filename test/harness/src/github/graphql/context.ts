@@ -24,6 +24,8 @@ export interface GraphqlContext {
   timedOut?: boolean;
   /** Revisions resolved once per call: a query naming `main:a` and `main:b` resolves `main` once. */
   revisions: Map<string, Promise<string | undefined>>;
+  /** The repositories by node id, made at the first `node`, `nodes` or mutation lookup of a call. */
+  repositoriesByNodeId?: Map<string, EmulatedRepository>;
 }
 
 export const repositoryNodeId = (repo: EmulatedRepository) =>
@@ -54,7 +56,17 @@ export function repositoryByNodeId(
   ctx: GraphqlContext,
   id: string,
 ): EmulatedRepository {
-  const repo = ctx.repositories().find(r => repositoryNodeId(r) === id);
+  if (!ctx.repositoriesByNodeId) {
+    // One pass for the call, not one per id it names.
+    ctx.repositoriesByNodeId = new Map();
+    for (const r of ctx.repositories()) {
+      const key = repositoryNodeId(r);
+      if (!ctx.repositoriesByNodeId.has(key)) {
+        ctx.repositoriesByNodeId.set(key, r);
+      }
+    }
+  }
+  const repo = ctx.repositoriesByNodeId.get(id);
   if (!visibleRepository(ctx, repo)) {
     throw new GithubGraphqlError(
       'NOT_FOUND',

@@ -63,7 +63,7 @@ function resolveRevision(
   const key = `${repo.fullName}\u0000${revision}`;
   let resolved = ctx.revisions.get(key);
   if (!resolved) {
-    resolved = repo.git.resolveCommit(revision);
+    resolved = repo.resolveCommit(revision);
     ctx.revisions.set(key, resolved);
   }
   return resolved;
@@ -114,7 +114,7 @@ async function refModel(
   repo: EmulatedRepository,
   fullRef: string,
 ): Promise<RefModel | null> {
-  const sha = await repo.git.readRef(fullRef);
+  const sha = await repo.readRef(fullRef);
   return sha ? { repo, fullRef, sha } : null;
 }
 
@@ -215,7 +215,7 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
   },
   Repository: {
     databaseId: (r: EmulatedRepository) => r.id,
-    diskUsage: (r: EmulatedRepository) => r.git.diskUsageKb(),
+    diskUsage: (r: EmulatedRepository) => r.diskUsageKb(),
     id: repositoryNodeId,
     isArchived: () => false,
     isPrivate: () => true,
