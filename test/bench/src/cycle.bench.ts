@@ -8,7 +8,7 @@ import {
   startRegistry,
 } from '@internal/image-automation-test-harness';
 import { bareScan } from './support/bareScan';
-import { ask, forkSource, waitForExit } from './support/childProcess';
+import { ask, forkBuilt, waitForExit } from './support/childProcess';
 import {
   CycleMeasurement,
   CycleReply,
@@ -53,7 +53,10 @@ async function measureCycles(
   nodeOptions: string[] = [],
 ): Promise<{ first: Measured; steady: Measured }> {
   let before = await github.requests();
-  const child = forkSource('cycleWorker.ts', ['--expose-gc', ...nodeOptions]);
+  const child = await forkBuilt('cycleWorker.ts', [
+    '--expose-gc',
+    ...nodeOptions,
+  ]);
   const cycle = async (request: CycleRequest): Promise<Measured> => {
     const { measurement } = await ask<
       Extract<CycleReply, { type: 'measured' }>

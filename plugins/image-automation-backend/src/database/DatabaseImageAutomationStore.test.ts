@@ -4,7 +4,10 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { DatabaseImageAutomationStore } from './DatabaseImageAutomationStore';
+import {
+  DatabaseImageAutomationStore,
+  SIGHTING_RESOLUTION_MS,
+} from './DatabaseImageAutomationStore';
 import { EntityDiscovery, ImageRecord } from '../domain/records';
 
 jest.setTimeout(60_000);
@@ -92,53 +95,91 @@ describe.each(databases.eachSupportedId())(
         images: [],
         git: { baseBranch: 'main' },
       } as unknown as EntityDiscovery['spec'];
+      const hour = SIGHTING_RESOLUTION_MS;
       await store.saveDiscoveredEntities([
         { ...discovered('component:default/a', 1), spec, intervalMs: 60_000 },
         discovered('component:default/b', 1),
       ]);
-      await store.saveDiscoveredEntities([
-        { ...discovered('component:default/a', 7), spec, intervalMs: 60_000 },
-        { ...discovered('component:default/b', 7), owner: 'group:default/x' },
-        discovered('component:default/c', 7),
+      await store.markChecked(['component:default/a'], 5, () => 9000);
+      const saved = await store.saveDiscoveredEntities([
+        {
+          ...discovered('component:default/a', 1 + hour),
+          spec,
+          intervalMs: 60_000,
+        },
+        {
+          ...discovered('component:default/b', 1 + hour),
+          owner: 'group:default/x',
+        },
+        discovered('component:default/c', 1 + hour),
       ]);
-      expect(await store.getEntity('component:default/a')).toMatchObject({
-        lastSeenAt: 7,
-        intervalMs: 60_000,
-        spec,
-      });
-      expect(await store.getEntity('component:default/b')).toMatchObject({
-        lastSeenAt: 7,
-        owner: 'group:default/x',
-      });
-      expect(await store.getEntity('component:default/c')).toMatchObject({
-        lastSeenAt: 7,
-        nextDueAt: 0,
-      });
-      // Unchanged: one read, one update of the sighting, no upsert.
+      // What is stored now, schedule and digest included: the cycle's due list.
+      expect(saved).toEqual([
+        expect.objectContaining({
+          entityRef: 'component:default/a',
+          spec,
+          nextDueAt: 9000,
+          lastCheckedAt: 5,
+          lastSeenAt: 1 + hour,
+          discoveryDigest: expect.any(String),
+        }),
+        expect.objectContaining({
+          entityRef: 'component:default/b',
+          owner: 'group:default/x',
+          nextDueAt: 0,
+          lastSeenAt: 1 + hour,
+        }),
+        expect.objectContaining({
+          entityRef: 'component:default/c',
+          nextDueAt: 0,
+          lastSeenAt: 1 + hour,
+        }),
+      ]);
+      for (const record of saved) {
+        expect(await store.getEntity(record.entityRef)).toEqual(record);
+      }
+      expect(saved[0].discoveryDigest).not.toEqual(saved[1].discoveryDigest);
+
+      // Unchanged, seen within the resolution: one read, nothing written.
       const statements: string[] = [];
       const listen = (query: { sql: string }) =>
         statements.push(query.sql.trim().split(/\s+/)[0].toLowerCase());
       knex.on('query', listen);
+      const again = await store.saveDiscoveredEntities([
+        {
+          ...discovered('component:default/a', 2 * hour),
+          spec,
+          intervalMs: 60_000,
+        },
+      ]);
+      expect(statements).toEqual(['select']);
+      expect(again[0]).toEqual(saved[0]);
+      // Unchanged, seen an hour later: one read, one update of the sighting.
+      statements.length = 0;
       await store.saveDiscoveredEntities([
-        { ...discovered('component:default/a', 8), spec, intervalMs: 60_000 },
+        {
+          ...discovered('component:default/a', 1 + 2 * hour),
+          spec,
+          intervalMs: 60_000,
+        },
       ]);
       knex.off('query', listen);
       expect(statements).toEqual(['select', 'update']);
       expect(await store.getEntity('component:default/a')).toMatchObject({
-        lastSeenAt: 8,
+        lastSeenAt: 1 + 2 * hour,
+        spec,
       });
       // An entity whose config problems went away is saved as it is now.
       await store.saveDiscoveredEntities([
         {
-          ...discovered('component:default/a', 8),
+          ...discovered('component:default/a', 1 + 2 * hour),
           configProblems: [{ key: 'image-automation/polcy', message: 'typo' }],
         },
       ]);
       await store.saveDiscoveredEntities([
-        discovered('component:default/a', 9),
+        discovered('component:default/a', 1 + 2 * hour),
       ]);
       expect(await store.getEntity('component:default/a')).toMatchObject({
-        lastSeenAt: 9,
         configProblems: [],
       });
     });

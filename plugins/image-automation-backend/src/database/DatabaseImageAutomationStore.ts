@@ -3,7 +3,7 @@ import { Knex } from 'knex';
 import { migratedClient } from './migrateDatabase';
 import { chunks, num, Row, str } from './rows';
 import type { HistoryEventKind } from '@image-automation/plugin-image-automation-common';
-import { randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import {
   EntityDiscovery,
   EntityRecord,
@@ -86,6 +86,47 @@ function json<T>(value: unknown): T | undefined {
   return typeof value === 'string' ? (JSON.parse(value) as T) : undefined;
 }
 
+/**
+ * How exactly `last_seen_at` is kept: a sighting this much newer than the
+ * stored one is written, a closer one is not. Far below the day an entity
+ * is kept after it left the catalog.
+ */
+export const SIGHTING_RESOLUTION_MS = 60 * 60_000;
+
+/** What a rediscovery reads back of each entity: no spec, only its digest and schedule. */
+const SCHEDULE_COLUMNS = [
+  'entity_ref',
+  'discovery_digest',
+  'last_seen_at',
+  'next_due_at',
+  'refresh_requested_at',
+  'last_checked_at',
+];
+
+/** An entity's discovered columns, with the digest that stands for all of them. */
+function discoveryRow(e: EntityDiscovery) {
+  const found = {
+    title: e.title ?? null,
+    owner: e.owner ?? null,
+    system: e.system ?? null,
+    mode: e.mode,
+    git_repository: e.gitRepository ?? null,
+    managed_by_repository: e.managedByRepository ?? null,
+    spec: e.spec ? JSON.stringify(e.spec) : null,
+    config_problems: JSON.stringify(e.configProblems),
+    interval_ms: e.intervalMs ?? null,
+  };
+  // NUL-separated: JSON never holds a raw NUL, and this spares
+  // serializing every spec a second time.
+  const fields = Object.values(found).map(v => (v === null ? '\u0001' : v));
+  return {
+    entity_ref: e.entityRef,
+    ...found,
+    discovery_digest: hash('sha256', fields.join('\u0000'), 'base64url'),
+    last_seen_at: e.lastSeenAt,
+  };
+}
+
 /** The knex implementation of the store, on SQLite or PostgreSQL. */
 export class DatabaseImageAutomationStore implements ImageAutomationStore {
   static async create(options: {
@@ -97,46 +138,30 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
 
   private constructor(private readonly db: Knex) {}
 
-  async saveDiscoveredEntities(entities: EntityDiscovery[]): Promise<void> {
-    const rows = entities.map(e => ({
-      entity_ref: e.entityRef,
-      title: e.title ?? null,
-      owner: e.owner ?? null,
-      system: e.system ?? null,
-      mode: e.mode,
-      git_repository: e.gitRepository ?? null,
-      managed_by_repository: e.managedByRepository ?? null,
-      spec: e.spec ? JSON.stringify(e.spec) : null,
-      config_problems: JSON.stringify(e.configProblems),
-      interval_ms: e.intervalMs ?? null,
-      last_seen_at: e.lastSeenAt,
-    }));
-    if (!rows.length) return;
+  async saveDiscoveredEntities(
+    entities: EntityDiscovery[],
+  ): Promise<EntityRecord[]> {
+    if (!entities.length) return [];
+    const rows = entities.map(discoveryRow);
     const columns = Object.keys(rows[0]).filter(
       k => k !== 'entity_ref' && k !== 'last_seen_at',
     );
-    // Rediscovery finds most entities as they were: those only get their
-    // sighting moved, in a few statements, instead of a full upsert each.
+    // Rediscovery finds most entities as they were: their digests match and
+    // they only get their sighting moved, in a few statements, instead of a
+    // full upsert each; no spec is read back to find that out.
     const stored = new Map(
       (
         await this.selectIn(
           'ia_entities',
           rows.map(r => r.entity_ref),
-          ['entity_ref', ...columns],
+          SCHEDULE_COLUMNS,
         )
       ).map(r => [r.entity_ref, r]),
     );
-    const changed = rows.filter(row => {
-      const before = stored.get(row.entity_ref);
-      return (
-        !before ||
-        columns.some(
-          c =>
-            String(before[c] ?? null) !==
-            String((row as Record<string, unknown>)[c] ?? null),
-        )
-      );
-    });
+    const changed = rows.filter(
+      row =>
+        stored.get(row.entity_ref)?.discovery_digest !== row.discovery_digest,
+    );
     for (const batch of chunks(changed, BATCH_SIZE)) {
       await this.db('ia_entities')
         .insert(batch.map(row => ({ ...row, next_due_at: 0 })))
@@ -144,11 +169,21 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
         .merge([...columns, 'last_seen_at']);
     }
     const changedRefs = new Set(changed.map(r => r.entity_ref));
+    // A sighting is recorded to within SIGHTING_RESOLUTION_MS: entities are
+    // forgotten a day after they left, so a cycle every few minutes need not
+    // rewrite every row to say it saw them again.
     const seen = groupBy(
-      rows.filter(row => !changedRefs.has(row.entity_ref)),
+      rows.filter(
+        row =>
+          !changedRefs.has(row.entity_ref) &&
+          Number(stored.get(row.entity_ref)?.last_seen_at) <=
+            row.last_seen_at - SIGHTING_RESOLUTION_MS,
+      ),
       row => row.last_seen_at,
     );
+    const seenRefs = new Set<string>();
     for (const [at, unchanged] of seen) {
+      for (const row of unchanged) seenRefs.add(row.entity_ref);
       for (const batch of chunks(unchanged, 500)) {
         await this.db('ia_entities')
           .whereIn(
@@ -158,6 +193,20 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
           .update({ last_seen_at: at });
       }
     }
+    return entities.map((entity, index) => {
+      const { specUnreadable: _, ...found } = entity;
+      const schedule = stored.get(entity.entityRef);
+      const moved =
+        changedRefs.has(entity.entityRef) || seenRefs.has(entity.entityRef);
+      return {
+        ...found,
+        lastSeenAt: moved ? found.lastSeenAt : Number(schedule!.last_seen_at),
+        discoveryDigest: rows[index].discovery_digest,
+        nextDueAt: schedule ? Number(schedule.next_due_at) : 0,
+        refreshRequestedAt: num(schedule?.refresh_requested_at),
+        lastCheckedAt: num(schedule?.last_checked_at),
+      };
+    });
   }
 
   async removeEntitiesNotSeenSince(seenAt: number): Promise<string[]> {
@@ -379,16 +428,18 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
   }
 
   async saveScanTimes(records: RepositoryRecord[]): Promise<void> {
-    const rows = records.map(r => ({
-      repository: r.repository,
-      ...scanColumns(r),
-    }));
-    for (const batch of chunks(rows, BATCH_SIZE)) {
-      await this.db('ia_repositories')
-        // A row pruned meanwhile comes back without tags: the next scan lists them.
-        .insert(batch.map(row => ({ ...row, tags: null, tag_count: 0 })))
-        .onConflict('repository')
-        .merge(Object.keys(batch[0]).filter(k => k !== 'repository'));
+    // Only the scan columns change, and a scan's batch mostly shares them
+    // (the scanner stamps it with one time): one statement per group.
+    const groups = groupBy(records, r => JSON.stringify(scanColumns(r)));
+    for (const group of groups.values()) {
+      for (const batch of chunks(group, 500)) {
+        await this.db('ia_repositories')
+          .whereIn(
+            'repository',
+            batch.map(r => r.repository),
+          )
+          .update(scanColumns(group[0]));
+      }
     }
   }
 
@@ -662,6 +713,7 @@ function toEntity(row: Row): EntityRecord {
     refreshRequestedAt: num(row.refresh_requested_at),
     lastCheckedAt: num(row.last_checked_at),
     lastSeenAt: Number(row.last_seen_at),
+    discoveryDigest: str(row.discovery_digest),
   };
 }
 

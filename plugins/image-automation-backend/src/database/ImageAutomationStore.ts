@@ -11,8 +11,12 @@ import type {
 
 /** Persistence of the plugin's state; see DatabaseImageAutomationStore. */
 export interface ImageAutomationStore {
-  /** Upserts discovered entities, keeping their scheduling fields. */
-  saveDiscoveredEntities(entities: EntityDiscovery[]): Promise<void>;
+  /**
+   * Upserts discovered entities, keeping their scheduling fields, and
+   * returns each as now stored (scheduling fields and discovery digest
+   * included): a cycle picks its due entities from these.
+   */
+  saveDiscoveredEntities(entities: EntityDiscovery[]): Promise<EntityRecord[]>;
   /**
    * Deletes entities not seen since `seenAt` with everything recorded about
    * them (images, write-backs, history), and the scanned repositories no
@@ -52,7 +56,8 @@ export interface ImageAutomationStore {
   saveRepositories(records: RepositoryRecord[]): Promise<void>;
   /**
    * Stores the scan times and errors of repositories whose tags are stored
-   * already and did not change; their tags are left as they are.
+   * already and did not change; their tags are left as they are. A row
+   * removed meanwhile (no entity uses it) stays removed.
    */
   saveScanTimes(records: RepositoryRecord[]): Promise<void>;
 

@@ -33,12 +33,17 @@ export interface EntityRecord {
   refreshRequestedAt?: number;
   lastCheckedAt?: number;
   lastSeenAt: number;
+  /**
+   * Stands for everything discovery found (spec, mode, repositories,
+   * problems…): equal digests, equal entity. Set once the entity is stored.
+   */
+  discoveryDigest?: string;
 }
 
 /** The discovery's view of an entity; scheduling fields stay as stored. */
 export type EntityDiscovery = Omit<
   EntityRecord,
-  'nextDueAt' | 'refreshRequestedAt' | 'lastCheckedAt'
+  'nextDueAt' | 'refreshRequestedAt' | 'lastCheckedAt' | 'discoveryDigest'
 > & {
   /**
    * The spec lives in a config file that could not be read for a passing

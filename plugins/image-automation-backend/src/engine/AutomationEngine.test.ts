@@ -8,6 +8,7 @@ import {
   startRegistry,
 } from '@internal/image-automation-test-harness';
 import { GONE_GRACE_MS } from './AutomationEngine';
+import { CurrentTagReader } from './CurrentTagReader';
 import {
   componentEntity,
   engineOverMockServices,
@@ -371,6 +372,106 @@ git:
           message: expect.stringMatching(/at most once a minute/),
         }),
       ]);
+    });
+
+    it('answers an unchanged entity from its last check, and notices a new tag, an edited manifest, a changed annotation and "Check now"', async () => {
+      const suffix = databaseId.toLowerCase().replace(/[^a-z0-9]/g, '');
+      const repository = `team/memo-${suffix}`;
+      const gitName = `memo-${suffix}`;
+      await registry.pushTags(repository, ['1.0.0', '1.1.0']);
+      await github.createRepository('acme', gitName, {
+        files: {
+          'a.yaml': deployment('a', `${registry.host}/${repository}:1.0.0`),
+          'b.yaml': deployment('b', `${registry.host}/${repository}:1.0.0`),
+        },
+      });
+      const memoEntity = (name: string) =>
+        componentEntity(name, {
+          'backstage.io/source-location': `url:https://github.com/acme/${gitName}/tree/main/`,
+          'backstage.io/managed-by-location': `url:https://github.com/acme/${gitName}/blob/main/catalog-info.yaml`,
+          'image-automation/image': `${registry.host}/${repository}`,
+          'image-automation/policy': 'semver: ^1.0.0',
+          'image-automation/files': `${name}.yaml`,
+          'image-automation/mode': 'observe',
+        });
+      const [a, b] = [memoEntity('a'), memoEntity('b')];
+      let clock = Date.now();
+      const { engine, store } = await setup(
+        databaseId,
+        [a, b],
+        undefined,
+        () => clock,
+      );
+      const reads = jest.spyOn(CurrentTagReader.prototype, 'read');
+      const cycle = async () => {
+        clock += 10 * 60_000;
+        reads.mockClear();
+        const report = await engine.runCycle();
+        const images = await store.listImages();
+        return {
+          report,
+          fullChecks: reads.mock.calls.length,
+          latest: images
+            .map(
+              i => `${i.imageName}:${i.currentTag}->${i.latestTag}:${i.state}`,
+            )
+            .sort(),
+        };
+      };
+      try {
+        expect((await cycle()).fullChecks).toBe(2);
+        const steady = await cycle();
+        expect(steady).toMatchObject({
+          report: { checked: 2, updatesDue: 2 },
+          fullChecks: 0,
+          latest: [
+            'a:1.0.0->1.1.0:update-available',
+            'b:1.0.0->1.1.0:update-available',
+          ],
+        });
+
+        await registry.pushTags(repository, ['1.2.0']);
+        expect(await cycle()).toMatchObject({
+          fullChecks: 2,
+          latest: [
+            'a:1.0.0->1.2.0:update-available',
+            'b:1.0.0->1.2.0:update-available',
+          ],
+        });
+        expect((await cycle()).fullChecks).toBe(0);
+
+        await github.commitFiles(
+          'acme',
+          gitName,
+          'main',
+          {
+            'a.yaml': deployment('a', `${registry.host}/${repository}:1.2.0`),
+          },
+          { message: 'bump a' },
+        );
+        expect(await cycle()).toMatchObject({
+          fullChecks: 1,
+          latest: [
+            'a:1.2.0->1.2.0:up-to-date',
+            'b:1.0.0->1.2.0:update-available',
+          ],
+        });
+
+        b.metadata.annotations!['image-automation/policy'] = 'semver: ~1.1.0';
+        expect(await cycle()).toMatchObject({
+          fullChecks: 1,
+          latest: [
+            'a:1.2.0->1.2.0:up-to-date',
+            'b:1.0.0->1.1.0:update-available',
+          ],
+        });
+
+        expect(await engine.requestRefresh('component:default/a')).toBe(true);
+        expect((await cycle()).fullChecks).toBe(1);
+        expect((await cycle()).fullChecks).toBe(0);
+      } finally {
+        reads.mockRestore();
+      }
     });
 
     it('forgets entities that left the catalog a day ago, and does not check them meanwhile', async () => {

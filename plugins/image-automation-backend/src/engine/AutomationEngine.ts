@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  AutomationSpec,
   PolicyEvaluation,
   PolicySpec,
   TagPolicy,
@@ -28,12 +29,19 @@ import {
   RepositoryScanner,
   SCHEDULE_TOLERANCE_MS,
 } from '../scanning/RepositoryScanner';
-import type { BranchHead, GitHosts, GitRepository } from '../scm/port';
+import type {
+  BranchHead,
+  GitHosts,
+  GitRepository,
+  GitSnapshot,
+} from '../scm/port';
 import type { WriteBackHandler } from '../writeback/WriteBackHandler';
+import { CheckInputs, CheckMemo, filesRead, writeBackRead } from './CheckMemo';
 import { CurrentTagReader } from './CurrentTagReader';
 import { CompiledImage, GitReading, evaluateEntity } from './evaluateEntity';
 import { groupBy } from '../groupBy';
 import { changedImages } from './imageChanges';
+import { applyWriteBack } from './applyWriteBack';
 import { Deferred, deferred, forEachWhenReady } from './forEachWhenReady';
 import { RegistryFactsStore } from '../database/RegistryFactsStore';
 import { BuildTimeResolver } from '../scanning/BuildTimeResolver';
@@ -126,6 +134,8 @@ interface OpenedBase {
  */
 export class AutomationEngine {
   private readonly currentTags = new CurrentTagReader();
+  /** What each entity's last check read and decided, to answer an unchanged one. */
+  private readonly memo = new CheckMemo();
   private readonly now: () => number;
   private running = false;
   /** The running cycle's digest reader, shared with the write-back's digestOf. */
@@ -241,12 +251,23 @@ export class AutomationEngine {
     const discovered = await this.keepSpecsOnTransientErrors(
       await discovery.discoverAll(started),
     );
-    await store.saveDiscoveredEntities(discovered);
+    // What the save returns is what is stored now: the due entities come
+    // from it, not from reading them all again. Meanwhile the images are
+    // compiled and the scan's stored records read, so the scan starts as
+    // soon as the due entities are known.
+    const saving = store.saveDiscoveredEntities(discovered);
+    const compiledSpecs = new WeakMap<AutomationSpec, CompiledImages>();
+    const storedScans = this.options.scanner.readStored([
+      ...repositoriesOf(compileAll(discovered, compiledSpecs)).keys(),
+    ]);
+    storedScans.catch(() => undefined);
+    const saved = await saving;
     const removed = await this.forgetGoneEntities(started - GONE_GRACE_MS);
 
-    const due = await store.listDueEntities(
-      started + SCHEDULE_TOLERANCE_MS,
-      started,
+    const due = saved.filter(
+      e =>
+        e.nextDueAt <= started + SCHEDULE_TOLERANCE_MS ||
+        e.refreshRequestedAt !== undefined,
     );
     // A push scans its repository now and checks only the entities using it.
     const pushes = await this.pushPlan();
@@ -261,7 +282,10 @@ export class AutomationEngine {
     }
     let result;
     try {
-      result = await this.check(due, signal, new Set(pushes.due));
+      result = await this.check(due, signal, new Set(pushes.due), {
+        compiledSpecs,
+        storedScans,
+      });
     } finally {
       // A failed check must not leave its digest readings to later callers.
       this.cycleDigests = undefined;
@@ -354,6 +378,7 @@ export class AutomationEngine {
       }
     }
     const removed = await store.removeEntitiesNotSeenSince(seenBefore);
+    for (const ref of removed) this.memo.forget(ref);
     if (removed.length) {
       logger.info(`Forgot ${removed.length} entities that left the catalog`);
       await this.options.onStatusChanged?.(removed);
@@ -363,20 +388,17 @@ export class AutomationEngine {
 
   private async check(
     entities: EntityRecord[],
-    signal?: AbortSignal,
-    pushed: ReadonlySet<string> = new Set(),
+    signal: AbortSignal | undefined,
+    pushed: ReadonlySet<string>,
+    prepared: {
+      compiledSpecs: WeakMap<AutomationSpec, CompiledImages>;
+      storedScans: Promise<Map<string, RepositoryRecord>>;
+    },
   ) {
     const { scanner, store, logger } = this.options;
     const checkedAt = this.now();
-    const compiled = compileAll(entities);
-
-    const repositories = new Map<string, ImageReference>();
-    for (const images of compiled.values()) {
-      for (const image of images) {
-        if (image.repository && image.reference)
-          repositories.set(image.repository, image.reference);
-      }
-    }
+    const compiled = compileAll(entities, prepared.compiledSpecs);
+    const repositories = repositoriesOf(compiled);
     // Git and the registries are read side by side: neither waits for the
     // other, and each entity is checked as soon as its own repositories are
     // scanned and its manifests read, while the rest of the scan goes on.
@@ -393,6 +415,7 @@ export class AutomationEngine {
         scanRecords.set(key, outcome.record);
         scanned.get(key)?.resolve();
       },
+      stored: prepared.storedScans,
     });
     // Once the scan is over nothing is left to wait for: a repository it
     // skipped (aborted) has no record, and a scan that failed as a whole
@@ -424,15 +447,18 @@ export class AutomationEngine {
     }
     const previousImages = groupBy(storedRows[0], i => i.entityRef);
     const writeBacks = new Map(storedRows[1].map(w => [w.entityRef, w]));
-    const readyToCheck = (entity: EntityRecord): Promise<unknown> => {
+    const buildTimesSettled = buildTimesRead.catch(() => undefined);
+    const readyToCheck = (entity: EntityRecord) => {
       const images = compiled.get(entity.entityRef) ?? [];
-      return Promise.all([
+      return [
         prefetched.get(prefetchKey(entity)),
-        ...images.map(i => i.repository && scanned.get(i.repository)?.promise),
+        ...images.map(i =>
+          i.repository ? scanned.get(i.repository)?.promise : undefined,
+        ),
         images.some(i => i.policy?.spec.newestBuild)
-          ? buildTimesRead.catch(() => undefined)
+          ? buildTimesSettled
           : undefined,
-      ]);
+      ];
     };
 
     let updatesDue = 0;
@@ -619,11 +645,19 @@ export class AutomationEngine {
     // The tag in Git, read once per repository and branch per cycle.
     let git: GitReading;
     let base: OpenedBase | undefined;
+    let inputs: CheckInputs | undefined;
     try {
       base = await this.openBase(entity, context.bases);
       const snapshot = await base.repository.readFiles(base.head, [
         ...new Set(spec.images.flatMap(i => i.files)),
       ]);
+      inputs = this.checkInputs(entity, compiled, snapshot, context);
+      // "Check now" always checks in full.
+      const recalled =
+        inputs &&
+        entity.refreshRequestedAt === undefined &&
+        this.memo.recall(entity, inputs, context.previous);
+      if (recalled) return { images: recalled, history: [] };
       git = {
         kind: 'read',
         current: this.currentTags.read(spec, snapshot, policies),
@@ -660,20 +694,28 @@ export class AutomationEngine {
       );
     }
     let record = context.writeBack;
+    // Replayable: decided from what was read alone (see CheckMemo).
+    let replayable =
+      inputs !== undefined &&
+      git.kind === 'read' &&
+      ![...git.current.values()].some(tag => tag.pinsDigest);
     if (this.options.writeBack && base) {
+      const request = {
+        entity,
+        spec,
+        repository: base.repository,
+        base: base.head,
+        verdict: evaluation.verdict,
+        updates: evaluation.updates,
+        policies,
+        previous: context.writeBack,
+        signal: context.signal,
+      };
       try {
-        record = await this.options.writeBack.writeBack({
-          entity,
-          spec,
-          repository: base.repository,
-          base: base.head,
-          verdict: evaluation.verdict,
-          updates: evaluation.updates,
-          policies,
-          previous: context.writeBack,
-          signal: context.signal,
-        });
+        replayable &&= !this.options.writeBack.touchesHost(request);
+        record = await this.options.writeBack.writeBack(request);
       } catch (error) {
+        replayable = false;
         this.options.logger.error(
           `Write-back for ${entity.entityRef} failed: ${
             (error as Error).message
@@ -683,7 +725,47 @@ export class AutomationEngine {
       }
     }
     for (const image of evaluation.images) applyWriteBack(image, record);
+    if (replayable) this.memo.remember(entity, inputs!, evaluation.images);
+    else this.memo.forget(entity.entityRef);
     return { images: evaluation.images, history: evaluation.history };
+  }
+
+  /**
+   * What a check of `entity` decides from, when nothing else goes in: no
+   * clock (minimum age), no build times (newest build), no failed scan.
+   * Undefined when something else does.
+   */
+  private checkInputs(
+    entity: EntityRecord,
+    compiled: CompiledImage[],
+    snapshot: GitSnapshot,
+    context: {
+      scans: Map<string, RepositoryRecord>;
+      writeBack?: WriteBackRecord;
+    },
+  ): CheckInputs | undefined {
+    const { spec, discoveryDigest } = entity;
+    if (!spec || !discoveryDigest) return undefined;
+    if (spec.images.some(i => i.minimumAgeMs)) return undefined;
+    const versions: string[] = [];
+    for (const image of compiled) {
+      if (image.policy?.spec.newestBuild) return undefined;
+      if (!image.repository) {
+        versions.push('-');
+        continue;
+      }
+      const scan = context.scans.get(image.repository);
+      if (!scan?.tags || scan.lastErrorKind) return undefined;
+      versions.push(
+        String(this.memo.tagListVersion(image.repository, scan.tags)),
+      );
+    }
+    return {
+      entity: discoveryDigest,
+      files: filesRead(snapshot),
+      tagLists: versions.join(','),
+      writeBack: writeBackRead(context.writeBack),
+    };
   }
 
   /** Digest pinning: reads the chosen tags' digests this cycle needs and folds them in. */
@@ -942,47 +1024,31 @@ function configError(message: string): Error {
   return Object.assign(new Error(message), { kind: 'config' });
 }
 
-/** Folds the write-back's state into an image row (PR open, declined, write error). */
-function applyWriteBack(
-  record: ImageRecord,
-  writeBack: WriteBackRecord | undefined,
-) {
-  if (!writeBack || record.state === 'error') return;
-  const proposed = writeBack.targetTags?.[record.imageName];
-  const open =
-    writeBack.state === 'open' ||
-    (!writeBack.state && writeBack.prState === 'open');
-  if (
-    record.state === 'update-available' &&
-    open &&
-    writeBack.prState === 'open' &&
-    proposed === record.latestTag
-  ) {
-    record.state = 'pr-open';
+type CompiledImages = Array<CompiledImage & { reference?: ImageReference }>;
+
+/** Each image repository the compiled images name, with a reference to scan it by. */
+function repositoriesOf(
+  compiled: Map<string, CompiledImages>,
+): Map<string, ImageReference> {
+  const repositories = new Map<string, ImageReference>();
+  for (const images of compiled.values()) {
+    for (const image of images) {
+      if (image.repository && image.reference)
+        repositories.set(image.repository, image.reference);
+    }
   }
-  if (writeBack.errorKind && record.state !== 'up-to-date') {
-    Object.assign(record, {
-      state: 'error',
-      errorKind: writeBack.errorKind,
-      errorMessage: writeBack.errorMessage,
-    });
-    return;
-  }
-  const declined = writeBack.declinedTags?.[record.imageName];
-  if (record.state === 'update-available' && declined && writeBack.note) {
-    record.message = [record.message, writeBack.note]
-      .filter(Boolean)
-      .join('; ');
-  }
+  return repositories;
 }
 
 /**
  * Compiles each entity's images, sharing one TagPolicy per distinct policy
- * spec: thousands of entities use a handful of policies.
+ * spec: thousands of entities use a handful of policies. A spec compiled
+ * already (the same object, kept in `specs`) is not compiled again.
  */
 function compileAll(
-  entities: EntityRecord[],
-): Map<string, Array<CompiledImage & { reference?: ImageReference }>> {
+  entities: Array<Pick<EntityRecord, 'entityRef' | 'spec'>>,
+  specs: WeakMap<AutomationSpec, CompiledImages> = new WeakMap(),
+): Map<string, CompiledImages> {
   const policies = new Map<string, TagPolicy | Error>();
   const policyFor = (spec: PolicySpec): TagPolicy => {
     const key = JSON.stringify(spec);
@@ -998,25 +1064,30 @@ function compileAll(
     if (policy instanceof Error) throw policy;
     return policy;
   };
-  return new Map(
-    entities.map(entity => [
-      entity.entityRef,
-      (entity.spec?.images ?? []).map(image => {
-        const compiled: CompiledImage & { reference?: ImageReference } = {
-          name: image.name,
-          image: image.image,
-        };
-        try {
-          compiled.reference = parseImageReference(image.image);
-          compiled.repository = repositoryOf(compiled.reference);
-          compiled.policy = policyFor(image.policy);
-        } catch (error) {
-          compiled.problem = (error as Error).message;
-        }
-        return compiled;
-      }),
-    ]),
-  );
+  const compileImage = (image: AutomationSpec['images'][number]) => {
+    const compiled: CompiledImage & { reference?: ImageReference } = {
+      name: image.name,
+      image: image.image,
+    };
+    try {
+      compiled.reference = parseImageReference(image.image);
+      compiled.repository = repositoryOf(compiled.reference);
+      compiled.policy = policyFor(image.policy);
+    } catch (error) {
+      compiled.problem = (error as Error).message;
+    }
+    return compiled;
+  };
+  const compile = (spec: AutomationSpec | undefined): CompiledImages => {
+    if (!spec) return [];
+    let images = specs.get(spec);
+    if (!images) {
+      images = spec.images.map(compileImage);
+      specs.set(spec, images);
+    }
+    return images;
+  };
+  return new Map(entities.map(e => [e.entityRef, compile(e.spec)]));
 }
 
 /** Where an entity's manifests are read from: its repository and base branch. */

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { deferred, forEachWhenReady } from './forEachWhenReady';
+import { Deferred, deferred, forEachWhenReady } from './forEachWhenReady';
 
 describe('forEachWhenReady', () => {
   it('works on items in the order they become ready, not the order given', async () => {
@@ -7,7 +7,7 @@ describe('forEachWhenReady', () => {
     const done: string[] = [];
     const running = forEachWhenReady(
       gates,
-      g => g.promise,
+      g => [g.promise],
       2,
       async g => {
         done.push(g.name);
@@ -30,7 +30,7 @@ describe('forEachWhenReady', () => {
     const items = Array.from({ length: 20 }, (_, i) => i);
     const running = forEachWhenReady(
       items,
-      i => (i === 0 ? slow.promise : Promise.resolve()),
+      i => [i === 0 ? slow.promise : Promise.resolve()],
       3,
       async i => {
         active++;
@@ -55,7 +55,7 @@ describe('forEachWhenReady', () => {
     const done: string[] = [];
     await forEachWhenReady(
       ['ok', 'failed'],
-      item => (item === 'failed' ? Promise.reject(new Error('x')) : sleep(5)),
+      item => [item === 'failed' ? Promise.reject(new Error('x')) : sleep(5)],
       4,
       async item => {
         done.push(item);
@@ -64,11 +64,50 @@ describe('forEachWhenReady', () => {
     expect(done.sort()).toEqual(['failed', 'ok']);
     await forEachWhenReady(
       [],
-      () => Promise.resolve(),
+      () => [Promise.resolve()],
       4,
       async () => {
         throw new Error('no items, no work');
       },
     );
+  });
+
+  it('waits for every dependency of an item, shared ones once, and starts items without any at once', async () => {
+    const [a, b] = [deferred(), deferred()];
+    let thens = 0;
+    const counted = (d: Deferred) => {
+      const then = d.promise.then.bind(d.promise);
+      d.promise.then = ((...args: Parameters<typeof then>) => {
+        thens++;
+        return then(...args);
+      }) as typeof d.promise.then;
+      return d.promise;
+    };
+    const [pa, pb] = [counted(a), counted(b)];
+    const done: string[] = [];
+    const running = forEachWhenReady(
+      ['ab', 'a', 'none', 'b', 'a-twice'],
+      item =>
+        ({
+          ab: [pa, pb],
+          a: [pa, undefined],
+          none: [],
+          b: [pb],
+          'a-twice': [pa, pa],
+        }[item]!),
+      2,
+      async item => {
+        done.push(item);
+      },
+    );
+    await sleep(1);
+    expect(done).toEqual(['none']);
+    a.resolve();
+    await sleep(1);
+    expect(done).toEqual(['none', 'a', 'a-twice']);
+    b.resolve();
+    await running;
+    expect(done).toEqual(['none', 'a', 'a-twice', 'ab', 'b']);
+    expect(thens).toBe(2);
   });
 });

@@ -42,3 +42,12 @@ export function changedImages(
   });
   return changed ? images : undefined;
 }
+
+/** Whether two sets of an entity's images say the same, `updatedAt` aside. */
+export function sameImages(a: ImageRecord[], b: ImageRecord[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every(image => {
+    const other = b.find(i => i.imageName === image.imageName);
+    return other !== undefined && sameStatus(image, other);
+  });
+}

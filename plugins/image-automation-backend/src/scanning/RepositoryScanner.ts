@@ -4,6 +4,7 @@ import { RegistryClient } from '@image-automation/plugin-image-automation-node';
 import { ImageAutomationStore } from '../database/ImageAutomationStore';
 import { RepositoryRecord } from '../domain/records';
 import { ImageAutomationMetrics } from '../metrics';
+import { sameTags } from './sameTags';
 
 /** Scans of one repository closer together than this reuse the stored tags. */
 export const MIN_SCAN_INTERVAL_MS = 60_000;
@@ -52,11 +53,20 @@ export class RepositoryScanner {
     signal?: AbortSignal,
     /** Repositories a registry reported a push for: scanned past the floor. */
     pushed: ReadonlySet<string> = new Set(),
-    /** Told of each repository's outcome as soon as it is known, before the scan ends. */
-    progress: { onScanned?: (key: string, outcome: ScanOutcome) => void } = {},
+    scanOptions: {
+      /** Told of each repository's outcome as soon as it is known, before the scan ends. */
+      onScanned?: (key: string, outcome: ScanOutcome) => void;
+      /** The stored records, read ahead by readStored; any missing is read now. */
+      stored?: Promise<Map<string, RepositoryRecord>>;
+    } = {},
   ): Promise<Map<string, ScanOutcome>> {
     const { store, now } = this.options;
-    const stored = await store.getRepositories([...images.keys()]);
+    const stored = new Map(await scanOptions.stored);
+    const unread = [...images.keys()].filter(key => !stored.has(key));
+    if (unread.length) {
+      for (const [key, record] of await this.readStored(unread))
+        stored.set(key, record);
+    }
     const outcomes = new Map<string, ScanOutcome>();
     // Results are stored in batches while the scan goes on, so the cycle
     // does not wait for a thousand rows at its end; a repository is reported
@@ -79,6 +89,7 @@ export class RepositoryScanner {
         const same = sameTags(p.outcome.record.tags, stored.get(p.key)?.tags);
         (same ? unchanged : changed).push(p);
       }
+      stampWithLatest(unchanged.map(p => p.outcome.record));
       saving = saving.then(async () => {
         try {
           if (changed.length)
@@ -89,13 +100,13 @@ export class RepositoryScanner {
           failures.push(error);
           return;
         }
-        for (const p of batch) progress.onScanned?.(p.key, p.outcome);
+        for (const p of batch) scanOptions.onScanned?.(p.key, p.outcome);
       });
     };
     const settle = (key: string, outcome: ScanOutcome) => {
       outcomes.set(key, outcome);
       if (!outcome.scanned) {
-        progress.onScanned?.(key, outcome);
+        scanOptions.onScanned?.(key, outcome);
         return;
       }
       unsaved.push({ key, outcome });
@@ -126,6 +137,11 @@ export class RepositoryScanner {
     return outcomes;
   }
 
+  /** The stored records of `repositories`: what scan starts from, to read ahead of it. */
+  readStored(repositories: string[]): Promise<Map<string, RepositoryRecord>> {
+    return this.options.store.getRepositories(repositories);
+  }
+
   private isDue(record: RepositoryRecord, now: number): boolean {
     if (record.backoffUntil && record.backoffUntil > now) return false;
     return (
@@ -145,12 +161,9 @@ export class RepositoryScanner {
       const { tags } = await registry.listTags(image);
       const scannedAt = now();
       metrics.recordScan(image.registry, scannedAt - started, tags.length);
-      const firstSeen: Record<string, number> = {};
-      for (const tag of tags)
-        firstSeen[tag] = previous?.tags?.[tag] ?? scannedAt;
       return {
         repository: key,
-        tags: firstSeen,
+        tags: firstSeenOf(tags, previous?.tags, scannedAt),
         lastScanAt: scannedAt,
         lastSuccessAt: scannedAt,
         consecutiveFailures: 0,
@@ -190,13 +203,44 @@ export class RepositoryScanner {
   }
 }
 
-/** Whether two tag lists hold the same tags with the same first-seen times. */
-function sameTags(
-  a: Record<string, number> | undefined,
-  b: Record<string, number> | undefined,
-): boolean {
-  if (!a || !b) return a === b;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every(tag => b[tag] === a[tag]);
+/**
+ * Gives the successful scans of a batch its latest scan time: a few hundred
+ * milliseconds later than some were made, far below the one-minute scan
+ * floor, and their rows are then stored in one statement instead of one
+ * each.
+ */
+function stampWithLatest(records: RepositoryRecord[]) {
+  const clean = records.filter(
+    r => !r.lastErrorKind && r.lastScanAt === r.lastSuccessAt,
+  );
+  const latest = Math.max(...clean.map(r => r.lastScanAt ?? 0));
+  for (const record of clean) {
+    record.lastScanAt = latest;
+    record.lastSuccessAt = latest;
+  }
+}
+
+/**
+ * When each listed tag was first seen: as stored, or now. A list with the
+ * tags stored already (most scans) keeps the stored object itself.
+ */
+function firstSeenOf(
+  tags: string[],
+  stored: Record<string, number> | undefined,
+  now: number,
+): Record<string, number> {
+  if (
+    stored &&
+    tags.length === Object.keys(stored).length &&
+    tags.every(tag => Object.hasOwn(stored, tag)) &&
+    new Set(tags).size === tags.length
+  ) {
+    return stored;
+  }
+  const firstSeen: Record<string, number> = {};
+  // Own keys only: a tag may be named `constructor`.
+  for (const tag of tags) {
+    firstSeen[tag] = stored && Object.hasOwn(stored, tag) ? stored[tag] : now;
+  }
+  return firstSeen;
 }

@@ -100,10 +100,37 @@ export class WriteBackCoordinator implements WriteBackHandler {
     this.now = options.now ?? Date.now;
   }
 
+  touchesHost(request: WriteBackRequest): boolean {
+    const { entity, spec, base, previous } = request;
+    const branch = this.branchFor(entity, spec, base, previous);
+    return typeof branch === 'string' && !this.standing(request, branch).quiet;
+  }
+
+  /**
+   * Where the entity stands before any host call: whether it may write, and
+   * whether the decision needs the host at all. Without an open change
+   * request of ours, what the host holds can only matter when there is
+   * something to write: then no lease, no request (quiet).
+   */
+  private standing(request: WriteBackRequest, branch: string) {
+    const { entity, previous, verdict } = request;
+    const authorization = this.authorize(entity);
+    const stored = storedOf(previous, branch);
+    const mayWrite =
+      verdict.kind === 'behind' &&
+      authorization.allowed &&
+      entity.mode !== 'observe';
+    return {
+      authorization,
+      stored,
+      quiet: stored.state !== 'open' && !mayWrite,
+    };
+  }
+
   async writeBack(
     request: WriteBackRequest,
   ): Promise<WriteBackRecord | undefined> {
-    const { entity, spec, base, previous, verdict } = request;
+    const { entity, spec, base, previous } = request;
     const branch = this.branchFor(entity, spec, base, previous);
     if (typeof branch !== 'string') {
       const record: WriteBackRecord = {
@@ -114,15 +141,8 @@ export class WriteBackCoordinator implements WriteBackHandler {
       await this.options.store.saveWriteBack(record);
       return record;
     }
-    const authorization = this.authorize(entity);
-    const stored = storedOf(previous, branch);
-    // Without an open change request of ours, what the host holds can only
-    // matter when there is something to write: no lease, no request.
-    const mayWrite =
-      verdict.kind === 'behind' &&
-      authorization.allowed &&
-      entity.mode !== 'observe';
-    if (stored.state !== 'open' && !mayWrite) {
+    const { authorization, stored, quiet } = this.standing(request, branch);
+    if (quiet) {
       const decision = decideWriteBack({
         ...this.tableInput(request, stored, authorization),
         remote: { branch: 'absent', baseMoved: false },

@@ -42,6 +42,12 @@ export interface WriteBackRequest {
 export interface WriteBackHandler {
   writeBack(request: WriteBackRequest): Promise<WriteBackRecord | undefined>;
   /**
+   * Whether `writeBack(request)` would read or write the host (an open
+   * change request to poll, something to write). When false it decides
+   * from the request and the stored record alone.
+   */
+  touchesHost(request: WriteBackRequest): boolean;
+  /**
    * An entity that left the catalog over a grace period ago: closes its open
    * change request with a comment. `repository` is undefined when the entity
    * named none.

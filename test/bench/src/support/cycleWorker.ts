@@ -1,11 +1,15 @@
 /*
  * Runs one measured cycle in a fresh process, so its RSS is the engine's
  * (plus the modules a backend loads anyway), not the benchmark's set-up.
+ * The benchmark starts it compiled, as a backend is deployed (forkBuilt).
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ConfigReader } from '@backstage/config';
-// Benchmarks run from source: the engine's factory is not part of the
-// package's public API, and the benchmark drives it without the plugin.
+// The engine's factory is not part of the package's public API: the
+// benchmark drives it without the plugin, from the package's sources.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports, @backstage/no-forbidden-package-imports
 import { createAutomationEngine } from '@image-automation/plugin-image-automation-backend/src/engine/createAutomationEngine';
 import { CycleMeasurement, CycleReply, CycleRequest } from './cycleProtocol';
@@ -26,6 +30,51 @@ import {
 } from './services';
 
 type RunRequest = Extract<CycleRequest, { type: 'run' }>;
+
+/**
+ * With IA_BENCH_CPU_PROFILE_DIR set, each measured cycle's CPU profile is
+ * written there, and with IA_BENCH_HEAP_PROFILE_DIR its allocations (open
+ * either in Chrome's DevTools): where a cycle's time and memory go, cycle
+ * by cycle, without the set-up around it. Profiling slows the cycle.
+ */
+async function startProfile() {
+  const cpuDir = process.env.IA_BENCH_CPU_PROFILE_DIR;
+  const heapDir = process.env.IA_BENCH_HEAP_PROFILE_DIR;
+  if (!cpuDir && !heapDir) return undefined;
+  const session = new Session();
+  session.connect();
+  if (cpuDir) {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  if (heapDir) {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 16384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  }
+  return {
+    async save(fileName: string) {
+      if (cpuDir) {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(
+          join(cpuDir, `${fileName}.cpuprofile`),
+          JSON.stringify(profile),
+        );
+      }
+      if (heapDir) {
+        const { profile } = await session.post('HeapProfiler.stopSampling');
+        writeFileSync(
+          join(heapDir, `${fileName}.heapprofile`),
+          JSON.stringify(profile),
+        );
+      }
+      session.disconnect();
+    },
+  };
+}
 
 /** Builds the engine over `database`; `measure()` runs and measures one cycle. */
 async function startEngine(request: RunRequest, database: ScratchDatabase) {
@@ -86,11 +135,13 @@ async function startEngine(request: RunRequest, database: ScratchDatabase) {
     gc?.();
     const before = memoryMb();
     const sampler = new MemorySampler();
+    const profiling = await startProfile();
     const cpuBefore = process.cpuUsage();
     started = performance.now();
     registryRequestsBefore = services.registry.stats().requests;
     const report = await engine.runCycle();
     const seconds = (performance.now() - started) / 1000;
+    await profiling?.save(`cycle-${cycles}-${database.label}`);
     const peak = sampler.stop();
     const cpu = process.cpuUsage(cpuBefore);
     gc?.();

@@ -1,0 +1,126 @@
+import type {
+  EntityRecord,
+  ImageRecord,
+  WriteBackRecord,
+} from '../domain/records';
+import type { GitSnapshot } from '../scm/port';
+import { sameTags } from '../scanning/sameTags';
+import { sameImages } from './imageChanges';
+
+/** Entities remembered at most: a bound against the unexpected, not a budget. */
+const MEMO_LIMIT = 100_000;
+
+/**
+ * Everything an entity's check decides from, in comparable form. A check
+ * is a function of these alone when it is replayable (see
+ * `CheckMemo.remember`): no clock, no registry or host call of its own.
+ */
+export interface CheckInputs {
+  /** The entity as discovered: its digest. */
+  entity: string;
+  /** The manifests read: branch, and each path with its blob id or as missing. */
+  files: string;
+  /** Per image, the version of its repository's tag list this cycle. */
+  tagLists: string;
+  /** The write-back record the check started from, as stored. */
+  writeBack: string;
+}
+
+interface Remembered {
+  inputs: CheckInputs;
+  /** What the check decided: the images as it left them. */
+  images: ImageRecord[];
+}
+
+/**
+ * Remembers, per entity, what its last check read and decided, so that a
+ * check which would read exactly the same again (same entity, same blobs,
+ * same tag lists, same stored write-back, and the images stored as that
+ * check left them) is answered from memory instead of parsing manifests
+ * and evaluating policies again: a steady cycle over thousands of
+ * unchanged entities then costs little beyond its scans. This holds because
+ * deciding is idempotent: an evaluation fed its own result decides the same
+ * again (tested in CheckMemo.test.ts).
+ *
+ * Only checks that read nothing else are remembered: none with a minimum
+ * age or newest-build policy (they depend on the clock or on build times),
+ * none pinning digests (read from the registry every cycle), none whose
+ * write-back reads or writes the host (an open change request is polled),
+ * none over a failed scan or Git read. Kept per process: a replica that
+ * has not checked an entity yet checks it in full.
+ */
+export class CheckMemo {
+  private readonly checks = new Map<string, Remembered>();
+  private readonly tagLists = new Map<
+    string,
+    { tags: Record<string, number>; version: number }
+  >();
+  private nextVersion = 1;
+
+  /**
+   * The version of `repository`'s tag list: the same as long as the tags
+   * and their first-seen times stay the same. Called with each cycle's scan.
+   */
+  tagListVersion(repository: string, tags: Record<string, number>): number {
+    const known = this.tagLists.get(repository);
+    if (known && (known.tags === tags || sameTags(known.tags, tags))) {
+      known.tags = tags;
+      return known.version;
+    }
+    if (!known && this.tagLists.size >= MEMO_LIMIT) this.tagLists.clear();
+    const version = this.nextVersion++;
+    this.tagLists.set(repository, { tags, version });
+    return version;
+  }
+
+  /**
+   * The images the check of `entity` would decide, when its last check read
+   * the same `inputs` and the images stored now are the ones it left;
+   * undefined otherwise (the entity is checked in full).
+   */
+  recall(
+    entity: EntityRecord,
+    inputs: CheckInputs,
+    stored: ImageRecord[],
+  ): ImageRecord[] | undefined {
+    const last = this.checks.get(entity.entityRef);
+    if (!last || !sameInputs(last.inputs, inputs)) return undefined;
+    if (!sameImages(last.images, stored)) return undefined;
+    return last.images;
+  }
+
+  /** Keeps what a replayable check read and decided. */
+  remember(entity: EntityRecord, inputs: CheckInputs, images: ImageRecord[]) {
+    if (!this.checks.has(entity.entityRef) && this.checks.size >= MEMO_LIMIT)
+      this.checks.clear();
+    this.checks.set(entity.entityRef, { inputs, images });
+  }
+
+  /** Drops what was kept of `entityRef`: its next check runs in full. */
+  forget(entityRef: string) {
+    this.checks.delete(entityRef);
+  }
+}
+
+/** The manifests a check read, as one comparable string. */
+export function filesRead(snapshot: GitSnapshot): string {
+  const parts = [snapshot.branch];
+  for (const [path, file] of snapshot.files)
+    parts.push(`${path}@${file.blobSha}`);
+  for (const path of snapshot.missing) parts.push(`${path}!`);
+  return parts.join('\u0000');
+}
+
+/** A write-back record as one comparable string ('' for none). */
+export function writeBackRead(record: WriteBackRecord | undefined): string {
+  return record ? JSON.stringify(record) : '';
+}
+
+function sameInputs(a: CheckInputs, b: CheckInputs): boolean {
+  return (
+    a.entity === b.entity &&
+    a.files === b.files &&
+    a.tagLists === b.tagLists &&
+    a.writeBack === b.writeBack
+  );
+}
