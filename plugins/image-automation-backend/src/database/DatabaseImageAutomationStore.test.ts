@@ -4,10 +4,8 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import {
-  DatabaseImageAutomationStore,
-  SIGHTING_RESOLUTION_MS,
-} from './DatabaseImageAutomationStore';
+import { DatabaseImageAutomationStore } from './DatabaseImageAutomationStore';
+import { SIGHTING_RESOLUTION_MS } from './ImageAutomationStore';
 import { EntityDiscovery, ImageRecord } from '../domain/records';
 
 jest.setTimeout(60_000);
@@ -325,6 +323,28 @@ describe.each(databases.eachSupportedId())(
         lastErrorMessage: 'down',
         consecutiveFailures: 1,
         backoffUntil: undefined,
+      });
+
+      // A repository whose first scan failed has no row yet: it gets one,
+      // so its failures count up and it backs off.
+      await store.saveScanTimes([
+        {
+          repository: 'ghcr.io/acme/typo',
+          lastScanAt: 90,
+          lastErrorKind: 'registry-not-found',
+          lastErrorMessage: 'no such repository',
+          consecutiveFailures: 1,
+        },
+      ]);
+      expect(
+        (await store.getRepositories(['ghcr.io/acme/typo'])).get(
+          'ghcr.io/acme/typo',
+        ),
+      ).toMatchObject({
+        tags: undefined,
+        lastScanAt: 90,
+        lastErrorKind: 'registry-not-found',
+        consecutiveFailures: 1,
       });
     });
 

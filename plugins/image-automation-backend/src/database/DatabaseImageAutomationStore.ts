@@ -14,7 +14,10 @@ import {
   WriteBackRecord,
 } from '../domain/records';
 import { groupBy } from '../groupBy';
-import { ImageAutomationStore } from './ImageAutomationStore';
+import {
+  ImageAutomationStore,
+  SIGHTING_RESOLUTION_MS,
+} from './ImageAutomationStore';
 
 /** The write-back columns, aliased when joined onto an entity row. */
 const WRITE_BACK_COLUMNS = [
@@ -85,13 +88,6 @@ const BATCH_SIZE = 50;
 function json<T>(value: unknown): T | undefined {
   return typeof value === 'string' ? (JSON.parse(value) as T) : undefined;
 }
-
-/**
- * How exactly `last_seen_at` is kept: a sighting this much newer than the
- * stored one is written, a closer one is not. Far below the day an entity
- * is kept after it left the catalog.
- */
-export const SIGHTING_RESOLUTION_MS = 60 * 60_000;
 
 /** What a rediscovery reads back of each entity: no spec, only its digest and schedule. */
 const SCHEDULE_COLUMNS = [
@@ -428,18 +424,18 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
   }
 
   async saveScanTimes(records: RepositoryRecord[]): Promise<void> {
-    // Only the scan columns change, and a scan's batch mostly shares them
-    // (the scanner stamps it with one time): one statement per group.
-    const groups = groupBy(records, r => JSON.stringify(scanColumns(r)));
-    for (const group of groups.values()) {
-      for (const batch of chunks(group, 500)) {
-        await this.db('ia_repositories')
-          .whereIn(
-            'repository',
-            batch.map(r => r.repository),
-          )
-          .update(scanColumns(group[0]));
-      }
+    const rows = records.map(r => ({
+      repository: r.repository,
+      ...scanColumns(r),
+    }));
+    // Nine values a row: 500 rows stay far under either database's
+    // bound-parameter limit, so a scan of 1,000 takes two statements.
+    for (const batch of chunks(rows, 500)) {
+      await this.db('ia_repositories')
+        // A row pruned meanwhile comes back without tags: the next scan lists them.
+        .insert(batch.map(row => ({ ...row, tags: null, tag_count: 0 })))
+        .onConflict('repository')
+        .merge(Object.keys(batch[0]).filter(k => k !== 'repository'));
     }
   }
 

@@ -9,12 +9,21 @@ import type {
   WriteBackRecord,
 } from '../domain/records';
 
+/**
+ * How exactly an entity's sighting (`lastSeenAt`) is kept: one this much
+ * newer than the stored one is written, a closer one is not, so a cycle
+ * every few minutes does not rewrite every entity. Far below the day an
+ * entity is kept after it left the catalog.
+ */
+export const SIGHTING_RESOLUTION_MS = 60 * 60_000;
+
 /** Persistence of the plugin's state; see DatabaseImageAutomationStore. */
 export interface ImageAutomationStore {
   /**
    * Upserts discovered entities, keeping their scheduling fields, and
    * returns each as now stored (scheduling fields and discovery digest
-   * included): a cycle picks its due entities from these.
+   * included): a cycle picks its due entities from these. The sighting is
+   * kept to within SIGHTING_RESOLUTION_MS.
    */
   saveDiscoveredEntities(entities: EntityDiscovery[]): Promise<EntityRecord[]>;
   /**
@@ -56,8 +65,7 @@ export interface ImageAutomationStore {
   saveRepositories(records: RepositoryRecord[]): Promise<void>;
   /**
    * Stores the scan times and errors of repositories whose tags are stored
-   * already and did not change; their tags are left as they are. A row
-   * removed meanwhile (no entity uses it) stays removed.
+   * already and did not change; their tags are left as they are.
    */
   saveScanTimes(records: RepositoryRecord[]): Promise<void>;
 

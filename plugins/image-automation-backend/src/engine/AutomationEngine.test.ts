@@ -8,6 +8,7 @@ import {
   startRegistry,
 } from '@internal/image-automation-test-harness';
 import { GONE_GRACE_MS } from './AutomationEngine';
+import { SIGHTING_RESOLUTION_MS } from '../database/ImageAutomationStore';
 import { CurrentTagReader } from './CurrentTagReader';
 import {
   componentEntity,
@@ -347,8 +348,13 @@ git:
         () => (clock += 20),
       );
       expect((await engine.runCycle()).checked).toBe(1);
+      // Checks count from the cycle's start; its scans from when they ran.
       const first = await store.getEntity('component:default/app7');
-      expect(first!.lastCheckedAt! - startedAt).toBeGreaterThan(20);
+      expect(first!.lastCheckedAt! - startedAt).toBeLessThanOrEqual(20);
+      const scanned = (
+        await store.getRepositories([`${registry.host}/team/svc2`])
+      ).get(`${registry.host}/team/svc2`);
+      expect(scanned!.lastScanAt! - startedAt).toBeGreaterThan(20);
 
       // The scheduler starts the next cycle one frequency (a minute) later.
       clock = startedAt + 60_000;
@@ -491,7 +497,7 @@ git:
       expect(
         (await second.store.listEntities()).map(e => e.entityRef).sort(),
       ).toEqual(['component:default/app1', 'component:default/app2']);
-      clock += GONE_GRACE_MS;
+      clock += GONE_GRACE_MS + SIGHTING_RESOLUTION_MS;
       await second.engine.runCycle();
       expect((await second.store.listEntities()).map(e => e.entityRef)).toEqual(
         ['component:default/app1'],

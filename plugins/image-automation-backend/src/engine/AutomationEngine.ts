@@ -14,7 +14,10 @@ import {
   TagFacts,
 } from '@image-automation/plugin-image-automation-common';
 import { MAX_MANIFEST_BYTES } from '@image-automation/plugin-image-automation-node';
-import { ImageAutomationStore } from '../database/ImageAutomationStore';
+import {
+  ImageAutomationStore,
+  SIGHTING_RESOLUTION_MS,
+} from '../database/ImageAutomationStore';
 import type {
   EntityDiscovery,
   EntityRecord,
@@ -257,18 +260,34 @@ export class AutomationEngine {
     // soon as the due entities are known.
     const saving = store.saveDiscoveredEntities(discovered);
     const compiledSpecs = new WeakMap<AutomationSpec, CompiledImages>();
-    const storedScans = this.options.scanner.readStored([
+    const scanKeys = [
       ...repositoriesOf(compileAll(discovered, compiledSpecs)).keys(),
-    ]);
+    ];
+    let storedScans = this.options.scanner.readStored(scanKeys);
     storedScans.catch(() => undefined);
     const saved = await saving;
-    const removed = await this.forgetGoneEntities(started - GONE_GRACE_MS);
-
-    const due = saved.filter(
-      e =>
-        e.nextDueAt <= started + SCHEDULE_TOLERANCE_MS ||
-        e.refreshRequestedAt !== undefined,
+    // A sighting lags by up to SIGHTING_RESOLUTION_MS: an entity is still
+    // kept a whole grace period after it was last seen.
+    const removed = await this.forgetGoneEntities(
+      started - GONE_GRACE_MS - SIGHTING_RESOLUTION_MS,
     );
+    // Removing entities may have pruned repositories read ahead above.
+    if (removed.length) {
+      storedScans = this.options.scanner.readStored(scanKeys);
+      storedScans.catch(() => undefined);
+    }
+
+    const due = [
+      ...new Map(
+        saved
+          .filter(
+            e =>
+              e.nextDueAt <= started + SCHEDULE_TOLERANCE_MS ||
+              e.refreshRequestedAt !== undefined,
+          )
+          .map(e => [e.entityRef, e]),
+      ).values(),
+    ];
     // A push scans its repository now and checks only the entities using it.
     const pushes = await this.pushPlan();
     const facts = this.options.registryFacts?.store;
@@ -282,7 +301,10 @@ export class AutomationEngine {
     }
     let result;
     try {
+      // Checked "at" the cycle's start, before the due entities were read:
+      // a "Check now" asked after that stays asked for.
       result = await this.check(due, signal, new Set(pushes.due), {
+        checkedAt: started,
         compiledSpecs,
         storedScans,
       });
@@ -391,12 +413,13 @@ export class AutomationEngine {
     signal: AbortSignal | undefined,
     pushed: ReadonlySet<string>,
     prepared: {
+      checkedAt: number;
       compiledSpecs: WeakMap<AutomationSpec, CompiledImages>;
       storedScans: Promise<Map<string, RepositoryRecord>>;
     },
   ) {
     const { scanner, store, logger } = this.options;
-    const checkedAt = this.now();
+    const { checkedAt } = prepared;
     const compiled = compileAll(entities, prepared.compiledSpecs);
     const repositories = repositoriesOf(compiled);
     // Git and the registries are read side by side: neither waits for the

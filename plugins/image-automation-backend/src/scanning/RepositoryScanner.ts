@@ -89,7 +89,6 @@ export class RepositoryScanner {
         const same = sameTags(p.outcome.record.tags, stored.get(p.key)?.tags);
         (same ? unchanged : changed).push(p);
       }
-      stampWithLatest(unchanged.map(p => p.outcome.record));
       saving = saving.then(async () => {
         try {
           if (changed.length)
@@ -200,23 +199,6 @@ export class RepositoryScanner {
             : undefined,
       };
     }
-  }
-}
-
-/**
- * Gives the successful scans of a batch its latest scan time: a few hundred
- * milliseconds later than some were made, far below the one-minute scan
- * floor, and their rows are then stored in one statement instead of one
- * each.
- */
-function stampWithLatest(records: RepositoryRecord[]) {
-  const clean = records.filter(
-    r => !r.lastErrorKind && r.lastScanAt === r.lastSuccessAt,
-  );
-  const latest = Math.max(...clean.map(r => r.lastScanAt ?? 0));
-  for (const record of clean) {
-    record.lastScanAt = latest;
-    record.lastSuccessAt = latest;
   }
 }
 

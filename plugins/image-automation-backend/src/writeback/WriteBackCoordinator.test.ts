@@ -17,7 +17,10 @@ import { Knex } from 'knex';
 import { Octokit } from '@octokit/rest';
 import { GONE_GRACE_MS } from '../engine/AutomationEngine';
 import { GithubRepositoryClient } from '../scm/github/GithubRepositoryClient';
-import { ImageAutomationStore } from '../database/ImageAutomationStore';
+import {
+  ImageAutomationStore,
+  SIGHTING_RESOLUTION_MS,
+} from '../database/ImageAutomationStore';
 import { entityResponseOf } from '../service/responses';
 import {
   changedLinesOf,
@@ -692,7 +695,7 @@ describe('safe write-back on SQLITE_3', () => {
     clock += 60 * 60_000;
     await gone.engine.runCycle();
     expect((await github.listPullRequests('acme', name))[0].state).toBe('open');
-    clock += GONE_GRACE_MS;
+    clock += GONE_GRACE_MS + SIGHTING_RESOLUTION_MS;
     await gone.engine.runCycle();
     const [pull] = await github.listPullRequests('acme', name);
     expect(pull.state).toBe('closed');

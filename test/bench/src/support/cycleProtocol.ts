@@ -30,6 +30,8 @@ export interface CycleMeasurement {
   /** V8's heap as reserved (what RSS holds for it), and memory outside it (Buffers), at their peaks. */
   peakHeapTotalMb: number;
   peakExternalMb: number;
+  /** V8's young generation, committed, at its largest. */
+  peakNewSpaceMb: number;
   /** After start-up and the engine's construction, before the cycle (after a GC). */
   before: { rssMb: number; heapUsedMb: number };
   /** After the cycle and a GC: what the engine keeps between cycles. */

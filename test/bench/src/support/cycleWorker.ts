@@ -162,6 +162,7 @@ async function startEngine(request: RunRequest, database: ScratchDatabase) {
       peakHeapMb: peak.heapUsedMb,
       peakHeapTotalMb: peak.heapTotalMb,
       peakExternalMb: peak.externalMb,
+      peakNewSpaceMb: peak.newSpaceMb,
       before,
       after,
       maxRssMb: process.resourceUsage().maxRSS / 1024,

@@ -1,4 +1,5 @@
 /** Small helpers shared by the benchmarks: tables, percentiles, peak RSS. */
+import { getHeapSpaceStatistics } from 'node:v8';
 
 /** Prints rows as two or more aligned columns. */
 export function printTable(rows: string[][]): void {
@@ -37,6 +38,7 @@ export class MemorySampler {
   private peakHeap = process.memoryUsage().heapUsed;
   private peakHeapTotal = process.memoryUsage().heapTotal;
   private peakExternal = process.memoryUsage().external;
+  private peakNewSpace = newSpaceBytes();
   private readonly timer: NodeJS.Timeout;
 
   constructor(intervalMs = 50) {
@@ -49,6 +51,8 @@ export class MemorySampler {
     heapUsedMb: number;
     heapTotalMb: number;
     externalMb: number;
+    /** V8's young generation (both semi-spaces), committed. */
+    newSpaceMb: number;
   } {
     clearInterval(this.timer);
     this.sample();
@@ -57,6 +61,7 @@ export class MemorySampler {
       heapUsedMb: this.peakHeap / MB,
       heapTotalMb: this.peakHeapTotal / MB,
       externalMb: this.peakExternal / MB,
+      newSpaceMb: this.peakNewSpace / MB,
     };
   }
 
@@ -66,7 +71,15 @@ export class MemorySampler {
     this.peakHeap = Math.max(this.peakHeap, usage.heapUsed);
     this.peakHeapTotal = Math.max(this.peakHeapTotal, usage.heapTotal);
     this.peakExternal = Math.max(this.peakExternal, usage.external);
+    this.peakNewSpace = Math.max(this.peakNewSpace, newSpaceBytes());
   }
+}
+
+/** What V8 has committed for its young generation (new space), in bytes. */
+function newSpaceBytes(): number {
+  return getHeapSpaceStatistics()
+    .filter(space => space.space_name === 'new_space')
+    .reduce((sum, space) => sum + space.space_size, 0);
 }
 
 /** RSS and V8 heap in use now, in MB. */
