@@ -36,8 +36,8 @@ const CYCLE_TIMEOUT_MS = 600_000;
 /**
  * Semi-space for the run with V8's young generation bounded: on a machine
  * with gigabytes free, Node 24 lets each of its two semi-spaces grow to
- * 64 MB (128 MB committed, most of a cycle's RSS); 16 MB was V8's default
- * bound before, and what an operator sets with --max-semi-space-size.
+ * 64 MB (128 MB committed, most of a cycle's RSS); an operator bounds it
+ * with --max-semi-space-size.
  */
 const BOUNDED_SEMI_SPACE_MB = 16;
 /** Old space for the capped run: what a backend in a 400 MB container might set. */
