@@ -168,18 +168,13 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     // A sighting is recorded to within SIGHTING_RESOLUTION_MS: entities are
     // forgotten a day after they left, so a cycle every few minutes need not
     // rewrite every row to say it saw them again.
-    const seen = groupBy(
-      rows.filter(
-        row =>
-          !changedRefs.has(row.entity_ref) &&
-          Number(stored.get(row.entity_ref)?.last_seen_at) <=
-            row.last_seen_at - SIGHTING_RESOLUTION_MS,
-      ),
-      row => row.last_seen_at,
+    const resighted = rows.filter(
+      row =>
+        !changedRefs.has(row.entity_ref) &&
+        Number(stored.get(row.entity_ref)?.last_seen_at) <=
+          row.last_seen_at - SIGHTING_RESOLUTION_MS,
     );
-    const seenRefs = new Set<string>();
-    for (const [at, unchanged] of seen) {
-      for (const row of unchanged) seenRefs.add(row.entity_ref);
+    for (const [at, unchanged] of groupBy(resighted, row => row.last_seen_at)) {
       for (const batch of chunks(unchanged, 500)) {
         await this.db('ia_entities')
           .whereIn(
@@ -189,14 +184,18 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
           .update({ last_seen_at: at });
       }
     }
+    const moved = new Set([
+      ...changedRefs,
+      ...resighted.map(row => row.entity_ref),
+    ]);
     return entities.map((entity, index) => {
       const { specUnreadable: _, ...found } = entity;
       const schedule = stored.get(entity.entityRef);
-      const moved =
-        changedRefs.has(entity.entityRef) || seenRefs.has(entity.entityRef);
       return {
         ...found,
-        lastSeenAt: moved ? found.lastSeenAt : Number(schedule!.last_seen_at),
+        lastSeenAt: moved.has(entity.entityRef)
+          ? found.lastSeenAt
+          : Number(schedule!.last_seen_at),
         discoveryDigest: rows[index].discovery_digest,
         nextDueAt: schedule ? Number(schedule.next_due_at) : 0,
         refreshRequestedAt: num(schedule?.refresh_requested_at),

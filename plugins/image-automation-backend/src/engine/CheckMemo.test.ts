@@ -9,6 +9,7 @@ import type {
   RepositoryRecord,
   WriteBackRecord,
 } from '../domain/records';
+import { apiImageBehind } from '../__testUtils__/imageFixtures';
 import { applyWriteBack } from './applyWriteBack';
 import { CheckInputs, CheckMemo, filesRead } from './CheckMemo';
 import { CompiledImage, GitReading, evaluateEntity } from './evaluateEntity';
@@ -22,18 +23,6 @@ const inputs = (overrides: Partial<CheckInputs> = {}): CheckInputs => ({
   tagLists: '1',
   writeBack: '',
   ...overrides,
-});
-
-const image = (latestTag: string): ImageRecord => ({
-  entityRef: entity.entityRef,
-  imageName: 'api',
-  repository: 'ghcr.io/acme/api',
-  image: 'ghcr.io/acme/api',
-  policy: 'semver ^1.0.0',
-  state: 'update-available',
-  currentTag: '1.0.0',
-  latestTag,
-  updatedAt: 1,
 });
 
 describe('CheckMemo', () => {
@@ -50,13 +39,15 @@ describe('CheckMemo', () => {
 
   it('answers only a check that reads the same as the last, over the images that check left', () => {
     const memo = new CheckMemo();
-    const decided = [image('1.1.0')];
+    const decided = [apiImageBehind('1.1.0')];
     expect(memo.recall(entity, inputs(), decided)).toBeUndefined();
     memo.remember(entity, inputs(), decided);
 
     // updatedAt aside, the stored images are the ones the check left.
     expect(
-      memo.recall(entity, inputs(), [{ ...image('1.1.0'), updatedAt: 9 }]),
+      memo.recall(entity, inputs(), [
+        { ...apiImageBehind('1.1.0'), updatedAt: 9 },
+      ]),
     ).toBe(decided);
     for (const changed of [
       { entity: 'digest-2' },
@@ -68,7 +59,9 @@ describe('CheckMemo', () => {
       expect(memo.recall(entity, inputs(changed), decided)).toBeUndefined();
     }
     // Somebody else (another replica) stored something else meanwhile.
-    expect(memo.recall(entity, inputs(), [image('1.2.0')])).toBeUndefined();
+    expect(
+      memo.recall(entity, inputs(), [apiImageBehind('1.2.0')]),
+    ).toBeUndefined();
     expect(memo.recall(entity, inputs(), [])).toBeUndefined();
 
     memo.forget(entity.entityRef);

@@ -30,17 +30,13 @@ export function changedImages(
   checked: ImageRecord[],
   stored: ImageRecord[],
 ): ImageRecord[] | undefined {
-  const before = new Map(stored.map(i => [i.imageName, i]));
-  let changed = checked.length !== stored.length;
-  const images = checked.map(image => {
-    const previous = before.get(image.imageName);
-    if (previous && sameStatus(image, previous)) {
-      return { ...image, updatedAt: previous.updatedAt };
-    }
-    changed = true;
-    return image;
+  if (sameImages(checked, stored)) return undefined;
+  return checked.map(image => {
+    const previous = stored.find(i => i.imageName === image.imageName);
+    return previous && sameStatus(image, previous)
+      ? { ...image, updatedAt: previous.updatedAt }
+      : image;
   });
-  return changed ? images : undefined;
 }
 
 /** Whether two sets of an entity's images say the same, `updatedAt` aside. */

@@ -1,26 +1,12 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseImageAutomationStore } from '../database/DatabaseImageAutomationStore';
-import { ImageRecord } from '../domain/records';
+import { apiImageBehind } from '../__testUtils__/imageFixtures';
 import { EntityStatusReadModel } from './EntityStatusReadModel';
 
 jest.setTimeout(30_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const REF = 'component:default/api';
-
-function image(latestTag: string): ImageRecord {
-  return {
-    entityRef: REF,
-    imageName: 'api',
-    repository: 'ghcr.io/acme/api',
-    image: 'ghcr.io/acme/api',
-    policy: 'semver ^1.0.0',
-    state: 'update-available',
-    currentTag: '1.0.0',
-    latestTag,
-    updatedAt: 1,
-  };
-}
 
 async function setup() {
   const knex = await databases.init('SQLITE_3');
@@ -30,7 +16,7 @@ async function setup() {
   await store.saveDiscoveredEntities([
     { entityRef: REF, mode: 'observe', configProblems: [], lastSeenAt: 1 },
   ]);
-  await store.replaceImages([REF], [image('1.1.0')]);
+  await store.replaceImages([REF], [apiImageBehind('1.1.0')]);
   let clock = 1_000_000;
   const model = new EntityStatusReadModel(
     store,
@@ -61,7 +47,7 @@ describe('EntityStatusReadModel', () => {
   it("never serves this replica's own changes stale", async () => {
     const { store, model } = await setup();
     await model.get(REF);
-    await store.replaceImages([REF], [image('1.2.0')]);
+    await store.replaceImages([REF], [apiImageBehind('1.2.0')]);
     model.invalidate([REF]);
     expect((await model.get(REF))?.images[0].latestTag).toBe('1.2.0');
   });
@@ -69,7 +55,7 @@ describe('EntityStatusReadModel', () => {
   it("shows another replica's changes after the refresh interval", async () => {
     const { store, model, tick } = await setup();
     await model.get(REF);
-    await store.replaceImages([REF], [image('1.3.0')]);
+    await store.replaceImages([REF], [apiImageBehind('1.3.0')]);
     expect((await model.get(REF))?.images[0].latestTag).toBe('1.1.0');
     tick(11_000);
     await model.get(REF); // starts the background reload
@@ -117,7 +103,7 @@ describe('EntityStatusReadModel overview', () => {
     await model.listOverview();
     await store.replaceImages(
       [REF],
-      [{ ...image('1.2.0'), state: 'up-to-date' }],
+      [{ ...apiImageBehind('1.2.0'), state: 'up-to-date' }],
     );
     model.invalidate([REF, 'component:default/gone']);
     const rows = await model.listOverview();

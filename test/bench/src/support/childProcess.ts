@@ -12,20 +12,25 @@ export function forkSource(
   fileName: string,
   execArgv: string[] = [],
 ): ChildProcess {
-  return fork(
-    // Benchmarks only ever run from source, never from a production build.
-    // eslint-disable-next-line no-restricted-syntax
-    resolve(__dirname, fileName),
-    [],
-    {
-      execArgv: [
-        ...execArgv,
-        '--require',
-        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      ],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
+  return forkWorker(sourceOf(fileName), [
+    ...execArgv,
+    '--require',
+    require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+  ]);
+}
+
+/** A file of this folder. The benchmark's own files are never packaged. */
+function sourceOf(fileName: string): string {
+  // eslint-disable-next-line no-restricted-syntax
+  return resolve(__dirname, fileName);
+}
+
+/** A worker with an IPC channel and the benchmark's output. */
+function forkWorker(path: string, execArgv: string[]): ChildProcess {
+  return fork(path, [], {
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
 }
 
 /** The workspace's own packages, bundled in as `backstage-cli package build` would compile them. */
@@ -48,29 +53,18 @@ export async function forkBuilt(
   execArgv: string[] = [],
 ): Promise<ChildProcess> {
   if (process.env.IA_BENCH_FROM_SOURCE) return forkSource(fileName, execArgv);
-  // Benchmarks only ever run from source, never from a production build.
-  // eslint-disable-next-line no-restricted-syntax
-  const source = resolve(__dirname, fileName);
+  const source = sourceOf(fileName);
   let bundle = built.get(source);
   if (!bundle) {
     bundle = buildBundle(source);
     built.set(source, bundle);
   }
-  return fork(await bundle, [], {
-    execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  return forkWorker(await bundle, execArgv);
 }
 
 async function buildBundle(source: string): Promise<string> {
-  // Inside the workspace, so third-party packages resolve from its
-  // node_modules. Benchmarks only ever run from source.
-  const outfile = resolve(
-    // eslint-disable-next-line no-restricted-syntax
-    __dirname,
-    '../../dist',
-    `${basename(source, '.ts')}.js`,
-  );
+  // Inside the workspace, so third-party packages resolve from its node_modules.
+  const outfile = sourceOf(`../../dist/${basename(source, '.ts')}.js`);
   await build({
     entryPoints: [source],
     outfile,
