@@ -35,7 +35,9 @@ type RunRequest = Extract<CycleRequest, { type: 'run' }>;
  * With IA_BENCH_CPU_PROFILE_DIR set, each measured cycle's CPU profile is
  * written there, and with IA_BENCH_HEAP_PROFILE_DIR its allocations (open
  * either in Chrome's DevTools): where a cycle's time and memory go, cycle
- * by cycle, without the set-up around it. Profiling slows the cycle.
+ * by cycle, without the set-up around it. With IA_BENCH_HEAP_SURVIVORS=1
+ * as well, the allocation profile keeps only what outlived a scavenge:
+ * what makes V8 grow its young generation. Profiling slows the cycle.
  */
 async function startProfile() {
   const cpuDir = process.env.IA_BENCH_CPU_PROFILE_DIR;
@@ -52,7 +54,7 @@ async function startProfile() {
     await session.post('HeapProfiler.startSampling', {
       samplingInterval: 16384,
       includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
+      includeObjectsCollectedByMinorGC: !process.env.IA_BENCH_HEAP_SURVIVORS,
     });
   }
   return {
