@@ -2,6 +2,7 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { migratedClient } from './migrateDatabase';
 import { chunks, num, Row, str } from './rows';
+import { writeRows } from './writeRows';
 import type { HistoryEventKind } from '@image-automation/plugin-image-automation-common';
 import { hash, randomBytes } from 'node:crypto';
 import {
@@ -82,8 +83,10 @@ function toLastPush(row: Row): EntityView['images'][number]['lastPush'] {
   };
 }
 
-/** Rows per statement: stays under SQLite's bound-parameter limit. */
+/** Rows per statement, keys per `whereIn`: under SQLite's bound-parameter limit. */
 const BATCH_SIZE = 50;
+
+const IMAGE_KEY = ['entity_ref', 'image_name'];
 
 function json<T>(value: unknown): T | undefined {
   return typeof value === 'string' ? (JSON.parse(value) as T) : undefined;
@@ -159,10 +162,12 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
         stored.get(row.entity_ref)?.discovery_digest !== row.discovery_digest,
     );
     for (const batch of chunks(changed, BATCH_SIZE)) {
-      await this.db('ia_entities')
-        .insert(batch.map(row => ({ ...row, next_due_at: 0 })))
-        .onConflict('entity_ref')
-        .merge([...columns, 'last_seen_at']);
+      await writeRows(
+        this.db,
+        'ia_entities',
+        batch.map(row => ({ ...row, next_due_at: 0 })),
+        { key: ['entity_ref'], merge: [...columns, 'last_seen_at'] },
+      );
     }
     const changedRefs = new Set(changed.map(r => r.entity_ref));
     // A sighting is recorded to within SIGHTING_RESOLUTION_MS: entities are
@@ -402,10 +407,10 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
           .delete();
       }
       for (const batch of chunks(rows, BATCH_SIZE)) {
-        await tx('ia_images')
-          .insert(batch)
-          .onConflict(['entity_ref', 'image_name'])
-          .merge();
+        await writeRows(tx, 'ia_images', batch, {
+          key: IMAGE_KEY,
+          merge: Object.keys(batch[0]).filter(c => !IMAGE_KEY.includes(c)),
+        });
       }
     });
   }
@@ -427,14 +432,18 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       repository: r.repository,
       ...scanColumns(r),
     }));
-    // Nine values a row: 500 rows stay far under either database's
-    // bound-parameter limit, so a scan of 1,000 takes two statements.
+    // Nine short values a row: a scan of 1,000 takes two statements.
     for (const batch of chunks(rows, 500)) {
-      await this.db('ia_repositories')
+      await writeRows(
+        this.db,
+        'ia_repositories',
         // A row pruned meanwhile comes back without tags: the next scan lists them.
-        .insert(batch.map(row => ({ ...row, tags: null, tag_count: 0 })))
-        .onConflict('repository')
-        .merge(Object.keys(batch[0]).filter(k => k !== 'repository'));
+        batch.map(row => ({ ...row, tags: null, tag_count: 0 })),
+        {
+          key: ['repository'],
+          merge: Object.keys(batch[0]).filter(k => k !== 'repository'),
+        },
+      );
     }
   }
 
@@ -446,10 +455,10 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       ...scanColumns(r),
     }));
     for (const batch of chunks(rows, BATCH_SIZE)) {
-      await this.db('ia_repositories')
-        .insert(batch)
-        .onConflict('repository')
-        .merge();
+      await writeRows(this.db, 'ia_repositories', batch, {
+        key: ['repository'],
+        merge: Object.keys(batch[0]).filter(k => k !== 'repository'),
+      });
     }
   }
 
@@ -548,7 +557,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       created_at: e.createdAt,
     }));
     for (const batch of chunks(rows, BATCH_SIZE)) {
-      await this.db('ia_history').insert(batch);
+      await writeRows(this.db, 'ia_history', batch);
     }
   }
 

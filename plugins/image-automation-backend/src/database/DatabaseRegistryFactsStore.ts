@@ -3,6 +3,7 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { migratedClient } from './migrateDatabase';
 import { chunks, num, Row, str } from './rows';
+import { writeRows } from './writeRows';
 import {
   BuildTime,
   PushEvent,
@@ -53,10 +54,10 @@ export class DatabaseRegistryFactsStore implements RegistryFactsStore {
       observed_at: d.observedAt,
     }));
     for (const batch of chunks(rows, 50)) {
-      await this.db('ia_tag_digests')
-        .insert(batch)
-        .onConflict(['repository', 'tag'])
-        .merge(['digest', 'observed_at']);
+      await writeRows(this.db, 'ia_tag_digests', batch, {
+        key: ['repository', 'tag'],
+        merge: ['digest', 'observed_at'],
+      });
     }
   }
 
@@ -116,10 +117,10 @@ export class DatabaseRegistryFactsStore implements RegistryFactsStore {
     }));
     for (const batch of chunks(rows, 50)) {
       // A digest's build time never changes: the first reading stays.
-      await this.db('ia_build_times')
-        .insert(batch)
-        .onConflict(['repository', 'digest', 'platform'])
-        .ignore();
+      await writeRows(this.db, 'ia_build_times', batch, {
+        key: ['repository', 'digest', 'platform'],
+        ignore: true,
+      });
     }
   }
 
