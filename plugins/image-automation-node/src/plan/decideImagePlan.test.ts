@@ -1,9 +1,15 @@
 import {
   ImageAutomationSpec,
   PolicySpec,
+  TagFacts,
   createTagPolicy,
 } from '@image-automation/plugin-image-automation-common';
-import { decideImagePlan, formatDuration } from './decideImagePlan';
+import {
+  decideImagePlan,
+  formatDuration,
+  pinnedDigestSituation,
+  withPinnedDigest,
+} from './decideImagePlan';
 import { CurrentTag } from './readCurrentTags';
 
 const TAGS = ['1.0.0', '1.1.0', '1.2.0', '2.0.0', 'latest'];
@@ -15,6 +21,7 @@ function decide(
     allowDowngrade?: boolean;
     minimumAgeMs?: number;
     tags?: string[];
+    facts?: TagFacts;
   } = {},
 ) {
   const policy = options.policy ?? { semver: { range: '^1.0.0' } };
@@ -32,8 +39,18 @@ function decide(
     repository: 'ghcr.io/acme/api',
     tags: options.tags ?? TAGS,
     current,
+    facts: options.facts,
   });
 }
+
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+const API: ImageAutomationSpec = {
+  name: 'api',
+  image: 'ghcr.io/acme/api',
+  policy: { semver: { range: '^1.0.0' } },
+  files: ['deploy/api.yaml'],
+  allowDowngrade: false,
+};
 
 describe('decideImagePlan', () => {
   it.each([
@@ -61,7 +78,10 @@ describe('decideImagePlan', () => {
     [
       'alphabetical',
       'a',
-      { policy: { alphabetical: { order: 'asc' as const } }, tags: ['a', 'c', 'b'] },
+      {
+        policy: { alphabetical: { order: 'asc' as const } },
+        tags: ['a', 'c', 'b'],
+      },
       { targetTag: 'c', updateDue: true },
     ],
   ])('%s: files at %s', (_, tag, options, expected) => {
@@ -112,5 +132,92 @@ describe('decideImagePlan', () => {
     [30_000, '30s'],
   ])('formats %d ms as %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+
+  it('chooses the newest build among the tags with a known build time', () => {
+    const plan = decide(
+      { tag: '1.0.0' },
+      {
+        policy: { newestBuild: {} },
+        facts: {
+          created: { '1.0.0': 1, '1.1.0': 3, '2.0.0': 2 },
+          createdUnknown: { '1.2.0': 'no created', latest: 'no created' },
+        },
+      },
+    );
+    expect(plan).toMatchObject({
+      targetTag: '1.1.0',
+      updateDue: true,
+      notes: [
+        '2 tags have no known build time and are left out (1.2.0: no created)',
+      ],
+    });
+  });
+});
+
+describe('digest pins in a plan', () => {
+  const behind = decide({ tag: '1.0.0' });
+
+  it('asks nothing of an image whose files pin no digest, or that could not be planned', () => {
+    expect(
+      pinnedDigestSituation(API, { tag: '1.0.0' }, behind),
+    ).toBeUndefined();
+    expect(
+      pinnedDigestSituation(
+        API,
+        { tag: '1.0.0', pinsDigest: true },
+        { ...behind, error: 'no' },
+      ),
+    ).toBeUndefined();
+  });
+
+  it('pins the new tag to the digest the registry gives for it', () => {
+    const situation = pinnedDigestSituation(
+      API,
+      { tag: '1.0.0', pinsDigest: true, digest: digest('a') },
+      behind,
+    )!;
+    expect(situation).toEqual({
+      reflection: undefined,
+      pinsDigest: true,
+      currentTag: '1.0.0',
+      currentDigest: digest('a'),
+      chosenTag: '1.2.0',
+    });
+    expect(withPinnedDigest(behind, situation, digest('b'))).toEqual({
+      ...behind,
+      targetDigest: digest('b'),
+    });
+  });
+
+  it('turns a tag pushed again with a new digest into an update of its own, in words', () => {
+    const upToDate = decide({ tag: '1.2.0' });
+    expect(upToDate.updateDue).toBe(false);
+    const situation = pinnedDigestSituation(
+      { ...API, digestReflectionPolicy: 'Always' },
+      { tag: '1.2.0', pinsDigest: true, digest: digest('a') },
+      upToDate,
+    )!;
+    expect(withPinnedDigest(upToDate, situation, digest('b'))).toEqual({
+      ...upToDate,
+      targetDigest: digest('b'),
+      updateDue: true,
+      notes: [
+        '1.2.0 was pushed again: its digest is now sha256:bbbbbbbbbbbb (Git pins sha256:aaaaaaaaaaaa)',
+      ],
+    });
+  });
+
+  it('keeps the pinned digest while the tag stays, without a reading', () => {
+    const upToDate = decide({ tag: '1.2.0' });
+    const situation = pinnedDigestSituation(
+      API,
+      { tag: '1.2.0', pinsDigest: true, digest: digest('a') },
+      upToDate,
+    )!;
+    expect(withPinnedDigest(upToDate, situation, undefined)).toEqual({
+      ...upToDate,
+      targetDigest: digest('a'),
+    });
   });
 });

@@ -1,6 +1,9 @@
 import {
+  DigestSituation,
   ImageAutomationSpec,
+  TagFacts,
   TagPolicy,
+  decideDigest,
   decideImageUpdate,
 } from '@image-automation/plugin-image-automation-common';
 import { CurrentTag } from './readCurrentTags';
@@ -14,6 +17,8 @@ export interface ImagePlan {
   currentTag?: string;
   /** The tag the files should hold: the newest allowed, or the current one when that is newer. */
   targetTag?: string;
+  /** The digest pinned beside `targetTag`, where the files pin one. */
+  targetDigest?: string;
   /** True when `targetTag` differs from the tag in the files and a pull request would change it. */
   updateDue: boolean;
   /** Things the user should know that do not stop the plan. */
@@ -37,6 +42,8 @@ export function decideImagePlan(input: {
   repository: string;
   tags: readonly string[];
   current: CurrentTag;
+  /** Build times, for a newest-build policy. */
+  facts?: TagFacts;
 }): ImagePlan {
   const { image, policy, current } = input;
   const plan: ImagePlan = {
@@ -55,6 +62,7 @@ export function decideImagePlan(input: {
     currentTag: current.tag,
     allowDowngrade: image.allowDowngrade,
     now: 0,
+    facts: input.facts,
   });
   if (decision.noAllowedTag) {
     const { tagsListed } = decision.noAllowedTag;
@@ -76,6 +84,17 @@ export function decideImagePlan(input: {
         '(the backend stores them), so the backend may hold a new tag back for that long',
     );
   }
+  const unknown = Object.entries(input.facts?.createdUnknown ?? {});
+  if (unknown.length) {
+    const [tag, reason] = unknown.sort(([a], [b]) => (a < b ? -1 : 1))[0];
+    plan.notes.push(
+      `${unknown.length} tag${
+        unknown.length === 1 ? ' has' : 's have'
+      } no known build time and ${
+        unknown.length === 1 ? 'is' : 'are'
+      } left out (${tag}: ${reason})`,
+    );
+  }
   if (decision.message) plan.notes.push(decision.message);
   if (current.disagreement) {
     plan.notes.push(
@@ -86,6 +105,46 @@ export function decideImagePlan(input: {
     ...plan,
     targetTag: decision.latestTag,
     updateDue: decision.updateDue,
+  };
+}
+
+/**
+ * Where the files pin a digest for the image, what the backend weighs to
+ * keep that pin current (see planDigestLookup); undefined when nothing is
+ * pinned or the image could not be planned.
+ */
+export function pinnedDigestSituation(
+  image: ImageAutomationSpec,
+  current: CurrentTag,
+  plan: ImagePlan,
+): DigestSituation | undefined {
+  if (plan.error || !current.pinsDigest) return undefined;
+  return {
+    reflection: image.digestReflectionPolicy,
+    pinsDigest: true,
+    currentTag: current.tag,
+    currentDigest: current.digest,
+    chosenTag: plan.targetTag,
+  };
+}
+
+/**
+ * The plan with the digest to pin beside its target tag, given what the
+ * registry answered for the lookup the situation asked for (if any): the
+ * backend's rule ({@link decideDigest}), so a tag pushed again with a new
+ * digest is an update of its own. Pure.
+ */
+export function withPinnedDigest(
+  plan: ImagePlan,
+  situation: DigestSituation,
+  resolved: string | undefined,
+): ImagePlan {
+  const decision = decideDigest(situation, resolved);
+  return {
+    ...plan,
+    targetDigest: decision.digest,
+    updateDue: plan.updateDue || decision.digestUpdateDue,
+    notes: decision.message ? [...plan.notes, decision.message] : plan.notes,
   };
 }
 

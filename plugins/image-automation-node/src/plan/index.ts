@@ -5,6 +5,9 @@ export { loadAutomation } from './loadAutomation';
 export type { LoadedAutomation } from './loadAutomation';
 export { loadAppConfig } from './loadAppConfig';
 export { planAutomation } from './planAutomation';
-export type { PlanResult, TagLister } from './planAutomation';
+export type { PlanResult, PlanRegistry } from './planAutomation';
 export type { ImagePlan } from './decideImagePlan';
-export { checkAuthorization, readWriteBackPermissions } from './checkAuthorization';
+export {
+  checkAuthorization,
+  readWriteBackPermissions,
+} from './checkAuthorization';

@@ -1,16 +1,24 @@
 import {
   AutomationSpec,
   ImageAutomationSpec,
+  TagFacts,
   TagPolicy,
   createTagPolicy,
   parseImageReference,
+  planDigestLookup,
 } from '@image-automation/plugin-image-automation-common';
 import { ManifestRewriteError } from '../rewriting';
 import { RegistryImage, TagList, isRegistryError } from '../registry';
 import { PlanError } from './PlanError';
 import { RepositoryDir } from './RepositoryDir';
-import { ImagePlan, decideImagePlan } from './decideImagePlan';
-import { readCurrentTags } from './readCurrentTags';
+import {
+  ImagePlan,
+  decideImagePlan,
+  pinnedDigestSituation,
+  withPinnedDigest,
+} from './decideImagePlan';
+import { BuildTimeSource, readBuildTimes } from './readBuildTimes';
+import { CurrentTag, readCurrentTags } from './readCurrentTags';
 import { renderPlanDiff } from './renderPlanDiff';
 
 /** What `image-automation plan` found: one entry per image, and the diff. */
@@ -23,9 +31,14 @@ export interface PlanResult {
   warnings: string[];
 }
 
-/** The part of the registry client a plan uses. */
-export interface TagLister {
+/**
+ * The part of the registry client a plan uses: the tag list, each allowed
+ * tag's build time for a newest-build policy, the chosen tag's digest
+ * where the files pin one.
+ */
+export interface PlanRegistry extends BuildTimeSource {
   listTags(image: RegistryImage): Promise<TagList>;
+  getDigest(image: RegistryImage, tag: string): Promise<string>;
 }
 
 /** An image whose policy and repository could be prepared. */
@@ -38,8 +51,11 @@ interface PreparedImage {
 /**
  * Plans one entity's update as the backend would make it, against a local
  * checkout: the tag in the files (report-only rewriting), the registry's
- * tags (the real client, one scan per repository), the backend's decision,
- * then the rewrite in memory. Nothing is written.
+ * tags (the real client, one scan per repository), each allowed tag's
+ * build time for a newest-build policy, the backend's decision, the new
+ * tag's digest where the files pin one, then the rewrite in memory, as
+ * the backend writes (repository spelling kept, pins never dropped).
+ * Nothing is written.
  *
  * An image that cannot be decided (missing file, registry error, no allowed
  * tag) gets an `error` and is left out of the diff; the others are planned.
@@ -48,7 +64,7 @@ interface PreparedImage {
  */
 export async function planAutomation(
   spec: AutomationSpec,
-  deps: { dir: RepositoryDir; registry: TagLister },
+  deps: { dir: RepositoryDir; registry: PlanRegistry },
 ): Promise<PlanResult> {
   const plans = new Map<string, ImagePlan>();
   const fail = (name: string, error: string, policy?: string) =>
@@ -103,28 +119,49 @@ export async function planAutomation(
         fail(name, listed.message, image.policy.describe());
         return;
       }
-      plans.set(
-        name,
-        decideImagePlan({
-          image: image.spec,
-          policy: image.policy,
-          repository: repositoryKey(image.registry),
-          tags: listed.tags,
-          current: here,
-        }),
-      );
+      let facts: TagFacts | undefined;
+      if (image.policy.spec.newestBuild) {
+        const read = await readBuildTimes(
+          deps.registry,
+          image.registry,
+          image.policy,
+          listed.tags,
+        );
+        if (read.failure) {
+          fail(
+            name,
+            `the build times of ${repositoryKey(
+              image.registry,
+            )} could not be read, so the newest build cannot be told: ${
+              read.failure
+            }`,
+            image.policy.describe(),
+          );
+          return;
+        }
+        facts = read.facts;
+      }
+      const plan = decideImagePlan({
+        image: image.spec,
+        policy: image.policy,
+        repository: repositoryKey(image.registry),
+        tags: listed.tags,
+        current: here,
+        facts,
+      });
+      plans.set(name, await pinDigest(plan, image, here, deps.registry));
     }),
   );
 
   const images = spec.images.map(i => plans.get(i.name)!);
-  const targetTags = new Map(
+  const targets = new Map(
     images
       .filter(p => !p.error && p.targetTag !== undefined)
-      .map(p => [p.name, p.targetTag!]),
+      .map(p => [p.name, { tag: p.targetTag!, digest: p.targetDigest }]),
   );
   let rendered: ReturnType<typeof renderPlanDiff>;
   try {
-    rendered = renderPlanDiff(spec.images, targetTags, files);
+    rendered = renderPlanDiff(spec.images, targets, files);
   } catch (error) {
     if (error instanceof ManifestRewriteError)
       throw new PlanError(error.message);
@@ -136,6 +173,39 @@ export async function planAutomation(
     changedFiles: rendered.changedFiles,
     warnings: [...new Set([...warnings, ...rendered.warnings])],
   };
+}
+
+/**
+ * Where the files pin a digest, the plan with the one the backend would pin
+ * (read from the registry when the tag changes, or always under `Always`),
+ * or the image's error when the pin cannot be kept current: a `Never`
+ * beside a pin, a digest the registry does not give.
+ */
+async function pinDigest(
+  plan: ImagePlan,
+  image: PreparedImage,
+  here: CurrentTag,
+  registry: PlanRegistry,
+): Promise<ImagePlan> {
+  const situation = pinnedDigestSituation(image.spec, here, plan);
+  if (!situation) return plan;
+  const lookup = planDigestLookup(situation);
+  if (!lookup.lookup) {
+    return lookup.problem
+      ? { ...plan, updateDue: false, error: lookup.problem }
+      : withPinnedDigest(plan, situation, undefined);
+  }
+  try {
+    const digest = await registry.getDigest(image.registry, lookup.tag);
+    return withPinnedDigest(plan, situation, digest);
+  } catch (error) {
+    if (!isRegistryError(error)) throw error;
+    return {
+      ...plan,
+      updateDue: false,
+      error: `the digest of ${lookup.tag} could not be read, so the pinned digest cannot be kept current: ${error.message}`,
+    };
+  }
 }
 
 /**

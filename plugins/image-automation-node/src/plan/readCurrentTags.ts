@@ -12,6 +12,10 @@ export interface CurrentTag {
   problem?: string;
   /** Other places that hold a different tag, in words. */
   disagreement?: string;
+  /** True when some place pins a digest (`name:tag@sha256:…`, a `:digest` setter). */
+  pinsDigest?: boolean;
+  /** The digest pinned, the first found. */
+  digest?: string;
 }
 
 /**
@@ -32,11 +36,13 @@ export function readCurrentTags(
     strict: true,
   });
   const located = new Map<string, CurrentTag>();
-  for (const [name, { tag, file, line, problem, disagreement }] of current) {
+  for (const [name, found] of current) {
+    const { tag, file, line, problem, disagreement, pinsDigest, digest } =
+      found;
     located.set(
       name,
       problem === undefined
-        ? { tag, where: `${file}:${line}`, disagreement }
+        ? { tag, where: `${file}:${line}`, disagreement, pinsDigest, digest }
         : { problem },
     );
   }

@@ -42,8 +42,8 @@ describe('renderPlanDiff', () => {
         image('worker', ['deploy/pod.yaml'], 'worker'),
       ],
       new Map([
-        ['api', '1.2.0'],
-        ['worker', '1.0.3'],
+        ['api', { tag: '1.2.0' }],
+        ['worker', { tag: '1.0.3' }],
       ]),
       files,
     );
@@ -85,7 +85,7 @@ describe('renderPlanDiff', () => {
     const files = new Map([['deploy/pod.yaml', pod]]);
     const images = [image('worker', ['deploy/pod.yaml'], 'worker')];
     expect(
-      renderPlanDiff(images, new Map([['worker', '1.0.0']]), files),
+      renderPlanDiff(images, new Map([['worker', { tag: '1.0.0' }]]), files),
     ).toEqual({
       diff: '',
       changedFiles: [],
@@ -102,9 +102,70 @@ describe('renderPlanDiff', () => {
     expect(() =>
       renderPlanDiff(
         [image('worker', ['deploy/pod.yaml'], 'missing')],
-        new Map([['worker', '1.0.3']]),
+        new Map([['worker', { tag: '1.0.3' }]]),
         new Map([['deploy/pod.yaml', twoContainers]]),
       ),
     ).toThrow(/missing/);
+  });
+
+  it('pins the digest only where a place pins one, and refuses a place of another repository, as the backend does', () => {
+    const pinned = (c: string) => `sha256:${c.repeat(64)}`;
+    const files = new Map([
+      [
+        'deploy/pods.yaml',
+        [
+          'kind: Pod',
+          'metadata: { name: a }',
+          'spec:',
+          '  containers:',
+          `    - name: worker`,
+          `      image: ghcr.io/acme/worker:1.0.0@${pinned(
+            'a',
+          )} # {"$imagepolicy": "worker"}`,
+          '---',
+          'kind: Pod',
+          'metadata: { name: b }',
+          'spec:',
+          '  containers:',
+          '    - name: worker',
+          '      image: ghcr.io/acme/worker:1.0.0 # {"$imagepolicy": "worker"}',
+          '',
+        ].join('\n'),
+      ],
+    ]);
+    const { diff, changedFiles } = renderPlanDiff(
+      [image('worker', ['deploy/pods.yaml'])],
+      new Map([['worker', { tag: '1.0.3', digest: pinned('b') }]]),
+      files,
+    );
+    expect(changedFiles).toEqual(['deploy/pods.yaml']);
+    expect(diff.split('\n').filter(l => /^[-+] /.test(l))).toEqual([
+      `-      image: ghcr.io/acme/worker:1.0.0@${pinned(
+        'a',
+      )} # {"$imagepolicy": "worker"}`,
+      `+      image: ghcr.io/acme/worker:1.0.3@${pinned(
+        'b',
+      )} # {"$imagepolicy": "worker"}`,
+      '-      image: ghcr.io/acme/worker:1.0.0 # {"$imagepolicy": "worker"}',
+      '+      image: ghcr.io/acme/worker:1.0.3 # {"$imagepolicy": "worker"}',
+    ]);
+    const elsewhere = new Map([
+      [
+        'deploy/pods.yaml',
+        files
+          .get('deploy/pods.yaml')!
+          .replace(
+            'image: ghcr.io/acme/worker:1.0.0 #',
+            'image: ghcr.io/other/worker:1.0.0 #',
+          ),
+      ],
+    ]);
+    expect(() =>
+      renderPlanDiff(
+        [image('worker', ['deploy/pods.yaml'])],
+        new Map([['worker', { tag: '1.0.3', digest: pinned('b') }]]),
+        elsewhere,
+      ),
+    ).toThrow(/never the repository/);
   });
 });

@@ -8,34 +8,42 @@ const CONTEXT_LINES = 3;
 /**
  * Rewrites the files in memory to the target tags and renders what changed
  * as a git-style unified diff (`a/` and `b/` prefixes), which `git apply`
- * accepts. Pure: nothing is written.
+ * accepts. As the backend writes: each place keeps its repository's
+ * spelling, and a digest goes only where the files pin one. Pure: nothing
+ * is written.
  *
- * @param targetTags - image name → the tag its places should hold
+ * @param targets - image name → the tag its places should hold, and the
+ *   digest to pin beside it where a place pins one
  * @param files - path → current content
  * @throws ManifestRewriteError when a file cannot be rewritten safely
  */
 export function renderPlanDiff(
   images: readonly ImageAutomationSpec[],
-  targetTags: ReadonlyMap<string, string>,
+  targets: ReadonlyMap<string, { tag: string; digest?: string }>,
   files: ReadonlyMap<string, string>,
 ): { diff: string; changedFiles: string[]; warnings: string[] } {
   const newImages: Record<string, string> = {};
   for (const image of images) {
-    const tag = targetTags.get(image.name);
-    if (tag !== undefined) newImages[image.name] = `${image.image}:${tag}`;
+    const target = targets.get(image.name);
+    if (target === undefined) continue;
+    newImages[image.name] = `${image.image}:${target.tag}${
+      target.digest ? `@${target.digest}` : ''
+    }`;
   }
 
   const patches: string[] = [];
   const changedFiles: string[] = [];
   const warnings: string[] = [];
   for (const path of [...files.keys()].sort()) {
-    const targets = images
+    const placed = images
       .filter(i => newImages[i.name] !== undefined && i.files.includes(path))
       .map(i => ({ policy: i.name, container: i.container }));
-    if (targets.length === 0) continue;
+    if (placed.length === 0) continue;
     const before = files.get(path)!;
     const result = rewriteManifest({ path, content: before }, newImages, {
-      targets,
+      targets: placed,
+      keepRepository: true,
+      digestOnlyWherePinned: true,
     });
     warnings.push(...result.warnings);
     if (result.content === before) continue;

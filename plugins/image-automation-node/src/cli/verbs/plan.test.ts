@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
   StartedRegistry,
+  startFaultProxy,
   startRegistry,
 } from '@internal/image-automation-test-harness';
 import { planVerb } from './plan';
@@ -521,5 +522,154 @@ describe('image-automation plan (real registry)', () => {
     const allowed = await plan();
     expect(allowed.err).not.toMatch(/image-automation\/(repo|mode):/);
     expect(allowed.code).toBe(0);
+  });
+
+  describe('digest pins and newest-build, read from the registry', () => {
+    const digests: Record<string, string> = {};
+    beforeAll(async () => {
+      // Distinct images (their build times differ), so each tag has its own digest.
+      for (const [tag, created] of [
+        ['1.0.0', '2024-01-01T00:00:00Z'],
+        ['1.2.0', '2024-02-01T00:00:00Z'],
+        ['2.0.0', '2024-03-01T00:00:00Z'],
+      ]) {
+        digests[tag] = await registry.pushImage('acme/pinned', tag, {
+          created,
+        });
+      }
+      // Newest build is not the last in any name order.
+      for (const [tag, created] of [
+        ['build-a', '2024-05-01T00:00:00Z'],
+        ['build-c', '2024-04-01T00:00:00Z'],
+        ['build-b', '2024-03-01T00:00:00Z'],
+        ['other-z', '2024-06-01T00:00:00Z'],
+      ]) {
+        await registry.pushImage('acme/built', tag, { created });
+      }
+    }, 120_000);
+
+    const short = (digest: string) => digest.slice(0, 'sha256:'.length + 12);
+
+    async function setUpPinned(ref: string, extra = '') {
+      const host = registry.host;
+      await write({
+        'repo/deploy/api.yaml': apiDeployment(host, 'unused').replace(
+          `${host}/acme/api:unused`,
+          `${host}/acme/pinned:${ref}`,
+        ),
+        'catalog-info.yaml': catalogInfo({
+          'image-automation/config': [
+            'images:',
+            '  - name: api',
+            `    image: ${host}/acme/pinned`,
+            '    policy: { semver: { range: "^1.0.0" } }',
+            '    files: [deploy/api.yaml]',
+            extra,
+          ]
+            .filter(line => line !== '')
+            .join('\n'),
+        }),
+        'app-config.yaml': `imageAutomation:\n  registries:\n    - host: ${host}\n      insecure: true\n`,
+      });
+    }
+
+    it('keeps a pinned digest current: the new tag with its own digest', async () => {
+      await setUpPinned(`1.0.0@${digests['1.0.0']}`);
+      const host = registry.host;
+      const result = await plan();
+      expect(result.err).toBe(
+        `api: 1.0.0 -> 1.2.0@${short(digests['1.2.0'])} (semver ^1.0.0)\n`,
+      );
+      expect(
+        result.out.split('\n').filter(line => /^[-+] /.test(line)),
+      ).toEqual([
+        `-          image: ${host}/acme/pinned:1.0.0@${digests['1.0.0']} # {"$imagepolicy": "api"}`,
+        `+          image: ${host}/acme/pinned:1.2.0@${digests['1.2.0']} # {"$imagepolicy": "api"}`,
+      ]);
+      expect(result.code).toBe(0);
+    });
+
+    it('under Always, shows a tag pushed again with a new digest as an update of its own', async () => {
+      await setUpPinned(
+        `1.2.0@${digests['1.0.0']}`,
+        '    digestReflectionPolicy: Always',
+      );
+      const result = await plan();
+      expect(result.err).toBe(
+        [
+          `api: 1.2.0 -> 1.2.0@${short(digests['1.2.0'])} (semver ^1.0.0)`,
+          `api: note: 1.2.0 was pushed again: its digest is now ${short(
+            digests['1.2.0'],
+          )} (Git pins ${short(digests['1.0.0'])})`,
+          '',
+        ].join('\n'),
+      );
+      expect(result.out).toContain(
+        `+          image: ${registry.host}/acme/pinned:1.2.0@${digests['1.2.0']}`,
+      );
+      expect(result.code).toBe(0);
+    });
+
+    it('fails an image whose pin Never would leave stale, saying what to change', async () => {
+      await setUpPinned(
+        `1.0.0@${digests['1.0.0']}`,
+        '    digestReflectionPolicy: Never',
+      );
+      const result = await plan();
+      expect(result.err).toMatch(
+        /^api: error: Git pins a digest for this image but digestReflectionPolicy is Never.*set digestReflectionPolicy to IfNotPresent or Always/,
+      );
+      expect(result.out).toBe('');
+      expect(result.code).toBe(1);
+    });
+
+    async function setUpNewestBuild(host: string) {
+      await write({
+        'repo/deploy/api.yaml': apiDeployment(host, 'unused').replace(
+          `${host}/acme/api:unused`,
+          `${host}/acme/built:build-b`,
+        ),
+        'catalog-info.yaml': catalogInfo({
+          'image-automation/config': [
+            'images:',
+            '  - name: api',
+            `    image: ${host}/acme/built`,
+            '    policy: { newestBuild: {} }',
+            '    filterTags: { pattern: "^build-" }',
+            '    files: [deploy/api.yaml]',
+          ].join('\n'),
+        }),
+        'app-config.yaml': `imageAutomation:\n  registries:\n    - host: ${host}\n      insecure: true\n`,
+      });
+    }
+
+    it('chooses the newest build among the tags the filter allows, from each image config', async () => {
+      const host = registry.host;
+      await setUpNewestBuild(host);
+      const result = await plan();
+      expect(result.err.split('\n')[0]).toMatch(/^api: build-b -> build-a \(/);
+      expect(result.out).toContain(
+        `+          image: ${host}/acme/built:build-a # {"$imagepolicy": "api"}`,
+      );
+      expect(result.code).toBe(0);
+    });
+
+    it('fails the image when the build times cannot be read, rather than choose among those read', async () => {
+      const faults = await startFaultProxy(registry.url);
+      try {
+        faults.inject({ kind: 'status', status: 503 }, 1000, /\/manifests\//);
+        await setUpNewestBuild(faults.host);
+        const result = await plan();
+        expect(result.err).toMatch(
+          new RegExp(
+            `^api: error: the build times of ${faults.host}/acme/built could not be read, so the newest build cannot be told: .*503`,
+          ),
+        );
+        expect(result.out).toBe('');
+        expect(result.code).toBe(1);
+      } finally {
+        await faults.stop();
+      }
+    });
   });
 });

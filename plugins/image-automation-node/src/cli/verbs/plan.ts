@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeConfigProblem } from '@image-automation/plugin-image-automation-common';
+import {
+  describeConfigProblem,
+  shortDigest,
+} from '@image-automation/plugin-image-automation-common';
 import {
   ImagePlan,
   PlanError,
@@ -146,13 +149,22 @@ function describeImagePlan(image: ImagePlan): string {
     lines.push(`${image.name}: error: ${image.error}`);
   } else if (image.updateDue) {
     lines.push(
-      `${image.name}: ${image.currentTag} -> ${image.targetTag} (${image.policy})`,
+      `${image.name}: ${image.currentTag} -> ${target(image)} (${
+        image.policy
+      })`,
     );
   } else {
-    lines.push(`${image.name}: up to date at ${image.targetTag}`);
+    lines.push(`${image.name}: up to date at ${target(image)}`);
   }
   for (const note of image.notes) lines.push(`${image.name}: note: ${note}`);
   return lines.map(line => `${line}\n`).join('');
+}
+
+/** `1.2.0`, or `1.2.0@sha256:0123456789ab` where the files pin a digest. */
+function target(image: ImagePlan): string {
+  return image.targetDigest
+    ? `${image.targetTag}@${shortDigest(image.targetDigest)}`
+    : image.targetTag!;
 }
 
 async function readEntityFile(path: string, label: string): Promise<string> {
