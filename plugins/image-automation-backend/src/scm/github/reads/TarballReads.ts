@@ -91,7 +91,7 @@ export class TarballReads {
         size: file.size,
         mode: file.mode,
       });
-      if (file.content) texts.set(file.sha, file.content.toString('utf8'));
+      if (file.text !== undefined) texts.set(file.sha, file.text);
     }
     return { entries, texts };
   }

@@ -106,7 +106,7 @@ describe('readTarball', () => {
       ),
     );
     const kept = Object.fromEntries(
-      files.filter(f => f.content).map(f => [f.path, f.content!.toString()]),
+      files.filter(f => f.text !== undefined).map(f => [f.path, f.text]),
     );
     expect(kept).toEqual({
       'apps/web.yaml': 'image: ghcr.io/acme/web:1.0.0\n',
@@ -134,11 +134,27 @@ describe('readTarball', () => {
       size: big.length,
       sha: tree.get('data/big.bin')!.sha,
     });
-    expect(bin.content).toBeUndefined();
+    expect(bin.text).toBeUndefined();
 
     await expect(
       readTarball(gzipped, { maxBytes: 8 * 1024 * 1024, keep: () => false }),
     ).rejects.toBeInstanceOf(TarballTooLargeError);
+  });
+
+  it('decodes kept files whole wherever the stream cuts them, multi-byte characters included', async () => {
+    const files: Record<string, string> = {
+      'big.yaml': `${'ä'.repeat(100_000)}\n`,
+    };
+    // Sizes that land the stream's chunk boundaries at every offset of a character.
+    for (let i = 0; i < 40; i++) {
+      files[`apps/svc-${i}.yaml`] = `name: ${'ü€😀'.repeat(500 + i * 137)}\n`;
+    }
+    const { gzipped } = archiveOf(files);
+    const { files: read } = await readTarball(gzipped, {
+      maxBytes: 1 << 24,
+      keep: () => true,
+    });
+    expect(Object.fromEntries(read.map(f => [f.path, f.text]))).toEqual(files);
   });
 
   it('refuses an archive cut off inside a file', async () => {
