@@ -35,6 +35,19 @@ describe('CheckMemo', () => {
     const reseen = memo.tagListVersion('r', { '1.0.0': 1, '1.1.0': 5, '2': 3 });
     expect(reseen).not.toBe(added);
     expect(memo.tagListVersion('other', { '1.0.0': 1 })).not.toBe(reseen);
+    const removed = memo.tagListVersion('r', { '1.0.0': 1, '2': 3 });
+    expect(removed).not.toBe(reseen);
+  });
+
+  it('answers a scan asked again by identity, and never for another repository', () => {
+    const memo = new CheckMemo();
+    const scan = { '1.0.0': 1 };
+    const version = memo.tagListVersion('a', scan);
+    expect(memo.tagListVersion('a', scan)).toBe(version);
+    const elsewhere = memo.tagListVersion('b', scan);
+    expect(elsewhere).not.toBe(version);
+    expect(memo.tagListVersion('a', { '1.0.0': 1 })).toBe(version);
+    expect(memo.tagListVersion('a', { '1.0.0': 2 })).not.toBe(version);
   });
 
   it('answers only a check that reads the same as the last, over the images that check left', () => {

@@ -1,10 +1,10 @@
+import { hash } from 'node:crypto';
 import type {
   EntityRecord,
   ImageRecord,
   WriteBackRecord,
 } from '../domain/records';
 import type { GitSnapshot } from '../scm/port';
-import { sameTags } from '../scanning/sameTags';
 import { sameImages } from './imageChanges';
 
 /** Entities remembered at most: a bound against the unexpected, not a budget. */
@@ -51,26 +51,39 @@ interface Remembered {
  */
 export class CheckMemo {
   private readonly checks = new Map<string, Remembered>();
+  /**
+   * Per repository, a fingerprint of the tag list last seen, not the list:
+   * a fleet's tag lists are megabytes, and every cycle reads them anew.
+   */
   private readonly tagLists = new Map<
     string,
-    { tags: Record<string, number>; version: number }
+    { fingerprint: string; version: number }
+  >();
+  /** Each cycle's scan, by identity: its entities ask for the same list many times. */
+  private readonly versions = new WeakMap<
+    Record<string, number>,
+    { repository: string; version: number }
   >();
   private nextVersion = 1;
 
   /**
    * The version of `repository`'s tag list: the same as long as the tags
-   * and their first-seen times stay the same. Called with each cycle's scan.
+   * and their first-seen times stay the same. Called with each cycle's scan,
+   * which is never changed once made.
    */
   tagListVersion(repository: string, tags: Record<string, number>): number {
+    const seen = this.versions.get(tags);
+    if (seen?.repository === repository) return seen.version;
+    const fingerprint = fingerprintOf(tags);
     const known = this.tagLists.get(repository);
-    if (known && (known.tags === tags || sameTags(known.tags, tags))) {
-      known.tags = tags;
-      return known.version;
+    let version = known?.version;
+    if (!known || known.fingerprint !== fingerprint) {
+      if (!known && this.tagLists.size >= MEMO_LIMIT) this.tagLists.clear();
+      version = this.nextVersion++;
+      this.tagLists.set(repository, { fingerprint, version });
     }
-    if (!known && this.tagLists.size >= MEMO_LIMIT) this.tagLists.clear();
-    const version = this.nextVersion++;
-    this.tagLists.set(repository, { tags, version });
-    return version;
+    this.versions.set(tags, { repository, version: version! });
+    return version!;
   }
 
   /**
@@ -114,6 +127,15 @@ export function filesRead(snapshot: GitSnapshot): string {
 /** A write-back record as one comparable string ('' for none). */
 export function writeBackRead(record: WriteBackRecord | undefined): string {
   return record ? JSON.stringify(record) : '';
+}
+
+/** The tags and their first-seen times, in any order, as one digest. */
+function fingerprintOf(tags: Record<string, number>): string {
+  // Tags never hold control characters (OCI tag grammar).
+  const entries = Object.keys(tags)
+    .sort()
+    .map(tag => `${tag}\u0000${tags[tag]}`);
+  return hash('sha256', entries.join('\u0001'), 'base64url');
 }
 
 function sameInputs(a: CheckInputs, b: CheckInputs): boolean {
