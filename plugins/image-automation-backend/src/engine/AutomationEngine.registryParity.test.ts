@@ -324,6 +324,22 @@ describe.each(databases.eachSupportedId())(
       expect(
         await github.readFile('acme', ns, pull!.head, 'deploy/always.yaml'),
       ).toContain(`${ns}/pinned:stable@${stable2}`);
+
+      // Still pending a cycle later (the pull request is not merged): the
+      // same update, pending since it was first seen, recorded once.
+      clock += 61 * 60_000;
+      await engine.runCycle();
+      const [third] = await store.listImages({
+        entityRefs: ['component:default/always'],
+      });
+      expect(third).toMatchObject({ latestTag: 'stable', digest: stable2 });
+      expect(['update-available', 'pr-open']).toContain(third.state);
+      expect(third.pendingSince).toBe(second.pendingSince);
+      const repushes = (
+        await store.listHistory('component:default/always')
+      ).filter(e => e.event === 'update-available');
+      expect(repushes).toHaveLength(1);
+      expect(repushes[0]).toMatchObject({ fromTag: 'stable', toTag: 'stable' });
       // put the registry back for the other database's run
       await registry.pushImage(`${ns}/pinned`, 'stable', { label: 'first' });
     });

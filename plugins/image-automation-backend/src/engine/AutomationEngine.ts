@@ -714,6 +714,7 @@ export class AutomationEngine {
         git.current,
         evaluation,
         context.checkedAt,
+        context.previous,
       );
     }
     let record = context.writeBack;
@@ -798,6 +799,7 @@ export class AutomationEngine {
     current: ReadonlyMap<string, import('./CurrentTagReader').CurrentTag>,
     evaluation: ReturnType<typeof evaluateEntity>,
     now: number,
+    previous: ImageRecord[],
   ) {
     const spec = entity.spec;
     const reader = this.cycleDigests;
@@ -827,7 +829,7 @@ export class AutomationEngine {
         }
       }),
     );
-    reflectDigests(spec, evaluation, current, readings, now);
+    reflectDigests(spec, evaluation, current, readings, now, previous);
   }
 
   /** Tag digests are kept only for tags the registry still lists. */

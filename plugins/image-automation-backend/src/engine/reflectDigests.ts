@@ -11,6 +11,7 @@ import {
   planDigestLookup,
 } from '@image-automation/plugin-image-automation-common';
 import type { CurrentTag } from '@image-automation/plugin-image-automation-node';
+import type { ImageRecord } from '../domain/records';
 import type { EntityEvaluation } from './evaluateEntity';
 
 /** A chosen tag whose digest this cycle must read. */
@@ -78,7 +79,9 @@ export function digestLookupsOf(
  * Folds the readings into the evaluation, in place: each pinned image gets
  * its digest; `Always` turns a digest that moved under the same tag into an
  * update; a failed lookup, or `Never` beside a pin, is the image's error and
- * holds the write-back (the verdict becomes undecided).
+ * holds the write-back (the verdict becomes undecided). A re-push already
+ * pending in `previous` (the images as stored) keeps its `pendingSince` and
+ * is not recorded in the history again, as a new tag's update is not.
  */
 export function reflectDigests(
   spec: AutomationSpec,
@@ -86,9 +89,15 @@ export function reflectDigests(
   current: ReadonlyMap<string, CurrentTag>,
   readings: ReadonlyMap<string, DigestReading>,
   now: number,
+  previous: readonly ImageRecord[] = [],
 ): void {
   const reasons: string[] = [];
-  const repushed: Array<{ imageName: string; image: string; tag: string }> = [];
+  const repushed: Array<{
+    imageName: string;
+    image: string;
+    tag: string;
+    known: boolean;
+  }> = [];
   for (const record of evaluation.images) {
     if (record.state !== 'up-to-date' && record.state !== 'update-available')
       continue;
@@ -133,8 +142,13 @@ export function reflectDigests(
     );
     record.digest = decision.digest;
     if (decision.digestUpdateDue && record.state === 'up-to-date') {
+      const before = previous.find(p => p.imageName === record.imageName);
+      const known =
+        (before?.state === 'update-available' || before?.state === 'pr-open') &&
+        before.latestTag === record.latestTag &&
+        before.digest === decision.digest;
       record.state = 'update-available';
-      record.pendingSince = now;
+      record.pendingSince = (known && before?.pendingSince) || now;
       record.message = [record.message, decision.message]
         .filter(Boolean)
         .join('; ');
@@ -142,6 +156,7 @@ export function reflectDigests(
         imageName: record.imageName,
         image: spec.images.find(i => i.name === record.imageName)!.image,
         tag: record.latestTag!,
+        known,
       });
     }
   }
@@ -158,6 +173,7 @@ export function reflectDigests(
       fromTag: r.tag,
       toTag: r.tag,
     });
+    if (r.known) continue;
     evaluation.history.push({
       entityRef: evaluation.images[0].entityRef,
       imageName: r.imageName,
