@@ -86,8 +86,6 @@ function toLastPush(row: Row): EntityView['images'][number]['lastPush'] {
 /** Rows per statement, keys per `whereIn`: under SQLite's bound-parameter limit. */
 const BATCH_SIZE = 50;
 
-const IMAGE_KEY = ['entity_ref', 'image_name'];
-
 function json<T>(value: unknown): T | undefined {
   return typeof value === 'string' ? (JSON.parse(value) as T) : undefined;
 }
@@ -408,8 +406,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
       }
       for (const batch of chunks(rows, BATCH_SIZE)) {
         await writeRows(tx, 'ia_images', batch, {
-          key: IMAGE_KEY,
-          merge: Object.keys(batch[0]).filter(c => !IMAGE_KEY.includes(c)),
+          key: ['entity_ref', 'image_name'],
         });
       }
     });
@@ -439,6 +436,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
         'ia_repositories',
         // A row pruned meanwhile comes back without tags: the next scan lists them.
         batch.map(row => ({ ...row, tags: null, tag_count: 0 })),
+        // The scan times only: a stored tag list stays.
         {
           key: ['repository'],
           merge: Object.keys(batch[0]).filter(k => k !== 'repository'),
@@ -457,7 +455,6 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     for (const batch of chunks(rows, BATCH_SIZE)) {
       await writeRows(this.db, 'ia_repositories', batch, {
         key: ['repository'],
-        merge: Object.keys(batch[0]).filter(k => k !== 'repository'),
       });
     }
   }

@@ -69,6 +69,21 @@ describe.each(databases.eachSupportedId())('writeRows on %s', databaseId => {
     ]);
   });
 
+  it('on conflict without merge columns, sets every column but the key', async () => {
+    await writeRows(knex, 't_rows', [
+      { name: 'a', kind: 'x', note: 'old', count: 1, at: 1 },
+    ]);
+    await writeRows(
+      knex,
+      't_rows',
+      [{ name: 'a', kind: 'x', note: 'new', count: 2, at: 2 }],
+      { key: ['name', 'kind'] },
+    );
+    expect(await readAll(knex)).toEqual([
+      { name: 'a', kind: 'x', note: 'new', count: 2, at: 2 },
+    ]);
+  });
+
   it('on conflict with ignore, keeps the stored row', async () => {
     await writeRows(knex, 't_rows', [
       { name: 'a', kind: 'x', note: 'first', count: 1, at: 1 },

@@ -1,9 +1,13 @@
 import { Knex } from 'knex';
 import { Row } from './rows';
 
-/** What a row whose key is already stored does. */
+/**
+ * What a row whose key is already stored does: its `merge` columns take the
+ * new values (by default every column but the key, as knex's `merge()`),
+ * or with `ignore` the stored row stays.
+ */
 export type OnConflict =
-  | { key: string[]; merge: string[] }
+  | { key: string[]; merge?: string[] }
   | { key: string[]; ignore: true };
 
 /**
@@ -61,10 +65,10 @@ export async function writeRows(
     if ('ignore' in onConflict) {
       sql += 'nothing';
     } else {
-      sql += `update set ${onConflict.merge
-        .map(() => '?? = excluded.??')
-        .join(', ')}`;
-      bindings.push(...onConflict.merge.flatMap(column => [column, column]));
+      const merged =
+        onConflict.merge ?? columns.filter(c => !onConflict.key.includes(c));
+      sql += `update set ${merged.map(() => '?? = excluded.??').join(', ')}`;
+      bindings.push(...merged.flatMap(column => [column, column]));
     }
   }
   await db.raw(sql, bindings as Knex.RawBinding[]);
