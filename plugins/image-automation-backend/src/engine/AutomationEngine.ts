@@ -7,6 +7,7 @@ import {
   WriteBackPermissions,
   authorizeWriteBack,
   NO_WRITE_BACK_PERMISSIONS,
+  buildTimeCandidates,
   createTagPolicy,
   parseImageReference,
   repositoryOf,
@@ -901,11 +902,10 @@ export class AutomationEngine {
           platform: newest.platform,
           tags: {},
         };
-        const byName = createTagPolicy({
-          alphabetical: {},
-          filterTags: image.policy!.spec.filterTags,
-        });
-        for (const tag of byName.evaluate(Object.keys(listed)).candidates) {
+        for (const tag of buildTimeCandidates(
+          image.policy!.spec,
+          Object.keys(listed),
+        )) {
           entry.tags[tag] = listed[tag];
         }
         wanted.set(key, entry);

@@ -6,5 +6,6 @@ export type {
   TagFacts,
   TagPolicy,
 } from './TagPolicy';
+export { buildTimeCandidates } from './buildTimeCandidates';
 export { createTagPolicy } from './createTagPolicy';
 export { validatePolicySpec } from './validatePolicySpec';

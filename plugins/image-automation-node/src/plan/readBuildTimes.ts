@@ -2,7 +2,7 @@ import {
   DEFAULT_PLATFORM,
   TagFacts,
   TagPolicy,
-  createTagPolicy,
+  buildTimeCandidates,
   parsePlatform,
 } from '@image-automation/plugin-image-automation-common';
 import { ImageInspection, InspectOptions, RegistryImage } from '../registry';
@@ -42,10 +42,7 @@ export async function readBuildTimes(
   const newest = policy.spec.newestBuild;
   const parsed = parsePlatform(newest?.platform ?? '');
   const platform = typeof parsed === 'string' ? DEFAULT_PLATFORM : parsed;
-  const allowed = createTagPolicy({
-    alphabetical: {},
-    filterTags: policy.spec.filterTags,
-  }).evaluate(tags).candidates;
+  const allowed = buildTimeCandidates(policy.spec, tags);
 
   const created: Record<string, number> = {};
   const createdUnknown: Record<string, string> = {};
