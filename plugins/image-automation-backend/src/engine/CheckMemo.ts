@@ -75,15 +75,14 @@ export class CheckMemo {
     const seen = this.versions.get(tags);
     if (seen?.repository === repository) return seen.version;
     const fingerprint = fingerprintOf(tags);
-    const known = this.tagLists.get(repository);
-    let version = known?.version;
-    if (!known || known.fingerprint !== fingerprint) {
+    let known = this.tagLists.get(repository);
+    if (known?.fingerprint !== fingerprint) {
       if (!known && this.tagLists.size >= MEMO_LIMIT) this.tagLists.clear();
-      version = this.nextVersion++;
-      this.tagLists.set(repository, { fingerprint, version });
+      known = { fingerprint, version: this.nextVersion++ };
+      this.tagLists.set(repository, known);
     }
-    this.versions.set(tags, { repository, version: version! });
-    return version!;
+    this.versions.set(tags, { repository, version: known.version });
+    return known.version;
   }
 
   /**

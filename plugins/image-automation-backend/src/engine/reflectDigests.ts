@@ -89,7 +89,7 @@ export function reflectDigests(
   current: ReadonlyMap<string, CurrentTag>,
   readings: ReadonlyMap<string, DigestReading>,
   now: number,
-  previous: readonly ImageRecord[] = [],
+  previous: readonly ImageRecord[],
 ): void {
   const reasons: string[] = [];
   const repushed: Array<{

@@ -549,6 +549,9 @@ describe('image-automation plan (real registry)', () => {
     }, 120_000);
 
     const short = (digest: string) => digest.slice(0, 'sha256:'.length + 12);
+    /** An app-config allowing the registry at `host` over plain HTTP. */
+    const registryConfig = (host: string) =>
+      `imageAutomation:\n  registries:\n    - host: ${host}\n      insecure: true\n`;
 
     async function setUpPinned(ref: string, extra = '') {
       const host = registry.host;
@@ -569,7 +572,7 @@ describe('image-automation plan (real registry)', () => {
             .filter(line => line !== '')
             .join('\n'),
         }),
-        'app-config.yaml': `imageAutomation:\n  registries:\n    - host: ${host}\n      insecure: true\n`,
+        'app-config.yaml': registryConfig(host),
       });
     }
 
@@ -639,7 +642,7 @@ describe('image-automation plan (real registry)', () => {
             '    files: [deploy/api.yaml]',
           ].join('\n'),
         }),
-        'app-config.yaml': `imageAutomation:\n  registries:\n    - host: ${host}\n      insecure: true\n`,
+        'app-config.yaml': registryConfig(host),
       });
     }
 
