@@ -182,6 +182,50 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('saves a fleet larger than one discovery slice in order, each entity as it is now, with a read, a write and a sighting update per slice', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseImageAutomationStore.create({
+        database: mockServices.database.mock({ getClient: async () => knex }),
+      });
+      const hour = SIGHTING_RESOLUTION_MS;
+      const refs = Array.from(
+        { length: 1201 },
+        (_, i) => `component:default/svc-${String(i).padStart(4, '0')}`,
+      );
+      const first = await store.saveDiscoveredEntities(
+        refs.map(ref => discovered(ref, 1)),
+      );
+      expect(first.map(e => e.entityRef)).toEqual(refs);
+      expect(await store.listEntities()).toHaveLength(refs.length);
+
+      // An hour on, one entity per slice changed: the rest only move their sighting.
+      const changedIndexes = [0, 700, 1200];
+      const statements: string[] = [];
+      const listen = (query: { sql: string }) =>
+        statements.push(query.sql.trim().split(/\s+/)[0].toLowerCase());
+      knex.on('query', listen);
+      const again = await store.saveDiscoveredEntities(
+        refs.map((ref, i) =>
+          changedIndexes.includes(i)
+            ? { ...discovered(ref, 1 + hour), owner: 'group:default/x' }
+            : discovered(ref, 1 + hour),
+        ),
+      );
+      knex.off('query', listen);
+      expect(again.map(e => e.entityRef)).toEqual(refs);
+      expect(again.every(e => e.lastSeenAt === 1 + hour)).toBe(true);
+      for (const i of changedIndexes) {
+        expect(again[i].discoveryDigest).not.toEqual(first[i].discoveryDigest);
+        expect(await store.getEntity(refs[i])).toEqual(again[i]);
+      }
+      expect(again[1].discoveryDigest).toEqual(first[1].discoveryDigest);
+      expect(await store.getEntity(refs[1])).toEqual(again[1]);
+      // Three slices, each: a read, the changed entity's write, the others' sighting.
+      expect(statements).toEqual(
+        Array.from({ length: 3 }, () => ['select', 'insert', 'update']).flat(),
+      );
+    });
+
     it('lists due entities by interval and by refresh request, and a refresh asked during a check survives it', async () => {
       const store = await createStore(databaseId);
       await store.saveDiscoveredEntities([

@@ -85,6 +85,8 @@ function toLastPush(row: Row): EntityView['images'][number]['lastPush'] {
 
 /** Rows per statement, keys per `whereIn`: under SQLite's bound-parameter limit. */
 const BATCH_SIZE = 50;
+/** Entities saved at a time by a discovery: one `whereIn` read each (selectIn's batch). */
+const DISCOVERY_SLICE = 500;
 
 function json<T>(value: unknown): T | undefined {
   return typeof value === 'string' ? (JSON.parse(value) as T) : undefined;
@@ -138,7 +140,19 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
   async saveDiscoveredEntities(
     entities: EntityDiscovery[],
   ): Promise<EntityRecord[]> {
-    if (!entities.length) return [];
+    const records: EntityRecord[] = [];
+    // A slice at a time: each slice's rows (every spec serialized) are
+    // garbage before the next is built, instead of all of them outliving
+    // the reads and writes of the whole fleet.
+    for (const slice of chunks(entities, DISCOVERY_SLICE)) {
+      records.push(...(await this.saveDiscoverySlice(slice)));
+    }
+    return records;
+  }
+
+  private async saveDiscoverySlice(
+    entities: EntityDiscovery[],
+  ): Promise<EntityRecord[]> {
     const rows = entities.map(discoveryRow);
     const columns = Object.keys(rows[0]).filter(
       k => k !== 'entity_ref' && k !== 'last_seen_at',
@@ -178,14 +192,12 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
           row.last_seen_at - SIGHTING_RESOLUTION_MS,
     );
     for (const [at, unchanged] of groupBy(resighted, row => row.last_seen_at)) {
-      for (const batch of chunks(unchanged, 500)) {
-        await this.db('ia_entities')
-          .whereIn(
-            'entity_ref',
-            batch.map(row => row.entity_ref),
-          )
-          .update({ last_seen_at: at });
-      }
+      await this.db('ia_entities')
+        .whereIn(
+          'entity_ref',
+          unchanged.map(row => row.entity_ref),
+        )
+        .update({ last_seen_at: at });
     }
     const moved = new Set([
       ...changedRefs,

@@ -58,7 +58,10 @@ export class CatalogDiscovery {
   async discoverAll(seenAt: number): Promise<EntityDiscovery[]> {
     const { catalog, auth } = this.options;
     const credentials = await auth.getOwnServiceCredentials();
-    const entities: Entity[] = [];
+    // Each page is described as it arrives, so a page's entities (the
+    // catalog's whole documents) are garbage before the next page is read,
+    // not all held until the last one.
+    const described: Array<Promise<EntityDiscovery>> = [];
     let request: QueryEntitiesRequest = {
       filter: [
         {
@@ -72,11 +75,13 @@ export class CatalogDiscovery {
     };
     for (;;) {
       const page = await catalog.queryEntities(request, { credentials });
-      entities.push(...page.items);
+      for (const entity of page.items) {
+        described.push(this.describe(entity, seenAt));
+      }
       if (!page.pageInfo.nextCursor || page.items.length === 0) break;
       request = { cursor: page.pageInfo.nextCursor, limit: PAGE_SIZE };
     }
-    return Promise.all(entities.map(entity => this.describe(entity, seenAt)));
+    return Promise.all(described);
   }
 
   /** One entity, for a manual refresh. Undefined when it left the catalog. */

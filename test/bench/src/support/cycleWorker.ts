@@ -67,6 +67,13 @@ async function startProfile() {
         );
       }
       if (heapDir) {
+        // What the last scavenge has not reached yet is not a survivor.
+        if (process.env.IA_BENCH_HEAP_SURVIVORS) {
+          (globalThis as { gc?: (options: object) => void }).gc?.({
+            type: 'minor',
+            execution: 'sync',
+          });
+        }
         const { profile } = await session.post('HeapProfiler.stopSampling');
         writeFileSync(
           join(heapDir, `${fileName}.heapprofile`),

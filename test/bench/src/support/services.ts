@@ -99,7 +99,11 @@ export function fleetCatalog(entities: Entity[]): CatalogService {
       const limit = request?.limit ?? 500;
       const offset =
         request && 'cursor' in request ? Number(request.cursor) : 0;
-      const items = entities.slice(offset, offset + limit);
+      // Fresh documents per page, as the catalog's client parses them from
+      // its HTTP answer: the engine must not keep the set-up's objects alive.
+      const items: Entity[] = JSON.parse(
+        JSON.stringify(entities.slice(offset, offset + limit)),
+      );
       const next =
         offset + limit < entities.length ? String(offset + limit) : undefined;
       return {
