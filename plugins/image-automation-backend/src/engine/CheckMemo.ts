@@ -5,7 +5,7 @@ import type {
   WriteBackRecord,
 } from '../domain/records';
 import type { GitSnapshot } from '../scm/port';
-import { sameImages } from './imageChanges';
+import { imagesFingerprint } from './imageChanges';
 
 /** Entities remembered at most: a bound against the unexpected, not a budget. */
 const MEMO_LIMIT = 100_000;
@@ -26,10 +26,11 @@ export interface CheckInputs {
   writeBack: string;
 }
 
+/** Digests, not the inputs and images: a fleet's memo stays a few hundred bytes an entity. */
 interface Remembered {
-  inputs: CheckInputs;
-  /** What the check decided: the images as it left them. */
-  images: ImageRecord[];
+  inputs: string;
+  /** What the check decided: the images as it left them (imagesFingerprint). */
+  images: string;
 }
 
 /**
@@ -87,8 +88,9 @@ export class CheckMemo {
 
   /**
    * The images the check of `entity` would decide, when its last check read
-   * the same `inputs` and the images stored now are the ones it left;
-   * undefined otherwise (the entity is checked in full).
+   * the same `inputs` and the images stored now are the ones it left: those
+   * stored images (`updatedAt` aside, what it decided). Undefined otherwise
+   * (the entity is checked in full).
    */
   recall(
     entity: EntityRecord,
@@ -96,16 +98,19 @@ export class CheckMemo {
     stored: ImageRecord[],
   ): ImageRecord[] | undefined {
     const last = this.checks.get(entity.entityRef);
-    if (!last || !sameInputs(last.inputs, inputs)) return undefined;
-    if (!sameImages(last.images, stored)) return undefined;
-    return last.images;
+    if (!last || last.inputs !== inputsFingerprint(inputs)) return undefined;
+    if (last.images !== imagesFingerprint(stored)) return undefined;
+    return stored;
   }
 
   /** Keeps what a replayable check read and decided. */
   remember(entity: EntityRecord, inputs: CheckInputs, images: ImageRecord[]) {
     if (!this.checks.has(entity.entityRef) && this.checks.size >= MEMO_LIMIT)
       this.checks.clear();
-    this.checks.set(entity.entityRef, { inputs, images });
+    this.checks.set(entity.entityRef, {
+      inputs: inputsFingerprint(inputs),
+      images: imagesFingerprint(images),
+    });
   }
 
   /** Drops what was kept of `entityRef`: its next check runs in full. */
@@ -137,11 +142,16 @@ function fingerprintOf(tags: Record<string, number>): string {
   return hash('sha256', entries.join('\u0001'), 'base64url');
 }
 
-function sameInputs(a: CheckInputs, b: CheckInputs): boolean {
-  return (
-    a.entity === b.entity &&
-    a.files === b.files &&
-    a.tagLists === b.tagLists &&
-    a.writeBack === b.writeBack
+/** The inputs as one digest; JSON keeps the fields apart whatever they hold. */
+function inputsFingerprint(inputs: CheckInputs): string {
+  return hash(
+    'sha256',
+    JSON.stringify([
+      inputs.entity,
+      inputs.files,
+      inputs.tagLists,
+      inputs.writeBack,
+    ]),
+    'base64url',
   );
 }

@@ -1,5 +1,5 @@
 import type { ImageRecord } from '../domain/records';
-import { changedImages } from './imageChanges';
+import { changedImages, imagesFingerprint, sameImages } from './imageChanges';
 
 const image = (over: Partial<ImageRecord> = {}): ImageRecord => ({
   entityRef: 'component:default/web',
@@ -58,5 +58,52 @@ describe('changedImages', () => {
     expect(
       changedImages([image(), image({ imageName: 'new' })], [image()]),
     ).toBeDefined();
+  });
+});
+
+describe('imagesFingerprint', () => {
+  it('is the same for images that say the same, in any order, whenever checked', () => {
+    const both = [image(), image({ imageName: 'sidecar' })];
+    expect(
+      imagesFingerprint([
+        image({ imageName: 'sidecar', updatedAt: 5 }),
+        image({ updatedAt: 7 }),
+      ]),
+    ).toBe(imagesFingerprint(both));
+    expect(imagesFingerprint([])).toBe(imagesFingerprint([]));
+  });
+
+  it.each<[string, Partial<ImageRecord>]>([
+    ['repository', { repository: 'ghcr.io/acme/other' }],
+    ['image', { image: 'ghcr.io/acme/other' }],
+    ['policy', { policy: 'semver ^2.0.0' }],
+    ['state', { state: 'error' }],
+    ['current tag', { currentTag: '0.9.0' }],
+    ['current file', { currentFile: 'a.yaml' }],
+    ['current line', { currentLine: 7 }],
+    ['latest tag', { latestTag: '1.1.0' }],
+    ['versions behind', { versionsBehind: 1 }],
+    ['pending since', { pendingSince: 5 }],
+    ['message', { message: 'held back' }],
+    ['error kind', { errorKind: 'manifest' }],
+    ['error message', { errorMessage: 'GitHub answered 502' }],
+    ['digest', { digest: 'sha256:abc' }],
+    ['name', { imageName: 'other' }],
+  ])('tells apart a change of %s, as sameImages does', (_, change) => {
+    expect(sameImages([image(change)], [image()])).toBe(false);
+    expect(imagesFingerprint([image(change)])).not.toBe(
+      imagesFingerprint([image()]),
+    );
+  });
+
+  it('tells apart an image added, and values that would run together in a string', () => {
+    expect(imagesFingerprint([image(), image({ imageName: 'b' })])).not.toBe(
+      imagesFingerprint([image()]),
+    );
+    expect(
+      imagesFingerprint([image({ message: 'a', errorMessage: 'b,c' })]),
+    ).not.toBe(
+      imagesFingerprint([image({ message: 'a,b', errorMessage: 'c' })]),
+    );
   });
 });

@@ -1,23 +1,26 @@
+import { hash } from 'node:crypto';
 import type { ImageRecord } from '../domain/records';
 
-/** Every field but `updatedAt`, which says when the others last changed. */
+/** What an image's status is made of: every field but `updatedAt`, which says when the others last changed. */
+const STATUS_FIELDS = [
+  'repository',
+  'image',
+  'policy',
+  'state',
+  'currentTag',
+  'currentFile',
+  'currentLine',
+  'latestTag',
+  'versionsBehind',
+  'pendingSince',
+  'message',
+  'errorKind',
+  'errorMessage',
+  'digest',
+] as const satisfies ReadonlyArray<keyof ImageRecord>;
+
 function sameStatus(a: ImageRecord, b: ImageRecord): boolean {
-  return (
-    a.repository === b.repository &&
-    a.image === b.image &&
-    a.policy === b.policy &&
-    a.state === b.state &&
-    a.currentTag === b.currentTag &&
-    a.currentFile === b.currentFile &&
-    a.currentLine === b.currentLine &&
-    a.latestTag === b.latestTag &&
-    a.versionsBehind === b.versionsBehind &&
-    a.pendingSince === b.pendingSince &&
-    a.message === b.message &&
-    a.errorKind === b.errorKind &&
-    a.errorMessage === b.errorMessage &&
-    a.digest === b.digest
-  );
+  return STATUS_FIELDS.every(field => a[field] === b[field]);
 }
 
 /**
@@ -46,4 +49,19 @@ export function sameImages(a: ImageRecord[], b: ImageRecord[]): boolean {
     const other = b.find(i => i.imageName === image.imageName);
     return other !== undefined && sameStatus(image, other);
   });
+}
+
+/**
+ * An entity's images as one short digest: equal when `sameImages` holds
+ * (an absent field and a null one alike), so a memo can keep the digest of
+ * what a check decided instead of the images themselves.
+ */
+export function imagesFingerprint(images: ImageRecord[]): string {
+  const statuses = images
+    .map(image => [
+      image.imageName,
+      ...STATUS_FIELDS.map(field => image[field] ?? null),
+    ])
+    .sort(([a], [b]) => ((a as string) < (b as string) ? -1 : 1));
+  return hash('sha256', JSON.stringify(statuses), 'base64url');
 }

@@ -14,7 +14,7 @@ import { ConfigReader } from '@backstage/config';
 import { createAutomationEngine } from '@image-automation/plugin-image-automation-backend/src/engine/createAutomationEngine';
 import { CycleMeasurement, CycleReply, CycleRequest } from './cycleProtocol';
 import { MemorySampler, memoryMb } from './figures';
-import { entities } from './fleet';
+import { FLEET, fleetEntity, fleetIndexOf } from './fleet';
 import { MethodTiming, timeMethods } from './methodTimer';
 import {
   ScratchDatabase,
@@ -88,7 +88,11 @@ async function startProfile() {
 /** Builds the engine over `database`; `measure()` runs and measures one cycle. */
 async function startEngine(request: RunRequest, database: ScratchDatabase) {
   const logger = new CountingLogger();
-  const catalog = fleetCatalog(entities(request.registryHost));
+  const catalog = fleetCatalog({
+    count: FLEET.entities,
+    entityAt: index => fleetEntity(request.registryHost, index),
+    indexOf: fleetIndexOf,
+  });
   const config = new ConfigReader({
     integrations: {
       github: [

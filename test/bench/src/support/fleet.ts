@@ -103,32 +103,48 @@ export function entities(
   registryHost: string,
   mode: (index: number) => 'observe' | 'pull-request' = () => 'observe',
 ): Entity[] {
-  return Array.from({ length: FLEET.entities }, (_, index) => {
-    const where = placement(index);
-    return {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name: where.name,
-        namespace: 'default',
-        annotations: {
-          'backstage.io/source-location': `url:https://github.com/${FLEET.gitOwner}/${where.gitRepository}/tree/main/`,
-          // Registered from the repository it writes: allowed by default.
-          'backstage.io/managed-by-location': `url:https://github.com/${FLEET.gitOwner}/${where.gitRepository}/blob/main/catalog-info.yaml`,
-          'image-automation/image': `${registryHost}/${where.imageRepository}`,
-          'image-automation/policy': 'semver: ^1.0.0',
-          'image-automation/files': where.file,
-          'image-automation/mode': mode(index),
-        },
+  return Array.from({ length: FLEET.entities }, (_, index) =>
+    fleetEntity(registryHost, index, mode(index)),
+  );
+}
+
+/** Service `index` of the fleet as the catalog holds it. */
+export function fleetEntity(
+  registryHost: string,
+  index: number,
+  mode: 'observe' | 'pull-request' = 'observe',
+): Entity {
+  const where = placement(index);
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: where.name,
+      namespace: 'default',
+      annotations: {
+        'backstage.io/source-location': `url:https://github.com/${FLEET.gitOwner}/${where.gitRepository}/tree/main/`,
+        // Registered from the repository it writes: allowed by default.
+        'backstage.io/managed-by-location': `url:https://github.com/${FLEET.gitOwner}/${where.gitRepository}/blob/main/catalog-info.yaml`,
+        'image-automation/image': `${registryHost}/${where.imageRepository}`,
+        'image-automation/policy': 'semver: ^1.0.0',
+        'image-automation/files': where.file,
+        'image-automation/mode': mode,
       },
-      spec: {
-        type: 'service',
-        owner: `group:default/team-${index % 40}`,
-        lifecycle: 'production',
-      },
-      relations: [
-        { type: 'ownedBy', targetRef: `group:default/team-${index % 40}` },
-      ],
-    };
-  });
+    },
+    spec: {
+      type: 'service',
+      owner: `group:default/team-${index % 40}`,
+      lifecycle: 'production',
+    },
+    relations: [
+      { type: 'ownedBy', targetRef: `group:default/team-${index % 40}` },
+    ],
+  };
+}
+
+/** The fleet's index of `component:default/svc-0042`, or undefined. */
+export function fleetIndexOf(entityRef: string): number | undefined {
+  const match = /^component:default\/svc-(\d+)$/.exec(entityRef);
+  const index = match ? Number(match[1]) : NaN;
+  return index < FLEET.entities ? index : undefined;
 }

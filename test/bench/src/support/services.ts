@@ -88,32 +88,39 @@ export const serviceAuth: AuthService = {
 };
 
 /**
- * The catalog calls the engine makes (paged queryEntities, getEntityByRef),
- * over the fleet's entities in memory: the test-utils catalog mock and its
- * dependencies would add their own memory to the RSS the benchmark reports.
+ * The catalog calls the engine makes (paged queryEntities, getEntityByRef)
+ * over a fleet of `count` entities. Each page's documents are built when it
+ * is asked for, fresh as the catalog's client parses them from its HTTP
+ * answer, and held by nothing here: the figures the benchmark reports are
+ * the engine's memory, not a stand-in catalog's (the test-utils catalog
+ * mock would hold the whole fleet, and its dependencies, in the process).
  */
-export function fleetCatalog(entities: Entity[]): CatalogService {
-  const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
+export function fleetCatalog(fleet: {
+  count: number;
+  entityAt(index: number): Entity;
+  indexOf(entityRef: string): number | undefined;
+}): CatalogService {
   return {
     async queryEntities(request?: QueryEntitiesRequest) {
       const limit = request?.limit ?? 500;
       const offset =
         request && 'cursor' in request ? Number(request.cursor) : 0;
-      // Fresh documents per page, as the catalog's client parses them from
-      // its HTTP answer: the engine must not keep the set-up's objects alive.
-      const items: Entity[] = JSON.parse(
-        JSON.stringify(entities.slice(offset, offset + limit)),
-      );
-      const next =
-        offset + limit < entities.length ? String(offset + limit) : undefined;
+      const end = Math.min(offset + limit, fleet.count);
+      const items: Entity[] = [];
+      for (let index = offset; index < end; index++) {
+        items.push(fleet.entityAt(index));
+      }
       return {
         items,
-        totalItems: entities.length,
-        pageInfo: { nextCursor: next },
+        totalItems: fleet.count,
+        pageInfo: { nextCursor: end < fleet.count ? String(end) : undefined },
       };
     },
     async getEntityByRef(ref: string | CompoundEntityRef) {
-      return byRef.get(typeof ref === 'string' ? ref : stringifyEntityRef(ref));
+      const index = fleet.indexOf(
+        typeof ref === 'string' ? ref : stringifyEntityRef(ref),
+      );
+      return index === undefined ? undefined : fleet.entityAt(index);
     },
   } as unknown as CatalogService;
 }
