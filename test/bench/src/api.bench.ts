@@ -9,7 +9,10 @@ import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { parseEntityAnnotations } from '@image-automation/plugin-image-automation-common';
+import {
+  FirstSeenTags,
+  parseEntityAnnotations,
+} from '@image-automation/plugin-image-automation-common';
 // The benchmark starts the backend plugin in a test backend, as its tests do.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import imageAutomationPlugin from '@image-automation/plugin-image-automation-backend';
@@ -43,7 +46,7 @@ async function fillStore(database: ScratchDatabase, catalog: Entity[]) {
   await store.saveRepositories(
     Array.from({ length: FLEET.imageRepositories }, (_, i) => ({
       repository: `${REGISTRY_HOST}/${placement(i).imageRepository}`,
-      tags: Object.fromEntries(allTags.map(tag => [tag, now - 86_400_000])),
+      tags: FirstSeenTags.listed(allTags, undefined, now - 86_400_000),
       lastScanAt: now,
       lastSuccessAt: now,
       consecutiveFailures: 0,

@@ -1,3 +1,4 @@
+import { FirstSeenTags } from '@image-automation/plugin-image-automation-common';
 import {
   TestDatabaseId,
   TestDatabases,
@@ -278,7 +279,7 @@ describe.each(databases.eachSupportedId())(
       await store.saveRepositories([
         {
           repository: 'ghcr.io/acme/api',
-          tags: { '1.1.0': 5 },
+          tags: FirstSeenTags.fromRecord({ '1.1.0': 5 }),
           lastScanAt: 42,
           consecutiveFailures: 0,
         },
@@ -312,7 +313,7 @@ describe.each(databases.eachSupportedId())(
       await store.saveRepositories([
         {
           repository: 'ghcr.io/acme/api',
-          tags: { '1.0.0': 10, '1.1.0': 20 },
+          tags: FirstSeenTags.fromRecord({ '1.0.0': 10, '1.1.0': 20 }),
           lastScanAt: 20,
           lastSuccessAt: 20,
           consecutiveFailures: 0,
@@ -331,7 +332,7 @@ describe.each(databases.eachSupportedId())(
         'ghcr.io/acme/down',
         'ghcr.io/acme/none',
       ]);
-      expect(repos.get('ghcr.io/acme/api')?.tags).toEqual({
+      expect(repos.get('ghcr.io/acme/api')?.tags?.toJSON()).toEqual({
         '1.0.0': 10,
         '1.1.0': 20,
       });
@@ -346,7 +347,7 @@ describe.each(databases.eachSupportedId())(
       await store.saveScanTimes([
         {
           repository: 'ghcr.io/acme/api',
-          tags: { 'not-written': 1 },
+          tags: FirstSeenTags.fromRecord({ 'not-written': 1 }),
           lastScanAt: 80,
           lastSuccessAt: 70,
           lastErrorKind: 'registry-unreachable',
@@ -360,7 +361,7 @@ describe.each(databases.eachSupportedId())(
         ),
       ).toEqual({
         repository: 'ghcr.io/acme/api',
-        tags: { '1.0.0': 10, '1.1.0': 20 },
+        tags: FirstSeenTags.fromRecord({ '1.0.0': 10, '1.1.0': 20 }),
         lastScanAt: 80,
         lastSuccessAt: 70,
         lastErrorKind: 'registry-unreachable',
@@ -612,7 +613,7 @@ describe.each(databases.eachSupportedId())(
       await store.saveRepositories(
         ['ghcr.io/acme/old', 'ghcr.io/acme/api'].map(repository => ({
           repository,
-          tags: { '1.1.0': 1 },
+          tags: FirstSeenTags.fromRecord({ '1.1.0': 1 }),
           consecutiveFailures: 0,
         })),
       );

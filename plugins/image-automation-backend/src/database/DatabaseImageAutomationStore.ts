@@ -3,7 +3,10 @@ import { Knex } from 'knex';
 import { migratedClient } from './migrateDatabase';
 import { chunks, num, Row, str } from './rows';
 import { writeRows } from './writeRows';
-import type { HistoryEventKind } from '@image-automation/plugin-image-automation-common';
+import {
+  FirstSeenTags,
+  HistoryEventKind,
+} from '@image-automation/plugin-image-automation-common';
 import { hash, randomBytes } from 'node:crypto';
 import {
   EntityDiscovery,
@@ -90,6 +93,12 @@ const DISCOVERY_SLICE = 500;
 
 function json<T>(value: unknown): T | undefined {
   return typeof value === 'string' ? (JSON.parse(value) as T) : undefined;
+}
+
+/** A repository's tags column (tag → first seen, as JSON). */
+function tagsOf(value: unknown): FirstSeenTags | undefined {
+  const record = json<Record<string, number>>(value);
+  return record ? FirstSeenTags.fromRecord(record) : undefined;
 }
 
 /** What a rediscovery reads back of each entity: no spec, only its digest and schedule. */
@@ -461,7 +470,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
     const rows = records.map(r => ({
       repository: r.repository,
       tags: r.tags ? JSON.stringify(r.tags) : null,
-      tag_count: r.tags ? Object.keys(r.tags).length : 0,
+      tag_count: r.tags?.size ?? 0,
       ...scanColumns(r),
     }));
     for (const batch of chunks(rows, BATCH_SIZE)) {
@@ -789,7 +798,7 @@ function toImage(row: Row): ImageRecord {
 function toRepository(row: Row): RepositoryRecord {
   return {
     repository: row.repository,
-    tags: json(row.tags),
+    tags: tagsOf(row.tags),
     lastScanAt: num(row.last_scan_at),
     lastSuccessAt: num(row.last_success_at),
     lastErrorKind: str(row.last_error_kind),

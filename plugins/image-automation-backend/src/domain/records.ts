@@ -6,6 +6,7 @@
 import type {
   AutomationSpec,
   ConfigProblem,
+  FirstSeenTags,
   GitHostKind,
   HistoryEventKind,
   ImageState,
@@ -78,8 +79,8 @@ export interface ImageRecord {
 /** An image repository and the tags its last successful scan listed. */
 export interface RepositoryRecord {
   repository: string;
-  /** Tag → when this plugin first saw it (epoch ms). */
-  tags?: Record<string, number>;
+  /** The tags listed, each with when this plugin first saw it. */
+  tags?: FirstSeenTags;
   lastScanAt?: number;
   lastSuccessAt?: number;
   lastErrorKind?: string;

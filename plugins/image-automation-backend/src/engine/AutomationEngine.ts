@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   AutomationSpec,
+  FirstSeenTags,
   PolicyEvaluation,
   PolicySpec,
   TagPolicy,
@@ -527,15 +528,12 @@ export class AutomationEngine {
     const evaluate = (
       repository: string,
       policy: TagPolicy,
-      tags: Record<string, number>,
+      tags: FirstSeenTags,
     ) => {
       const key = `${repository}\u0000${JSON.stringify(policy.spec)}`;
       let evaluation = evaluations.get(key);
       if (!evaluation) {
-        evaluation = policy.evaluate(
-          Object.keys(tags),
-          factsOf(repository, policy),
-        );
+        evaluation = policy.evaluate(tags.tags, factsOf(repository, policy));
         evaluations.set(key, evaluation);
       }
       return evaluation;
@@ -654,7 +652,7 @@ export class AutomationEngine {
       evaluate: (
         repository: string,
         policy: TagPolicy,
-        tags: Record<string, number>,
+        tags: FirstSeenTags,
       ) => PolicyEvaluation;
       factsOf?: (repository: string, policy: TagPolicy) => TagFacts | undefined;
       signal?: AbortSignal;
@@ -839,7 +837,7 @@ export class AutomationEngine {
       string,
       {
         scanned: boolean;
-        record: { tags?: Record<string, number>; lastErrorKind?: string };
+        record: { tags?: FirstSeenTags; lastErrorKind?: string };
       }
     >,
   ) {
@@ -852,7 +850,7 @@ export class AutomationEngine {
         !outcome.record.lastErrorKind &&
         outcome.record.tags
       )
-        listed.set(repository, Object.keys(outcome.record.tags));
+        listed.set(repository, [...outcome.record.tags.tags]);
     }
     if (!listed.size) return;
     await facts
@@ -875,7 +873,7 @@ export class AutomationEngine {
       string,
       Array<CompiledImage & { reference?: ImageReference }>
     >,
-    scans: Map<string, { record: { tags?: Record<string, number> } }>,
+    scans: Map<string, { record: { tags?: FirstSeenTags } }>,
   ): Promise<Map<string, TagFacts>> {
     const resolver = this.options.registryFacts?.buildTimes;
     const result = new Map<string, TagFacts>();
@@ -904,9 +902,9 @@ export class AutomationEngine {
         };
         for (const tag of buildTimeCandidates(
           image.policy!.spec,
-          Object.keys(listed),
+          listed.tags,
         )) {
-          entry.tags[tag] = listed[tag];
+          entry.tags[tag] = listed.firstSeen(tag)!;
         }
         wanted.set(key, entry);
       }

@@ -1,3 +1,4 @@
+import { FirstSeenTags } from '@image-automation/plugin-image-automation-common';
 import {
   AutomationSpec,
   PolicySpec,
@@ -28,26 +29,49 @@ const inputs = (overrides: Partial<CheckInputs> = {}): CheckInputs => ({
 describe('CheckMemo', () => {
   it('keeps a version per tag list that moves only when the tags or their first-seen times do', () => {
     const memo = new CheckMemo();
-    const first = memo.tagListVersion('r', { '1.0.0': 1, '1.1.0': 2 });
-    expect(memo.tagListVersion('r', { '1.1.0': 2, '1.0.0': 1 })).toBe(first);
-    const added = memo.tagListVersion('r', { '1.0.0': 1, '1.1.0': 2, '2': 3 });
+    const first = memo.tagListVersion(
+      'r',
+      FirstSeenTags.fromRecord({ '1.0.0': 1, '1.1.0': 2 }),
+    );
+    expect(
+      memo.tagListVersion(
+        'r',
+        FirstSeenTags.fromRecord({ '1.1.0': 2, '1.0.0': 1 }),
+      ),
+    ).toBe(first);
+    const added = memo.tagListVersion(
+      'r',
+      FirstSeenTags.fromRecord({ '1.0.0': 1, '1.1.0': 2, '2': 3 }),
+    );
     expect(added).not.toBe(first);
-    const reseen = memo.tagListVersion('r', { '1.0.0': 1, '1.1.0': 5, '2': 3 });
+    const reseen = memo.tagListVersion(
+      'r',
+      FirstSeenTags.fromRecord({ '1.0.0': 1, '1.1.0': 5, '2': 3 }),
+    );
     expect(reseen).not.toBe(added);
-    expect(memo.tagListVersion('other', { '1.0.0': 1 })).not.toBe(reseen);
-    const removed = memo.tagListVersion('r', { '1.0.0': 1, '2': 3 });
+    expect(
+      memo.tagListVersion('other', FirstSeenTags.fromRecord({ '1.0.0': 1 })),
+    ).not.toBe(reseen);
+    const removed = memo.tagListVersion(
+      'r',
+      FirstSeenTags.fromRecord({ '1.0.0': 1, '2': 3 }),
+    );
     expect(removed).not.toBe(reseen);
   });
 
   it('answers a scan asked again by identity, and never for another repository', () => {
     const memo = new CheckMemo();
-    const scan = { '1.0.0': 1 };
+    const scan = FirstSeenTags.fromRecord({ '1.0.0': 1 });
     const version = memo.tagListVersion('a', scan);
     expect(memo.tagListVersion('a', scan)).toBe(version);
     const elsewhere = memo.tagListVersion('b', scan);
     expect(elsewhere).not.toBe(version);
-    expect(memo.tagListVersion('a', { '1.0.0': 1 })).toBe(version);
-    expect(memo.tagListVersion('a', { '1.0.0': 2 })).not.toBe(version);
+    expect(
+      memo.tagListVersion('a', FirstSeenTags.fromRecord({ '1.0.0': 1 })),
+    ).toBe(version);
+    expect(
+      memo.tagListVersion('a', FirstSeenTags.fromRecord({ '1.0.0': 2 })),
+    ).not.toBe(version);
   });
 
   it('answers only a check that reads the same as the last, over the images that check left', () => {
@@ -163,8 +187,10 @@ describe('deciding an entity is idempotent', () => {
           i.image,
           {
             repository: i.image,
-            tags: Object.fromEntries(
-              TAGS.filter(() => next() < 0.7).map(t => [t, NOW - 1000]),
+            tags: FirstSeenTags.fromRecord(
+              Object.fromEntries(
+                TAGS.filter(() => next() < 0.7).map(t => [t, NOW - 1000]),
+              ),
             ),
             lastScanAt: NOW,
             lastSuccessAt: NOW,

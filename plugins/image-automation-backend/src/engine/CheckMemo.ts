@@ -1,4 +1,5 @@
-import { hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
+import type { FirstSeenTags } from '@image-automation/plugin-image-automation-common';
 import type {
   EntityRecord,
   ImageRecord,
@@ -62,7 +63,7 @@ export class CheckMemo {
   >();
   /** Each cycle's scan, by identity: its entities ask for the same list many times. */
   private readonly versions = new WeakMap<
-    Record<string, number>,
+    FirstSeenTags,
     { repository: string; version: number }
   >();
   private nextVersion = 1;
@@ -72,7 +73,7 @@ export class CheckMemo {
    * and their first-seen times stay the same. Called with each cycle's scan,
    * which is never changed once made.
    */
-  tagListVersion(repository: string, tags: Record<string, number>): number {
+  tagListVersion(repository: string, tags: FirstSeenTags): number {
     const seen = this.versions.get(tags);
     if (seen?.repository === repository) return seen.version;
     const fingerprint = fingerprintOf(tags);
@@ -134,12 +135,15 @@ export function writeBackRead(record: WriteBackRecord | undefined): string {
 }
 
 /** The tags and their first-seen times, in any order, as one digest. */
-function fingerprintOf(tags: Record<string, number>): string {
+function fingerprintOf(tags: FirstSeenTags): string {
+  const times = new Float64Array(tags.size);
+  for (let index = 0; index < tags.size; index++)
+    times[index] = tags.timeAt(index);
   // Tags never hold control characters (OCI tag grammar).
-  const entries = Object.keys(tags)
-    .sort()
-    .map(tag => `${tag}\u0000${tags[tag]}`);
-  return hash('sha256', entries.join('\u0001'), 'base64url');
+  return createHash('sha256')
+    .update(tags.tags.join('\u0001'))
+    .update(new Uint8Array(times.buffer))
+    .digest('base64url');
 }
 
 /** The inputs as one digest; JSON keeps the fields apart whatever they hold. */

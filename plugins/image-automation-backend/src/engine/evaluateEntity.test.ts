@@ -1,3 +1,4 @@
+import { FirstSeenTags } from '@image-automation/plugin-image-automation-common';
 import {
   AutomationSpec,
   createTagPolicy,
@@ -51,7 +52,7 @@ const scanned = (tags: string[], extra: Partial<RepositoryRecord> = {}) =>
       REPOSITORY,
       {
         repository: REPOSITORY,
-        tags: Object.fromEntries(tags.map(t => [t, 0])),
+        tags: FirstSeenTags.listed(tags, undefined, 0),
         lastScanAt: NOW,
         lastSuccessAt: NOW,
         consecutiveFailures: 0,

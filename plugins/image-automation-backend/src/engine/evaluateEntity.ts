@@ -4,6 +4,7 @@
  * Pure: everything it needs is handed in, so every rule has a unit test.
  */
 import {
+  FirstSeenTags,
   PolicyEvaluation,
   TagFacts,
   TagPolicy,
@@ -50,7 +51,7 @@ export interface EntityEvaluationInput {
   evaluate?: (
     repository: string,
     policy: TagPolicy,
-    tags: Record<string, number>,
+    tags: FirstSeenTags,
   ) => PolicyEvaluation;
   /** Build times of a repository's tags, for policies that order by them. */
   factsOf?: (repository: string, policy: TagPolicy) => TagFacts | undefined;
@@ -135,7 +136,7 @@ export function evaluateEntity(input: EntityEvaluationInput): EntityEvaluation {
     }
     const decision = decideImageUpdate({
       policy: image.policy,
-      tags: { firstSeen: scan.tags },
+      tags: scan.tags,
       evaluation: input.evaluate?.(image.repository, image.policy, scan.tags),
       facts: input.factsOf?.(image.repository, image.policy),
       currentTag: here?.tag,

@@ -1,3 +1,4 @@
+import { FirstSeenTags } from '@image-automation/plugin-image-automation-common';
 import { mockServices } from '@backstage/backend-test-utils';
 import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
 import {
@@ -46,7 +47,7 @@ function scannerOver(listed: string[], stored?: RepositoryRecord) {
 
 const storedRecord = (tags: Record<string, number>): RepositoryRecord => ({
   repository: REPOSITORY,
-  tags,
+  tags: FirstSeenTags.fromRecord(tags),
   lastScanAt: 1,
   lastSuccessAt: 1,
   consecutiveFailures: 0,
@@ -68,21 +69,24 @@ describe('RepositoryScanner', () => {
     ]);
   });
 
-  it('stores a changed list with each tag first seen when it was (a tag named `constructor` included)', async () => {
+  it('stores a changed list with each tag first seen when it was (tags named `constructor` and `__proto__` included)', async () => {
     const stored = storedRecord({ '1.0.0': 5, '1.1.0': 7 });
     for (const listed of [
       ['1.0.0', '1.1.0', 'constructor'],
       ['1.0.0', 'constructor'],
+      ['1.0.0', '__proto__'],
       ['1.0.0', '1.0.0'],
     ]) {
       const { scan, saved } = scannerOver(listed, stored);
       const outcome = (await scan()).get(REPOSITORY)!;
       expect(outcome.record.tags).not.toBe(stored.tags);
-      const expected: Record<string, number> = {};
-      for (const tag of listed) {
-        expected[tag] = tag === 'constructor' ? 1_000_010 : stored.tags![tag];
-      }
-      expect(outcome.record.tags).toEqual(expected);
+      const expected = Object.fromEntries(
+        listed.map(tag => [tag, stored.tags!.firstSeen(tag) ?? 1_000_010]),
+      );
+      expect(outcome.record.tags?.toJSON()).toEqual(expected);
+      expect(Object.keys(outcome.record.tags!.toJSON())).toHaveLength(
+        new Set(listed).size,
+      );
       expect(saved).toEqual([outcome.record]);
     }
   });

@@ -1,5 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import type { ImageReference } from '@image-automation/plugin-image-automation-common';
+import {
+  FirstSeenTags,
+  ImageReference,
+} from '@image-automation/plugin-image-automation-common';
 import { RegistryClient } from '@image-automation/plugin-image-automation-node';
 import { ImageAutomationStore } from '../database/ImageAutomationStore';
 import { RepositoryRecord } from '../domain/records';
@@ -162,7 +165,7 @@ export class RepositoryScanner {
       metrics.recordScan(image.registry, scannedAt - started, tags.length);
       return {
         repository: key,
-        tags: firstSeenOf(tags, previous?.tags, scannedAt),
+        tags: FirstSeenTags.listed(tags, previous?.tags, scannedAt),
         lastScanAt: scannedAt,
         lastSuccessAt: scannedAt,
         consecutiveFailures: 0,
@@ -200,29 +203,4 @@ export class RepositoryScanner {
       };
     }
   }
-}
-
-/**
- * When each listed tag was first seen: as stored, or now. A list with the
- * tags stored already (most scans) keeps the stored object itself.
- */
-function firstSeenOf(
-  tags: string[],
-  stored: Record<string, number> | undefined,
-  now: number,
-): Record<string, number> {
-  if (
-    stored &&
-    tags.length === Object.keys(stored).length &&
-    tags.every(tag => Object.hasOwn(stored, tag)) &&
-    new Set(tags).size === tags.length
-  ) {
-    return stored;
-  }
-  const firstSeen: Record<string, number> = {};
-  // Own keys only: a tag may be named `constructor`.
-  for (const tag of tags) {
-    firstSeen[tag] = stored && Object.hasOwn(stored, tag) ? stored[tag] : now;
-  }
-  return firstSeen;
 }

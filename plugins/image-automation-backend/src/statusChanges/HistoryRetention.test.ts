@@ -1,3 +1,4 @@
+import { FirstSeenTags } from '@image-automation/plugin-image-automation-common';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { DatabaseImageAutomationStore } from '../database/DatabaseImageAutomationStore';
@@ -71,7 +72,7 @@ describe('HistoryRetention', () => {
       await store.saveRepositories([
         {
           repository: 'ghcr.io/acme/unused',
-          tags: { '1.0.0': 1 },
+          tags: FirstSeenTags.fromRecord({ '1.0.0': 1 }),
           consecutiveFailures: 0,
         },
       ]);

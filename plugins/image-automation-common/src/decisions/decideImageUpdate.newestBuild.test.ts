@@ -1,14 +1,15 @@
 import { createTagPolicy } from '../policies';
+import { FirstSeenTags } from '../tags';
 import { decideImageUpdate } from './decideImageUpdate';
 
 const policy = createTagPolicy({ newestBuild: {} });
-const firstSeen = { a: 1, b: 1, c: 1 };
+const listed = FirstSeenTags.fromRecord({ a: 1, b: 1, c: 1 });
 
 describe('decideImageUpdate with build times', () => {
   it('proposes the tag built last', () => {
     const decision = decideImageUpdate({
       policy,
-      tags: { firstSeen },
+      tags: listed,
       facts: { created: { a: 100, b: 300, c: 200 } },
       currentTag: 'c',
       allowDowngrade: false,
@@ -26,7 +27,7 @@ describe('decideImageUpdate with build times', () => {
     // (d's listing vanished: only its build time is known).
     const decision = decideImageUpdate({
       policy,
-      tags: { firstSeen },
+      tags: listed,
       facts: { created: { a: 100, b: 300, c: 200, d: 400 } },
       currentTag: 'd',
       allowDowngrade: false,

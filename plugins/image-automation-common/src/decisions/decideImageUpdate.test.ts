@@ -1,11 +1,12 @@
 import { createTagPolicy } from '../policies';
+import { FirstSeenTags } from '../tags';
 import { decideImageUpdate } from './decideImageUpdate';
 
 const HOUR = 3_600_000;
 const now = 100 * HOUR;
 
 function seen(tags: Record<string, number>) {
-  return { firstSeen: tags };
+  return FirstSeenTags.fromRecord(tags);
 }
 const old = 0;
 
@@ -20,7 +21,12 @@ describe('decideImageUpdate', () => {
       allowDowngrade: false,
       now,
     });
-    expect(decision).toMatchObject({ latestTag: '1.2.0', updateDue: true, versionsBehind: 2, pendingSince: 5 });
+    expect(decision).toMatchObject({
+      latestTag: '1.2.0',
+      updateDue: true,
+      versionsBehind: 2,
+      pendingSince: 5,
+    });
   });
 
   it('is up to date when Git holds the newest allowed tag', () => {
@@ -31,7 +37,11 @@ describe('decideImageUpdate', () => {
       allowDowngrade: false,
       now,
     });
-    expect(decision).toMatchObject({ latestTag: '1.2.0', updateDue: false, versionsBehind: 0 });
+    expect(decision).toMatchObject({
+      latestTag: '1.2.0',
+      updateDue: false,
+      versionsBehind: 0,
+    });
   });
 
   it('never rolls back when the newest tag was deleted from the registry', () => {
@@ -115,7 +125,9 @@ describe('decideImageUpdate', () => {
       now,
     });
     expect(decision).toMatchObject({ latestTag: '1.1.0', updateDue: true });
-    expect(decision.message).toMatch(/1\.2\.0 is held back until .* \(minimum age 2h\)/);
+    expect(decision.message).toMatch(
+      /1\.2\.0 is held back until .* \(minimum age 2h\)/,
+    );
 
     const later = decideImageUpdate({
       policy: semver,
@@ -125,7 +137,11 @@ describe('decideImageUpdate', () => {
       minimumAgeMs: 2 * HOUR,
       now: now + HOUR,
     });
-    expect(later).toMatchObject({ latestTag: '1.2.0', updateDue: true, message: undefined });
+    expect(later).toMatchObject({
+      latestTag: '1.2.0',
+      updateDue: true,
+      message: undefined,
+    });
   });
 
   it('proposes nothing when every allowed tag is too young', () => {
@@ -149,7 +165,10 @@ describe('decideImageUpdate', () => {
       allowDowngrade: false,
       now,
     });
-    expect(decision.noAllowedTag).toEqual({ tagsListed: 2, policy: semver.describe() });
+    expect(decision.noAllowedTag).toEqual({
+      tagsListed: 2,
+      policy: semver.describe(),
+    });
     expect(decision.updateDue).toBe(false);
   });
 
@@ -160,16 +179,32 @@ describe('decideImageUpdate', () => {
       allowDowngrade: false,
       now,
     });
-    expect(decision).toMatchObject({ latestTag: '1.1.0', updateDue: false, versionsBehind: undefined });
+    expect(decision).toMatchObject({
+      latestTag: '1.1.0',
+      updateDue: false,
+      versionsBehind: undefined,
+    });
   });
 
   it('follows alphabetical and numerical orders too', () => {
     const numerical = createTagPolicy({ numerical: { order: 'asc' } });
     expect(
-      decideImageUpdate({ policy: numerical, tags: seen({ '9': old, '10': old, '11': old }), currentTag: '10', allowDowngrade: false, now }),
+      decideImageUpdate({
+        policy: numerical,
+        tags: seen({ '9': old, '10': old, '11': old }),
+        currentTag: '10',
+        allowDowngrade: false,
+        now,
+      }),
     ).toMatchObject({ latestTag: '11', updateDue: true, versionsBehind: 1 });
     expect(
-      decideImageUpdate({ policy: numerical, tags: seen({ '9': old, '10': old }), currentTag: '11', allowDowngrade: false, now }).updateDue,
+      decideImageUpdate({
+        policy: numerical,
+        tags: seen({ '9': old, '10': old }),
+        currentTag: '11',
+        allowDowngrade: false,
+        now,
+      }).updateDue,
     ).toBe(false);
   });
 });

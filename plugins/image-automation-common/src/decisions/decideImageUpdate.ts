@@ -1,11 +1,18 @@
 import type { PolicyEvaluation, TagFacts, TagPolicy } from '../policies';
-import { compareSemanticVersions, parseSemanticVersion } from '../policies/semver/SemanticVersion';
+import {
+  compareSemanticVersions,
+  parseSemanticVersion,
+} from '../policies/semver/SemanticVersion';
 
-/** What the registry holds for one image repository. */
-/** @public */
+/**
+ * What the registry holds for one image repository (FirstSeenTags is one).
+ * @public
+ */
 export interface ListedTags {
-  /** Tag → when this plugin first saw it (epoch ms). */
-  firstSeen: Record<string, number>;
+  /** Every tag listed, once each. */
+  readonly tags: readonly string[];
+  /** When this plugin first saw `tag` (epoch ms); undefined when it is not listed. */
+  firstSeen(tag: string): number | undefined;
 }
 
 /** @public */
@@ -52,22 +59,24 @@ export interface Decision {
  */
 export function decideImageUpdate(input: DecisionInput): Decision {
   const { policy, tags, currentTag, now } = input;
+  // Candidates are listed tags; one that were not would count as just seen.
+  const seenAt = (tag: string) => tags.firstSeen(tag) ?? now;
   const evaluation =
-    input.evaluation ?? policy.evaluate(Object.keys(tags.firstSeen), input.facts);
+    input.evaluation ?? policy.evaluate(tags.tags, input.facts);
   const candidates = evaluation.candidates;
   if (candidates.length === 0) {
     return {
       updateDue: false,
-      noAllowedTag: { tagsListed: Object.keys(tags.firstSeen).length, policy: policy.describe() },
+      noAllowedTag: { tagsListed: tags.tags.length, policy: policy.describe() },
     };
   }
 
   const minimumAge = input.minimumAgeMs ?? 0;
-  const matured = candidates.find(tag => tags.firstSeen[tag] + minimumAge <= now);
+  const matured = candidates.find(tag => seenAt(tag) + minimumAge <= now);
   const heldBack = candidates[0] !== matured ? candidates[0] : undefined;
   const heldBackMessage = heldBack
     ? `${heldBack} is held back until ${new Date(
-        tags.firstSeen[heldBack] + minimumAge,
+        seenAt(heldBack) + minimumAge,
       ).toISOString()} (minimum age ${formatAge(minimumAge)})`
     : undefined;
 
@@ -76,7 +85,9 @@ export function decideImageUpdate(input: DecisionInput): Decision {
   }
 
   const behind =
-    currentTag === undefined ? undefined : countAbove(policy, candidates, currentTag, input.facts);
+    currentTag === undefined
+      ? undefined
+      : countAbove(policy, candidates, currentTag, input.facts);
   const decision: Decision = {
     latestTag: matured,
     updateDue: false,
@@ -97,7 +108,7 @@ export function decideImageUpdate(input: DecisionInput): Decision {
   return {
     ...decision,
     updateDue: true,
-    pendingSince: tags.firstSeen[matured],
+    pendingSince: seenAt(matured),
     versionsBehind: Math.max(behind ?? 1, 1),
   };
 }
@@ -111,7 +122,9 @@ function countAbove(
 ): number {
   const index = candidates.indexOf(current);
   if (index >= 0) return index;
-  return candidates.filter(tag => (compareTags(policy, tag, current, facts) ?? 1) > 0).length;
+  return candidates.filter(
+    tag => (compareTags(policy, tag, current, facts) ?? 1) > 0,
+  ).length;
 }
 
 /**

@@ -1,1 +1,2 @@
 export { OCI_TAG_PATTERN, isValidTag, describeInvalidTag } from './ociTag';
+export { FirstSeenTags } from './FirstSeenTags';

@@ -1,5 +1,6 @@
 import {
   DigestSituation,
+  FirstSeenTags,
   ImageAutomationSpec,
   TagFacts,
   TagPolicy,
@@ -55,10 +56,9 @@ export function decideImagePlan(input: {
   };
   if (current.problem) return { ...plan, error: current.problem };
 
-  const firstSeen = Object.fromEntries(input.tags.map(tag => [tag, 0]));
   const decision = decideImageUpdate({
     policy,
-    tags: { firstSeen },
+    tags: FirstSeenTags.listed(input.tags, undefined, 0),
     currentTag: current.tag,
     allowDowngrade: image.allowDowngrade,
     now: 0,

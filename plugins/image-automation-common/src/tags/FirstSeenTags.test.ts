@@ -1,0 +1,89 @@
+import { FirstSeenTags } from './FirstSeenTags';
+
+describe('FirstSeenTags', () => {
+  it('reads back every time it was made from, and nothing else', () => {
+    const listed = FirstSeenTags.fromRecord({
+      '1.10.0': 3,
+      '1.9.0': 2,
+      latest: 1,
+    });
+    expect(listed.size).toBe(3);
+    expect(listed.tags).toEqual(['1.10.0', '1.9.0', 'latest']);
+    expect(listed.firstSeen('1.9.0')).toBe(2);
+    expect(listed.firstSeen('1.10.0')).toBe(3);
+    expect(listed.firstSeen('latest')).toBe(1);
+    expect(listed.firstSeen('1.8.0')).toBeUndefined();
+    expect(listed.firstSeen('')).toBeUndefined();
+
+    // A tag named __proto__ is a tag like any other, stored and read back.
+    const stored = JSON.parse('{"__proto__": 7, "constructor": 8}');
+    const odd = FirstSeenTags.fromRecord(stored);
+    expect(odd.firstSeen('__proto__')).toBe(7);
+    expect(odd.firstSeen('constructor')).toBe(8);
+    expect(JSON.parse(JSON.stringify(odd))).toEqual(stored);
+    expect(Object.keys(odd.toJSON())).toEqual(['__proto__', 'constructor']);
+  });
+
+  it('finds every tag of a random list, and no tag it does not list', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const alphabet = 'abcxyzABC0123456789._-';
+    for (let run = 0; run < 200; run++) {
+      const record: Record<string, number> = {};
+      const count = Math.floor(next() * 60);
+      for (let i = 0; i < count; i++) {
+        const length = 1 + Math.floor(next() * 6);
+        let tag = '';
+        for (let c = 0; c < length; c++)
+          tag += alphabet[Math.floor(next() * alphabet.length)];
+        record[tag] = Math.floor(next() * 1e12);
+      }
+      const listed = FirstSeenTags.fromRecord(record);
+      expect(listed.toJSON()).toEqual(record);
+      for (const tag of Object.keys(record))
+        expect(listed.firstSeen(tag)).toBe(record[tag]);
+      const absent = ['', 'zzzzzzz', '~', `${listed.tags[0]}~`].filter(
+        tag => !Object.hasOwn(record, tag),
+      );
+      for (const tag of absent) expect(listed.firstSeen(tag)).toBeUndefined();
+    }
+  });
+
+  it('keeps the list it had when the registry lists the same tags, in any order and repeated', () => {
+    const previous = FirstSeenTags.fromRecord({ '1.0.0': 5, '1.1.0': 7 });
+    expect(FirstSeenTags.listed(['1.1.0', '1.0.0'], previous, 99)).toBe(
+      previous,
+    );
+    expect(
+      FirstSeenTags.listed(['1.0.0', '1.1.0', '1.0.0'], previous, 99),
+    ).toBe(previous);
+  });
+
+  it('gives a new tag the time of the scan and keeps the others’ times', () => {
+    const previous = FirstSeenTags.fromRecord({ '1.0.0': 5, '1.1.0': 7 });
+    const added = FirstSeenTags.listed(
+      ['1.1.0', '2.0.0', '1.0.0'],
+      previous,
+      99,
+    );
+    expect(added.toJSON()).toEqual({ '1.0.0': 5, '1.1.0': 7, '2.0.0': 99 });
+    const dropped = FirstSeenTags.listed(['1.1.0'], previous, 99);
+    expect(dropped.toJSON()).toEqual({ '1.1.0': 7 });
+    expect(FirstSeenTags.listed([], undefined, 99).size).toBe(0);
+  });
+
+  it('is equal to a list with the same tags and times only', () => {
+    const a = FirstSeenTags.fromRecord({ '1.0.0': 5, '1.1.0': 7 });
+    expect(a.equals(FirstSeenTags.fromRecord({ '1.1.0': 7, '1.0.0': 5 }))).toBe(
+      true,
+    );
+    expect(a.equals(FirstSeenTags.fromRecord({ '1.0.0': 5, '1.1.0': 8 }))).toBe(
+      false,
+    );
+    expect(a.equals(FirstSeenTags.fromRecord({ '1.0.0': 5 }))).toBe(false);
+    expect(a.equals(FirstSeenTags.fromRecord({ '1.0.0': 5, '1.2.0': 7 }))).toBe(
+      false,
+    );
+    expect(a.equals(undefined)).toBe(false);
+  });
+});

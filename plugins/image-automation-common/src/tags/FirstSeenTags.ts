@@ -1,0 +1,93 @@
+/** Code-unit order: the order `tags` is kept in and searched by. */
+function byCodeUnits(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+/**
+ * The tags a registry lists for one repository, each with when this plugin
+ * first saw it. Kept as two flat arrays, the tags in code-unit order and
+ * their times beside them, rather than an object keyed by tag: a fleet
+ * lists hundreds of thousands of tags, and V8 keeps an object with that
+ * many keys as a hash table of three words a key plus a boxed number each,
+ * about four times the memory. Never changed once made.
+ * @public
+ */
+export class FirstSeenTags {
+  private constructor(
+    /** Every tag listed, once each, in code-unit order. */
+    readonly tags: readonly string[],
+    private readonly times: Float64Array,
+  ) {}
+
+  /** From tag → when first seen (epoch ms), as stored. */
+  static fromRecord(record: Record<string, number>): FirstSeenTags {
+    const tags = Object.keys(record).sort(byCodeUnits);
+    return new FirstSeenTags(
+      tags,
+      Float64Array.from(tags, tag => record[tag]),
+    );
+  }
+
+  /**
+   * The tags a registry lists now: a tag `previous` knew keeps its time,
+   * a new one is first seen `now`. When the registry lists exactly the
+   * tags of `previous` (most scans), `previous` itself.
+   */
+  static listed(
+    listed: readonly string[],
+    previous: FirstSeenTags | undefined,
+    now: number,
+  ): FirstSeenTags {
+    const tags = [...new Set(listed)].sort(byCodeUnits);
+    if (previous && sameStrings(tags, previous.tags)) return previous;
+    const times = new Float64Array(tags.length);
+    tags.forEach((tag, index) => {
+      times[index] = previous?.firstSeen(tag) ?? now;
+    });
+    return new FirstSeenTags(tags, times);
+  }
+
+  /** How many tags are listed. */
+  get size(): number {
+    return this.tags.length;
+  }
+
+  /** When `tag` was first seen (epoch ms); undefined when it is not listed. */
+  firstSeen(tag: string): number | undefined {
+    let low = 0;
+    let high = this.tags.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const order = byCodeUnits(this.tags[middle], tag);
+      if (order === 0) return this.times[middle];
+      if (order < 0) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
+  }
+
+  /** When `tags[index]` was first seen. */
+  timeAt(index: number): number {
+    return this.times[index];
+  }
+
+  /** The same tags with the same first-seen times. */
+  equals(other: FirstSeenTags | undefined): boolean {
+    if (other === this) return true;
+    if (!other || !sameStrings(this.tags, other.tags)) return false;
+    return this.times.every((time, index) => time === other.times[index]);
+  }
+
+  /** Tag → when first seen, as stored (and as `JSON.stringify` writes it). */
+  toJSON(): Record<string, number> {
+    // fromEntries defines own properties: a tag may be named __proto__.
+    return Object.fromEntries(
+      this.tags.map((tag, index) => [tag, this.times[index]]),
+    );
+  }
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
+}
