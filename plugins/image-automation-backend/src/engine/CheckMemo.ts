@@ -139,9 +139,9 @@ function fingerprintOf(tags: FirstSeenTags): string {
   const times = new Float64Array(tags.size);
   for (let index = 0; index < tags.size; index++)
     times[index] = tags.timeAt(index);
-  // Tags never hold control characters (OCI tag grammar).
+  // JSON keeps the tags apart whatever a registry lists.
   return createHash('sha256')
-    .update(tags.tags.join('\u0001'))
+    .update(JSON.stringify(tags.tags))
     .update(new Uint8Array(times.buffer))
     .digest('base64url');
 }

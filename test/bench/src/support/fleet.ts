@@ -144,7 +144,7 @@ export function fleetEntity(
 
 /** The fleet's index of `component:default/svc-0042`, or undefined. */
 export function fleetIndexOf(entityRef: string): number | undefined {
-  const match = /^component:default\/svc-(\d+)$/.exec(entityRef);
+  const match = /^component:default\/svc-(\d{4})$/.exec(entityRef);
   const index = match ? Number(match[1]) : NaN;
   return index < FLEET.entities ? index : undefined;
 }

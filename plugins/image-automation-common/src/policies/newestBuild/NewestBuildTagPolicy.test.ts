@@ -35,6 +35,26 @@ describe('newestBuild policy', () => {
     expect(evaluation.excluded).toEqual([]);
   });
 
+  it('never reads a build time a tag named like an object member would inherit', () => {
+    const policy = createTagPolicy({ newestBuild: {} });
+    const named = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+    const evaluation = policy.evaluate([...named, '1.0.0'], {
+      created: { '1.0.0': at('2024-06-01T00:00:00Z') },
+      createdUnknown: {},
+    });
+    expect(evaluation.latest).toBe('1.0.0');
+    expect(evaluation.candidates).toEqual(['1.0.0']);
+    expect(evaluation.excluded.map(e => e.tag).sort()).toEqual(
+      [...named].sort(),
+    );
+    for (const { reason } of evaluation.excluded) {
+      expect(typeof reason).toBe('string');
+    }
+    expect(policy.compare('constructor', '1.0.0', { created: {} })).toBe(
+      undefined,
+    );
+  });
+
   it('orders only the tags the filter allows', () => {
     const evaluation = evaluate(
       { newestBuild: {}, filterTags: { pattern: '^\\d+\\.\\d+\\.\\d+$' } },

@@ -32,8 +32,8 @@ export class NewestBuildTagPolicy implements TagPolicy {
 
   compare(a: string, b: string, facts?: TagFacts): number | undefined {
     if (this.allowed.compare(a, b) === undefined) return undefined;
-    const first = facts?.created?.[a];
-    const second = facts?.created?.[b];
+    const first = ownValue(facts?.created, a);
+    const second = ownValue(facts?.created, b);
     if (first === undefined || second === undefined) return undefined;
     return Math.sign(first - second);
   }
@@ -43,11 +43,11 @@ export class NewestBuildTagPolicy implements TagPolicy {
     const excluded = [...base.excluded];
     const dated: Array<{ tag: string; created: number }> = [];
     for (const tag of base.candidates) {
-      const created = facts?.created?.[tag];
+      const created = ownValue(facts?.created, tag);
       if (created === undefined || Number.isNaN(created)) {
         excluded.push({
           tag,
-          reason: facts?.createdUnknown?.[tag] ?? UNKNOWN_BUILD_TIME,
+          reason: ownValue(facts?.createdUnknown, tag) ?? UNKNOWN_BUILD_TIME,
         });
       } else {
         dated.push({ tag, created });
@@ -59,4 +59,15 @@ export class NewestBuildTagPolicy implements TagPolicy {
     if (candidates.length > 0) evaluation.latest = candidates[0];
     return evaluation;
   }
+}
+
+/**
+ * What `record` holds for `tag` itself: a tag may be named `constructor`
+ * or `__proto__`, and must not read what every object inherits.
+ */
+function ownValue<T>(
+  record: Record<string, T> | undefined,
+  tag: string,
+): T | undefined {
+  return record && Object.hasOwn(record, tag) ? record[tag] : undefined;
 }
