@@ -61,7 +61,9 @@ export class DatabaseRegistryFactsStore implements RegistryFactsStore {
     }
   }
 
-  async pruneTagDigests(listed: ReadonlyMap<string, string[]>): Promise<void> {
+  async pruneTagDigests(
+    listed: ReadonlyMap<string, readonly string[]>,
+  ): Promise<void> {
     // One read per few hundred repositories: a scan of a thousand costs a
     // handful of queries, and deletes only where tags went away.
     for (const repositories of chunks([...listed.keys()], BATCH_SIZE)) {

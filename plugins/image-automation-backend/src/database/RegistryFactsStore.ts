@@ -45,7 +45,9 @@ export interface RegistryFactsStore {
    * Forgets the digests of tags the registry no longer lists, for many
    * repositories at once (repository → the tags it lists now).
    */
-  pruneTagDigests(listed: ReadonlyMap<string, string[]>): Promise<void>;
+  pruneTagDigests(
+    listed: ReadonlyMap<string, readonly string[]>,
+  ): Promise<void>;
 
   getBuildTimes(
     repository: string,

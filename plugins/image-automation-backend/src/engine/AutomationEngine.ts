@@ -843,14 +843,14 @@ export class AutomationEngine {
   ) {
     const facts = this.options.registryFacts?.store;
     if (!facts) return;
-    const listed = new Map<string, string[]>();
+    const listed = new Map<string, readonly string[]>();
     for (const [repository, outcome] of scans) {
       if (
         outcome.scanned &&
         !outcome.record.lastErrorKind &&
         outcome.record.tags
       )
-        listed.set(repository, [...outcome.record.tags.tags]);
+        listed.set(repository, outcome.record.tags.tags);
     }
     if (!listed.size) return;
     await facts
