@@ -469,7 +469,7 @@ export class DatabaseImageAutomationStore implements ImageAutomationStore {
   async saveRepositories(records: RepositoryRecord[]): Promise<void> {
     const rows = records.map(r => ({
       repository: r.repository,
-      tags: r.tags ? JSON.stringify(r.tags) : null,
+      tags: r.tags ? r.tags.toJSONText() : null,
       tag_count: r.tags?.size ?? 0,
       ...scanColumns(r),
     }));

@@ -4,7 +4,7 @@
  * undefined; the callers attach the key and an example in their own syntax.
  */
 import { InvalidImageReferenceError, parseImageReference } from '../imageRef';
-import { createTagPolicy, InvalidPolicyError } from '../policies';
+import { policyProblem } from '../policies/policyProblem';
 import type { PolicySpec } from './types';
 
 /** The image must name a repository: the policy chooses the tag. */
@@ -81,20 +81,10 @@ export function checkPolicy(
   spec: PolicySpec,
 ): { field: PolicyField; message: string } | undefined {
   const { filterTags, ...policy } = spec;
-  const attempt = (candidate: PolicySpec): string | undefined => {
-    try {
-      createTagPolicy(candidate);
-      return undefined;
-    } catch (error) {
-      if (error instanceof InvalidPolicyError)
-        return error.message.replace(/\.$/, '');
-      throw error;
-    }
-  };
-  const policyProblem = attempt(policy);
-  if (policyProblem) return { field: 'policy', message: policyProblem };
+  const problem = policyProblem(policy);
+  if (problem) return { field: 'policy', message: problem };
   if (!filterTags) return undefined;
-  const filterProblem = attempt(spec);
+  const filterProblem = policyProblem(spec);
   if (!filterProblem) return undefined;
   // The engine names the field in its message; a bad pattern can quote an
   // extract template, so the pattern is recognised first.

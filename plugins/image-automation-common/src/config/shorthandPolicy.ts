@@ -1,4 +1,5 @@
-import { createTagPolicy, InvalidPolicyError } from '../policies';
+import { InvalidPolicyError } from '../policies';
+import { policyProblem } from '../policies/policyProblem';
 import { suggestKey } from './suggestKey';
 import type { PolicySpec } from './types';
 
@@ -76,12 +77,7 @@ export function parseShorthandPolicy(value: string): PolicySpec {
         : { numerical: { order } };
   }
 
-  try {
-    createTagPolicy(spec);
-  } catch (error) {
-    if (error instanceof InvalidPolicyError)
-      fail(error.message.replace(/\.$/, ''));
-    throw error;
-  }
+  const problem = policyProblem(spec);
+  if (problem) fail(problem);
   return spec;
 }

@@ -8,6 +8,51 @@ import { isSignatureTag } from './signatureTags';
 const SIGNATURE_TAG = Rejection.because('signature/attestation tag');
 
 /**
+ * An evaluation that ranks its allowed tags when `candidates` is first
+ * read: sorting every allowed tag costs more than choosing the latest one,
+ * and some callers only want the latest. A getter of the class, not one
+ * defined on each evaluation: accessors defined per object gave every
+ * evaluation a hidden class of its own, which V8 allocates in the old
+ * generation, so a cycle's evaluations outlived it until a full GC.
+ */
+class RankedOnRead implements PolicyEvaluation {
+  declare latest?: string;
+  #candidates?: string[];
+  #rank?: () => string[];
+
+  constructor(
+    readonly excluded: ExcludedTag[],
+    latest: string | undefined,
+    rank: () => string[],
+  ) {
+    if (latest !== undefined) this.latest = latest;
+    this.#rank = rank;
+  }
+
+  get candidates(): string[] {
+    if (this.#candidates === undefined) {
+      this.#candidates = this.#rank!();
+      this.#rank = undefined;
+    }
+    return this.#candidates;
+  }
+
+  set candidates(value: string[]) {
+    this.#candidates = value;
+    this.#rank = undefined;
+  }
+
+  /** What JSON.stringify wrote when `candidates` was a property of each evaluation. */
+  toJSON(): PolicyEvaluation {
+    return {
+      ...(this.latest !== undefined && { latest: this.latest }),
+      candidates: this.candidates,
+      excluded: this.excluded,
+    };
+  }
+}
+
+/**
  * A policy as a pipeline every tag goes through, in this order: OCI tag
  * grammar, signature/attestation tags, the filter (and extraction), then the
  * policy kind's ordering. The first step that refuses a tag gives its reason.
@@ -77,14 +122,11 @@ export class OrderedTagPolicy<K> implements TagPolicy {
         best = index;
       }
     }
-    const evaluation = { excluded } as PolicyEvaluation;
-    if (best !== -1) evaluation.latest = allowedTags[best];
-    // Sorting every allowed tag costs more than choosing the latest one, and
-    // most callers only want the latest: the ranking is computed on first read.
-    defineLazily(evaluation, 'candidates', () =>
-      this.rank(allowedTags, allowedKeys, allowedValues),
+    return new RankedOnRead(
+      excluded,
+      best === -1 ? undefined : allowedTags[best],
+      () => this.rank(allowedTags, allowedKeys, allowedValues),
     );
-    return evaluation;
   }
 
   private rank(
@@ -167,33 +209,4 @@ export class OrderedTagPolicy<K> implements TagPolicy {
         : `not ${key.unreadableAs}`,
     );
   }
-}
-
-function defineLazily<T extends object, P extends keyof T>(
-  target: T,
-  property: P,
-  compute: () => T[P],
-) {
-  Object.defineProperty(target, property, {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const value = compute();
-      Object.defineProperty(target, property, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-      return value;
-    },
-    set(value: T[P]) {
-      Object.defineProperty(target, property, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    },
-  });
 }

@@ -441,3 +441,57 @@ describe('invalid policies', () => {
     expect(() => createTagPolicy(spec as ImagePolicySpec)).toThrow(message);
   });
 });
+
+describe('evaluations', () => {
+  const TAGS = ['1.0.0', '1.2.0', 'v1.1.0', 'latest', '2.0.0-rc.1'];
+
+  it('rank on first read of candidates, and keep what is assigned to them', () => {
+    const policy = createTagPolicy({ semver: { range: '^1.0.0' } });
+    const evaluation = policy.evaluate(TAGS);
+    expect(evaluation.latest).toBe('1.2.0');
+    const ranked = evaluation.candidates;
+    expect(ranked).toEqual(['1.2.0', 'v1.1.0', '1.0.0']);
+    expect(evaluation.candidates).toBe(ranked);
+    evaluation.candidates = ['1.0.0'];
+    expect(evaluation.candidates).toEqual(['1.0.0']);
+    expect(JSON.parse(JSON.stringify(policy.evaluate(TAGS)))).toEqual({
+      latest: '1.2.0',
+      candidates: ranked,
+      excluded: expect.any(Array),
+    });
+    const none = policy.evaluate(['latest']);
+    expect('latest' in none).toBe(false);
+    expect(JSON.parse(JSON.stringify(none))).toEqual({
+      candidates: [],
+      excluded: [{ tag: 'latest', reason: expect.any(String) }],
+    });
+  });
+
+  it('define no property of their own for the lazy ranking', () => {
+    // An accessor defined on each evaluation gave each its own hidden class,
+    // which V8 allocates in the old generation: a cycle's thousand
+    // evaluations then outlived it until a full collection.
+    for (const spec of [
+      { semver: { range: '^1.0.0' } },
+      { alphabetical: { order: 'asc' as const } },
+      {
+        numerical: { order: 'desc' as const },
+        filterTags: { pattern: '^(?P<n>\\d+)', extract: '$n' },
+      },
+    ]) {
+      const evaluation = createTagPolicy(spec).evaluate(TAGS);
+      expect(
+        Object.getOwnPropertyDescriptor(evaluation, 'candidates'),
+      ).toBeUndefined();
+      void evaluation.candidates;
+      expect(
+        Object.getOwnPropertyDescriptor(evaluation, 'candidates'),
+      ).toBeUndefined();
+      expect(Object.getPrototypeOf(evaluation)).toBe(
+        Object.getPrototypeOf(
+          createTagPolicy({ semver: { range: '*' } }).evaluate([]),
+        ),
+      );
+    }
+  });
+});

@@ -24,6 +24,24 @@ describe('FirstSeenTags', () => {
     expect(Object.keys(odd.toJSON())).toEqual(['__proto__', 'constructor']);
   });
 
+  it('writes its JSON text as JSON.stringify writes its record, whatever the tags', () => {
+    const record = JSON.parse(
+      '{"1.0.0": 1, "20240101": 2, "__proto__": 3, "quo\\"te": 4, "back\\\\slash": 5, "t\\u00e9l\\u00e9": 6.5, "5": 1700000000000}',
+    );
+    const listed = FirstSeenTags.fromRecord(record);
+    const text = listed.toJSONText();
+    // Same members; JSON.stringify would put integer-like keys first.
+    expect(JSON.parse(text)).toEqual(record);
+    expect(Object.keys(JSON.parse(text))).toHaveLength(7);
+    expect(FirstSeenTags.fromRecord(JSON.parse(text)).equals(listed)).toBe(
+      true,
+    );
+    expect(FirstSeenTags.fromRecord({}).toJSONText()).toBe('{}');
+    expect(FirstSeenTags.fromRecord({ a: 1, b: 2 }).toJSONText()).toBe(
+      '{"a":1,"b":2}',
+    );
+  });
+
   it('finds every tag of a random list, and no tag it does not list', () => {
     let seed = 7;
     const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;

@@ -137,6 +137,21 @@ describe('scanPlainManifest', () => {
     ['a multi-line quoted scalar', 'a: "one\n  two"\n'],
     ['an escape', 'a: "\\t"\n'],
     ['a duplicate key', 'a: 1\na: 2\n'],
+    // Past 16 keys the scanner looks keys up in a Set, not in the pairs.
+    [
+      'a duplicate key in a long mapping',
+      `${Array.from({ length: 40 }, (_, i) => `k${i}: ${i}\n`).join(
+        '',
+      )}k3: 3\n`,
+    ],
+    [
+      'a duplicate key right where a long mapping switches to a Set',
+      `${Array.from({ length: 16 }, (_, i) => `k${i}: ${i}\n`).join(
+        '',
+      )}k15: 3\n`,
+    ],
+    ['a duplicate key in a flow mapping', 'a: {b: 1, c: 2, b: 3}\n'],
+    ['a nested duplicate key', 'a:\n  b: 1\n  c:\n    d: 1\n  b: 2\n'],
     ['an empty value', 'a:\nb: 1\n'],
     ['an empty document', 'a: 1\n---\n'],
     ['a document end marker', 'a: 1\n...\n'],
@@ -149,6 +164,20 @@ describe('scanPlainManifest', () => {
   ])('leaves %s to the yaml package', (_, content) => {
     expect(scanPlainManifest(content)).toBeUndefined();
   });
+
+  it.each([1, 15, 16, 17, 40])(
+    'reads a mapping of %i distinct keys as yaml does',
+    count => {
+      const content = Array.from(
+        { length: count },
+        (_, i) => `k${i}: ${i}\n`,
+      ).join('');
+      expect(expectSameAsYaml(content)).toBe(true);
+      expect(
+        expectSameAsYaml(`a: {${content.trim().split('\n').join(', ')}}\n`),
+      ).toBe(true);
+    },
+  );
 
   it('agrees with yaml on every fixture it reads', () => {
     const fixtures = join(__dirname, '__fixtures__');

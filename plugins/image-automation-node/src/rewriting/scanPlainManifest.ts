@@ -63,6 +63,38 @@ const TOKEN_TYPES: Partial<Record<Scalar.Type, string>> = {
   QUOTE_DOUBLE: 'double-quoted-scalar',
 };
 
+/** Past this many keys a mapping's keys are looked up in a Set, not in its pairs. */
+const KEYS_SEARCHED_IN_PAIRS = 16;
+
+/**
+ * The keys of one mapping being read, to refuse a duplicate. A manifest's
+ * mappings have a handful of keys: those are found in the mapping's own
+ * pairs (a Set for each mapping was a tenth of what a scan allocated); a
+ * long mapping, a ConfigMap's data say, gets a Set.
+ */
+class MappingKeys {
+  private set?: Set<unknown>;
+
+  constructor(private readonly pairs: ReadonlyArray<Pair<unknown, unknown>>) {}
+
+  /** False when the mapping already has `key`; else true (the caller adds its pair). */
+  add(key: string): boolean {
+    if (this.set) {
+      if (this.set.has(key)) return false;
+      this.set.add(key);
+      return true;
+    }
+    for (const pair of this.pairs) {
+      if ((pair.key as Scalar).value === key) return false;
+    }
+    if (this.pairs.length >= KEYS_SEARCHED_IN_PAIRS) {
+      this.set = new Set(this.pairs.map(pair => (pair.key as Scalar).value));
+      this.set.add(key);
+    }
+    return true;
+  }
+}
+
 interface Line {
   /** Offset of the line's first character. */
   start: number;
@@ -223,7 +255,7 @@ class PlainManifestScanner {
    */
   private blockMapping(indent: number, firstKey: number): YAMLMap {
     const map = new YAMLMap();
-    const keys = new Set<string>();
+    const keys = new MappingKeys(map.items);
     let keyStart = firstKey;
     for (;;) {
       const line = this.line();
@@ -233,8 +265,7 @@ class PlainManifestScanner {
       const keyValue = resolvePlain(keySource);
       // Keys are strings in manifests; other keys and duplicates (an error
       // for yaml) are left to yaml.
-      if (typeof keyValue !== 'string' || keys.has(keyValue)) giveUp();
-      keys.add(keyValue);
+      if (typeof keyValue !== 'string' || !keys.add(keyValue)) giveUp();
       const key = this.scalar(keyValue, Scalar.PLAIN, keyStart, keySource);
       map.items.push(new Pair(key, this.mappingValue(indent, colon + 1, line)));
 
@@ -425,7 +456,9 @@ class PlainManifestScanner {
     const close = isMap ? 125 : 93;
     const collection = isMap ? new YAMLMap() : new YAMLSeq();
     collection.flow = true;
-    const keys = new Set<string>();
+    const keys = isMap
+      ? new MappingKeys((collection as YAMLMap).items)
+      : undefined;
     let at = this.skipSpaces(start + 1, end);
     if (text.charCodeAt(at) === close) return [collection, at + 1];
     for (;;) {
@@ -435,8 +468,7 @@ class PlainManifestScanner {
         if (colon === -1) giveUp();
         const keySource = text.slice(at, colon);
         const keyValue = resolvePlain(keySource);
-        if (typeof keyValue !== 'string' || keys.has(keyValue)) giveUp();
-        keys.add(keyValue);
+        if (typeof keyValue !== 'string' || !keys!.add(keyValue)) giveUp();
         const key = this.scalar(keyValue, Scalar.PLAIN, at, keySource);
         const valueStart = this.skipSpaces(colon + 1, end);
         const [value, after] = this.flowScalar(valueStart, end, true);
