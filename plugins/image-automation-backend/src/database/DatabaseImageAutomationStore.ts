@@ -95,8 +95,10 @@ function json<T>(value: unknown): T | undefined {
   return typeof value === 'string' ? (JSON.parse(value) as T) : undefined;
 }
 
-/** A repository's tags column (tag → first seen, as JSON). */
+/** A repository's tags column (tag → first seen, as JSON), read every cycle. */
 function tagsOf(value: unknown): FirstSeenTags | undefined {
+  if (typeof value === 'string' && value.startsWith('{'))
+    return FirstSeenTags.fromJSONText(value);
   const record = json<Record<string, number>>(value);
   return record ? FirstSeenTags.fromRecord(record) : undefined;
 }

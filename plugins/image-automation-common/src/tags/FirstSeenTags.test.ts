@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { FirstSeenTags } from './FirstSeenTags';
 
 describe('FirstSeenTags', () => {
@@ -40,6 +41,62 @@ describe('FirstSeenTags', () => {
     expect(FirstSeenTags.fromRecord({ a: 1, b: 2 }).toJSONText()).toBe(
       '{"a":1,"b":2}',
     );
+  });
+
+  it('reads JSON text as JSON.parse and fromRecord read it, whatever the tags and times', () => {
+    const tag = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'grapheme' }),
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom(
+        '__proto__',
+        'constructor',
+        '1',
+        '20240101',
+        '"',
+        '\\',
+        '\u2028',
+        '\ud800',
+      ),
+    );
+    const time = fc.oneof(
+      fc.integer({ min: 0, max: 4102444800000 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(tag, time), record => {
+        const text = JSON.stringify(record);
+        const expected = FirstSeenTags.fromRecord(JSON.parse(text));
+        expect(FirstSeenTags.fromJSONText(text).equals(expected)).toBe(true);
+        const written = expected.toJSONText();
+        expect(FirstSeenTags.fromJSONText(written).equals(expected)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it.each([
+    ['spaces', '{ "a": 1, "b": 2 }'],
+    ['a duplicate tag (the last one counts)', '{"b":1,"a":2,"b":3}'],
+    ['unsorted tags', '{"b":1,"a":2}'],
+    ['an escaped tag', '{"a\\"b":1,"\\u00e9":2}'],
+    ['an exponent', '{"a":1e3,"b":-0.5}'],
+  ])('reads text with %s as JSON.parse does', (_, text) => {
+    expect(
+      FirstSeenTags.fromJSONText(text).equals(
+        FirstSeenTags.fromRecord(JSON.parse(text)),
+      ),
+    ).toBe(true);
+  });
+
+  it.each([
+    ['{"a":01}'],
+    ['{"a":1,}'],
+    ['{"a":1'],
+    ['{"a\u0001":1}'],
+    ['{"a":1}x'],
+  ])('refuses %j as JSON.parse does', text => {
+    expect(() => FirstSeenTags.fromJSONText(text)).toThrow(SyntaxError);
   });
 
   it('finds every tag of a random list, and no tag it does not list', () => {
