@@ -2,9 +2,9 @@ import { compareBytes } from '../policies/TagOrdering';
 
 /**
  * One `"tag":time` member as JSON.stringify writes it: a string without
- * raw control characters (escapes allowed), a JSON number, then `,` or `}`.
+ * raw control characters (JSON has none; escapes allowed), a JSON number,
+ * then `,` or `}`.
  */
-// JSON strings hold no raw control characters: such text is left to JSON.parse.
 /* eslint-disable no-control-regex */
 const MEMBER =
   /"((?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*)":(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?)([,}])/y;

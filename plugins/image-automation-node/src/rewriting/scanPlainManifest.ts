@@ -69,7 +69,7 @@ const KEYS_SEARCHED_IN_PAIRS = 16;
 /**
  * The keys of one mapping being read, to refuse a duplicate. A manifest's
  * mappings have a handful of keys: those are found in the mapping's own
- * pairs (a Set for each mapping was a tenth of what a scan allocated); a
+ * pairs (a Set for each mapping was a twelfth of what a scan allocated); a
  * long mapping, a ConfigMap's data say, gets a Set.
  */
 class MappingKeys {
