@@ -44,41 +44,30 @@ export class FirstSeenTags {
    * name interned beside it. The store reads every repository's list each
    * cycle; for 1,000 lists of 100 tags of their own that left about 7 MB
    * there beyond the lists themselves, until a full collection (and took
-   * 1.7 times as long). Text in any other shape (spaces, a duplicate tag,
+   * 1.7 times as long). Text in any other shape (spaces, tags out of byte
+   * order as a record's integer-like keys are written, a duplicate tag,
    * anything JSON.stringify does not write) is left to JSON.parse.
    */
   static fromJSONText(text: string): FirstSeenTags {
+    if (text === '{}') return new FirstSeenTags([], new Float64Array(0));
+    if (text.charCodeAt(0) !== 123 /* { */) return FirstSeenTags.parsed(text);
     const tags: string[] = [];
     const times: number[] = [];
-    let sorted = true;
-    if (text !== '{}') {
-      if (text.charCodeAt(0) !== 123 /* { */) return FirstSeenTags.parsed(text);
-      MEMBER.lastIndex = 1;
-      for (;;) {
-        const member = MEMBER.exec(text);
-        if (!member) return FirstSeenTags.parsed(text);
-        const [, quoted, time, end] = member;
-        const tag = quoted.includes('\\') ? JSON.parse(`"${quoted}"`) : quoted;
-        if (tags.length && compareBytes(tags[tags.length - 1], tag) >= 0)
-          sorted = false;
-        tags.push(tag);
-        times.push(Number(time));
-        if (end === '}') break;
-      }
-      if (MEMBER.lastIndex !== text.length) return FirstSeenTags.parsed(text);
-    }
-    if (sorted) return new FirstSeenTags(tags, Float64Array.from(times));
-    const order = tags.map((_, index) => index);
-    order.sort((a, b) => compareBytes(tags[a], tags[b]));
-    for (let i = 1; i < order.length; i++) {
-      // A tag twice: JSON.parse keeps the last, as fromRecord would read it.
-      if (tags[order[i]] === tags[order[i - 1]])
+    MEMBER.lastIndex = 1;
+    for (;;) {
+      const member = MEMBER.exec(text);
+      if (!member) return FirstSeenTags.parsed(text);
+      const [, quoted, time, end] = member;
+      const tag = quoted.includes('\\') ? JSON.parse(`"${quoted}"`) : quoted;
+      // Out of byte order, or a tag twice (JSON.parse keeps the last).
+      if (tags.length && compareBytes(tags[tags.length - 1], tag) >= 0)
         return FirstSeenTags.parsed(text);
+      tags.push(tag);
+      times.push(Number(time));
+      if (end === '}') break;
     }
-    return new FirstSeenTags(
-      order.map(index => tags[index]),
-      Float64Array.from(order, index => times[index]),
-    );
+    if (MEMBER.lastIndex !== text.length) return FirstSeenTags.parsed(text);
+    return new FirstSeenTags(tags, Float64Array.from(times));
   }
 
   private static parsed(text: string): FirstSeenTags {
