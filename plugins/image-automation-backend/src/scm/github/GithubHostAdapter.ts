@@ -12,6 +12,7 @@ import { Octokit } from '@octokit/rest';
 import { GitError } from '../GitError';
 import { GitHostAdapter, GitRepository } from '../port';
 import { GithubRepositoryClient } from './GithubRepositoryClient';
+import { createNodeHttpFetch } from './nodeHttpFetch';
 import { GithubReads } from './reads';
 
 const RetryingOctokit = Octokit.plugin(retry, throttling);
@@ -67,6 +68,8 @@ export class GithubHostAdapter implements GitHostAdapter {
   >();
   /** One for all repositories: heads of many are asked together, blobs cached across them. */
   private readonly reads = new GithubReads();
+  /** Every client's transport, with one pool of connections per origin. */
+  private readonly http = createNodeHttpFetch();
 
   constructor(
     private readonly integrations: ScmIntegrations,
@@ -162,6 +165,7 @@ export class GithubHostAdapter implements GitHostAdapter {
     return new ReadingOctokit({
       auth: token,
       baseUrl,
+      request: { fetch: this.http.fetch },
       log: octokitLog(logger),
       retry: { doNotRetry: READ_DO_NOT_RETRY },
     });
@@ -173,6 +177,7 @@ export class GithubHostAdapter implements GitHostAdapter {
     return new RetryingOctokit({
       auth: token,
       baseUrl,
+      request: { fetch: this.http.fetch },
       log: octokitLog(logger),
       retry: { doNotRetry: [400, 401, 403, 404, 409, 422, 451] },
       throttle: {

@@ -1,4 +1,5 @@
-import { Agent, Dispatcher, request } from 'undici';
+import type { LookupFunction } from 'node:net';
+import type { Readable } from 'node:stream';
 import {
   RegistryBadResponseError,
   RegistryError,
@@ -8,6 +9,7 @@ import {
 } from '../errors';
 import { HostGuard } from '../guard/HostGuard';
 import { ConcurrencyLimiter } from './ConcurrencyLimiter';
+import { ConnectionPool, createConnectionPool, sendRequest } from './nodeHttp';
 import {
   backoffDelayMs,
   parseRateLimitHeader,
@@ -89,7 +91,7 @@ const MAX_REDIRECTS = 5;
 export class RegistryHttp {
   private readonly global: ConcurrencyLimiter;
   private readonly perHost = new Map<string, ConcurrencyLimiter>();
-  private readonly agents = new Map<string, Dispatcher>();
+  private readonly pools = new Map<string, ConnectionPool>();
   /** Docker Hub style "allowance spent" windows, by rate-limit key. */
   private readonly blockedUntil = new Map<string, number>();
   private sent = 0;
@@ -113,9 +115,8 @@ export class RegistryHttp {
   }
 
   async close(): Promise<void> {
-    const agents = [...this.agents.values()];
-    this.agents.clear();
-    await Promise.all(agents.map(agent => agent.close()));
+    for (const pool of this.pools.values()) pool.close();
+    this.pools.clear();
   }
 
   /** Sends with retries; follows redirects; returns any final status. */
@@ -267,25 +268,26 @@ export class RegistryHttp {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), this.options.timeoutMs);
     try {
-      const response = await request(req.url, {
+      // Redirects are not followed here: send() does, by hand.
+      const response = await sendRequest(req.url, {
         method: req.method,
         headers: req.headers,
         signal: abort.signal,
-        // undici's request() never follows redirects: send() does, by hand
-        dispatcher: this.agentFor(req.url.host, guardHost),
+        pool: this.poolFor(req.url, guardHost),
       });
       const body = await readBody(
-        response.body,
+        response,
         this.options.maxBodyBytes,
         req.url.host,
       );
+      const status = response.statusCode!;
       this.options.onRequest?.({
         ...event,
-        status: response.statusCode,
+        status,
         durationMs: Date.now() - started,
       });
       return {
-        status: response.statusCode,
+        status,
         url: req.url,
         headers: flattenHeaders(response.headers),
         body,
@@ -314,24 +316,21 @@ export class RegistryHttp {
   }
 
   /**
-   * One connection pool per host, whose DNS lookup refuses private answers
+   * One connection pool per origin, whose DNS lookup refuses private answers
    * unless `guardHost` has an explicit entry.
    */
-  private agentFor(host: string, guardHost: string | null): Dispatcher {
-    const key = `${host}|${guardHost ?? ''}`;
-    let agent = this.agents.get(key);
-    if (!agent) {
-      const guard = this.options.guard;
-      agent = new Agent({
-        keepAliveTimeout: 10_000,
-        connections: guardHost ? this.options.hostConcurrency(host) : 4,
-        connect: {
-          lookup: guard.lookupFor(guardHost) as any,
-        },
+  private poolFor(url: URL, guardHost: string | null): ConnectionPool {
+    const key = `${url.origin}|${guardHost ?? ''}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = createConnectionPool({
+        protocol: url.protocol,
+        connections: guardHost ? this.options.hostConcurrency(url.host) : 4,
+        lookup: this.options.guard.lookupFor(guardHost) as LookupFunction,
       });
-      this.agents.set(key, agent);
+      this.pools.set(key, pool);
     }
-    return agent;
+    return pool;
   }
 
   private noteRateLimit(key: string | undefined, response: HttpResponse): void {
@@ -365,7 +364,7 @@ export class RegistryHttp {
 }
 
 async function readBody(
-  body: Dispatcher.ResponseData['body'],
+  body: Readable,
   maxBytes: number,
   host: string,
 ): Promise<Buffer> {
