@@ -24,8 +24,9 @@ type SqliteConnection = {
 const limited = new WeakSet<Knex>();
 
 /**
- * Sets the page cache of every SQLite connection `db` holds or opens later
- * (knex's pool replaces a broken one). Anything but SQLite is left alone.
+ * Sets the page cache of the connection `db` runs a query on now (the only
+ * one in knex's default SQLite pool) and of every one it opens later (the
+ * pool replaces a broken one). Anything but SQLite is left alone.
  */
 export async function limitSqlitePageCache(db: Knex): Promise<void> {
   if (!/sqlite/i.test(String(db.client.config.client))) return;
