@@ -11,7 +11,8 @@ import type { Knex } from 'knex';
  */
 export const SQLITE_PAGE_CACHE_KIB = 2000;
 
-const PRAGMA = `PRAGMA cache_size = -${SQLITE_PAGE_CACHE_KIB}`;
+const SETTING = `cache_size = -${SQLITE_PAGE_CACHE_KIB}`;
+const PRAGMA = `PRAGMA ${SETTING}`;
 
 /** The driver's connection object, as knex's pool hands it out. */
 type SqliteConnection = {
@@ -36,8 +37,7 @@ export async function limitSqlitePageCache(db: Knex): Promise<void> {
     'createSuccess',
     (_eventId: unknown, connection: SqliteConnection) => {
       try {
-        if (connection.pragma)
-          connection.pragma(PRAGMA.slice('PRAGMA '.length));
+        if (connection.pragma) connection.pragma(SETTING);
         // A failure here only leaves the driver's default cache size.
         else connection.exec?.(PRAGMA, () => {});
       } catch {
