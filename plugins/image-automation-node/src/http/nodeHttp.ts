@@ -1,62 +1,62 @@
 import {
   Agent as HttpAgent,
+  AgentOptions,
   IncomingMessage,
+  OutgoingHttpHeaders,
   request as httpRequest,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
 
-/**
- * The registry client's transport: Node's own HTTP client, whose parser is
- * native. A scan sends a thousand requests a cycle; on undici that many
- * responses make V8 optimise the WebAssembly build of its HTTP parser, one
- * compile of 23 MB of native memory (`--trace-wasm-compilation-times`),
- * which the allocator keeps afterwards; loading undici cost another 7 MB
- * (the cycle benchmark; see the README's Performance notes).
+/*
+ * The transport the plugin's HTTP clients share (the registry client; the
+ * backend's fetch for Octokit): Node's own HTTP client, whose parser is
+ * native. On undici (Node's fetch too) a cycle's thousand responses make V8
+ * optimise the WebAssembly build of its HTTP parser, one compile of 23 MB
+ * of native memory (`--trace-wasm-compilation-times`), which the allocator
+ * keeps afterwards; loading undici cost another 7 MB (the cycle benchmark;
+ * see the README's Performance notes).
  */
 
 /** Idle keep-alive connections are closed after this long. */
 const IDLE_SOCKET_MS = 10_000;
 
-/** A keep-alive connection pool for one origin and address guard. */
-export interface ConnectionPool {
-  agent: HttpAgent;
-  close(): void;
-}
-
-export function createConnectionPool(options: {
-  protocol: string;
-  connections: number;
-  /** Resolves host names; may refuse the answer. */
-  lookup: LookupFunction;
-}): ConnectionPool {
+/**
+ * A keep-alive connection pool for `protocol` (`http:` or `https:`).
+ *
+ * @public
+ */
+export function createKeepAliveAgent(
+  protocol: string,
+  options: Pick<AgentOptions, 'maxSockets' | 'lookup' | 'proxyEnv'> = {},
+): HttpAgent {
   const agentOptions = {
+    ...options,
     keepAlive: true,
-    maxSockets: options.connections,
     // Closes idle sockets; a request in flight keeps its own deadline (the
     // `timeout` event this raises on it has no listener).
     timeout: IDLE_SOCKET_MS,
-    lookup: options.lookup,
   };
-  const agent =
-    options.protocol === 'https:'
-      ? new HttpsAgent(agentOptions)
-      : new HttpAgent(agentOptions);
-  return { agent, close: () => agent.destroy() };
+  return protocol === 'https:'
+    ? new HttpsAgent(agentOptions)
+    : new HttpAgent(agentOptions);
 }
 
 /**
- * Sends a bodiless request; resolves with the response once its head has
- * arrived (the body is the caller's to read). Redirects are not followed.
- * Aborting `signal` destroys the request, or the response being read.
+ * Sends one request on `agent`; resolves with the response once its head
+ * has arrived (the body is the caller's to read). Redirects are not
+ * followed. Aborting `signal` destroys the request, or the response being
+ * read.
+ *
+ * @public
  */
-export function sendRequest(
+export function sendHttpRequest(
   url: URL,
   options: {
     method: string;
-    headers?: Record<string, string>;
+    headers?: OutgoingHttpHeaders;
+    body?: Buffer;
     signal: AbortSignal;
-    pool: ConnectionPool;
+    agent: HttpAgent;
   },
 ): Promise<IncomingMessage> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -65,12 +65,13 @@ export function sendRequest(
       method: options.method,
       headers: options.headers,
       signal: options.signal,
-      agent: options.pool.agent,
+      agent: options.agent,
     });
     request.once('response', resolve);
     // `on`: an error after the answer (its body cut off) reaches the
     // body's reader too; none may go unheard.
     request.on('error', reject);
-    request.end();
+    // In one piece: Node sends its Content-Length (fetch does too), not chunks.
+    request.end(options.body);
   });
 }

@@ -1,23 +1,22 @@
-import {
-  Agent as HttpAgent,
-  IncomingMessage,
-  OutgoingHttpHeaders,
-  request as httpRequest,
-} from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import {
+  createKeepAliveAgent,
+  sendHttpRequest,
+} from '@image-automation/plugin-image-automation-node';
 
 /*
- * `fetch` for Octokit on Node's own HTTP client, whose parser is native.
- * Node's fetch parses responses with a WebAssembly build of the same parser;
- * the GitHub reads of a first cycle (about a hundred responses) make V8
- * optimise it, a compile of 23 MB of native memory, which the allocator
- * keeps afterwards: about 8 MB of the backend's RSS on the cycle benchmark.
- * Only what Octokit relies on is implemented, with fetch's rules: redirects followed (Authorization dropped across origins,
- * POST turned into GET where fetch does), `redirect: 'manual'` and
- * `'error'`, the signal, compressed bodies decoded, network failures as
- * `TypeError('fetch failed')` with the cause.
+ * `fetch` for Octokit on Node's own HTTP client, whose parser is native (the
+ * transport the node package shares with the registry client). Node's fetch
+ * parses responses with a WebAssembly build of the same parser; the GitHub
+ * reads of a first cycle (about a hundred responses) make V8 optimise it, a
+ * compile of 23 MB of native memory, which the allocator keeps afterwards:
+ * about 8 MB of the backend's RSS on the cycle benchmark. Only what Octokit
+ * relies on is implemented, with fetch's rules: redirects followed
+ * (Authorization dropped across origins, POST turned into GET where fetch
+ * does), `redirect: 'manual'` and `'error'`, the signal, compressed bodies
+ * decoded, network failures as `TypeError('fetch failed')` with the cause.
  */
 
 /** fetch's own limit. */
@@ -25,8 +24,6 @@ const MAX_REDIRECTS = 20;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Statuses whose response has no body, whatever the headers say. */
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
-/** Idle keep-alive connections are closed after this long. */
-const IDLE_SOCKET_MS = 10_000;
 /** Headers describing a request body, dropped when a redirect drops the body. */
 const BODY_HEADERS = [
   'content-type',
@@ -51,42 +48,37 @@ export interface NodeHttpFetch {
 export function createNodeHttpFetch(
   env: NodeJS.ProcessEnv = process.env,
 ): NodeHttpFetch {
-  const agentOptions = {
-    keepAlive: true,
-    timeout: IDLE_SOCKET_MS,
-    proxyEnv: env.NODE_USE_ENV_PROXY === '1' ? env : undefined,
-  };
-  const agents = {
-    'http:': new HttpAgent(agentOptions),
-    'https:': new HttpsAgent(agentOptions),
-  };
+  const proxyEnv = env.NODE_USE_ENV_PROXY === '1' ? env : undefined;
+  const agents = new Map(
+    ['http:', 'https:'].map(protocol => [
+      protocol,
+      createKeepAliveAgent(protocol, { proxyEnv }),
+    ]),
+  );
 
-  const send = (
+  const send = async (
     url: URL,
     method: string,
     headers: OutgoingHttpHeaders,
     body: Buffer | undefined,
     signal: AbortSignal,
-  ): Promise<IncomingMessage> =>
-    new Promise((resolve, reject) => {
-      const protocol = url.protocol as keyof typeof agents;
-      if (!agents[protocol]) {
-        reject(new TypeError(`fetch failed: unsupported URL ${url.protocol}`));
-        return;
-      }
-      const request = (protocol === 'https:' ? httpsRequest : httpRequest)(
-        url,
-        { method, headers, signal, agent: agents[protocol] },
-      );
-      request.once('response', resolve);
-      // `on`: an error after the answer (its body cut off) reaches the
-      // body's reader too; none may go unheard.
-      request.on('error', error =>
-        reject(signal.aborted ? signal.reason : fetchFailed(error as Error)),
-      );
-      // In one piece: Node sends its Content-Length (fetch does too), not chunks.
-      request.end(body);
-    });
+  ): Promise<IncomingMessage> => {
+    const agent = agents.get(url.protocol);
+    if (!agent) {
+      throw new TypeError(`fetch failed: unsupported URL ${url.protocol}`);
+    }
+    try {
+      return await sendHttpRequest(url, {
+        method,
+        headers,
+        body,
+        signal,
+        agent,
+      });
+    } catch (error) {
+      throw signal.aborted ? signal.reason : fetchFailed(error as Error);
+    }
+  };
 
   const nodeFetch = async (
     input: string | URL | Request,
@@ -139,8 +131,7 @@ export function createNodeHttpFetch(
   return {
     fetch: nodeFetch as typeof fetch,
     close() {
-      agents['http:'].destroy();
-      agents['https:'].destroy();
+      for (const agent of agents.values()) agent.destroy();
     },
   };
 }

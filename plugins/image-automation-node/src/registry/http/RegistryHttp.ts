@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
 import {
@@ -9,7 +10,7 @@ import {
 } from '../errors';
 import { HostGuard } from '../guard/HostGuard';
 import { ConcurrencyLimiter } from './ConcurrencyLimiter';
-import { ConnectionPool, createConnectionPool, sendRequest } from './nodeHttp';
+import { createKeepAliveAgent, sendHttpRequest } from '../../http';
 import {
   backoffDelayMs,
   parseRateLimitHeader,
@@ -91,7 +92,7 @@ const MAX_REDIRECTS = 5;
 export class RegistryHttp {
   private readonly global: ConcurrencyLimiter;
   private readonly perHost = new Map<string, ConcurrencyLimiter>();
-  private readonly pools = new Map<string, ConnectionPool>();
+  private readonly agents = new Map<string, Agent>();
   /** Docker Hub style "allowance spent" windows, by rate-limit key. */
   private readonly blockedUntil = new Map<string, number>();
   private sent = 0;
@@ -115,8 +116,8 @@ export class RegistryHttp {
   }
 
   async close(): Promise<void> {
-    for (const pool of this.pools.values()) pool.close();
-    this.pools.clear();
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
   }
 
   /** Sends with retries; follows redirects; returns any final status. */
@@ -269,11 +270,11 @@ export class RegistryHttp {
     const timer = setTimeout(() => abort.abort(), this.options.timeoutMs);
     try {
       // Redirects are not followed here: send() does, by hand.
-      const response = await sendRequest(req.url, {
+      const response = await sendHttpRequest(req.url, {
         method: req.method,
         headers: req.headers,
         signal: abort.signal,
-        pool: this.poolFor(req.url, guardHost),
+        agent: this.agentFor(req.url, guardHost),
       });
       const body = await readBody(
         response,
@@ -319,18 +320,17 @@ export class RegistryHttp {
    * One connection pool per origin, whose DNS lookup refuses private answers
    * unless `guardHost` has an explicit entry.
    */
-  private poolFor(url: URL, guardHost: string | null): ConnectionPool {
+  private agentFor(url: URL, guardHost: string | null): Agent {
     const key = `${url.origin}|${guardHost ?? ''}`;
-    let pool = this.pools.get(key);
-    if (!pool) {
-      pool = createConnectionPool({
-        protocol: url.protocol,
-        connections: guardHost ? this.options.hostConcurrency(url.host) : 4,
+    let agent = this.agents.get(key);
+    if (!agent) {
+      agent = createKeepAliveAgent(url.protocol, {
+        maxSockets: guardHost ? this.options.hostConcurrency(url.host) : 4,
         lookup: this.options.guard.lookupFor(guardHost) as LookupFunction,
       });
-      this.pools.set(key, pool);
+      this.agents.set(key, agent);
     }
-    return pool;
+    return agent;
   }
 
   private noteRateLimit(key: string | undefined, response: HttpResponse): void {

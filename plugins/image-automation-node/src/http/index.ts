@@ -1,0 +1,1 @@
+export { createKeepAliveAgent, sendHttpRequest } from './nodeHttp';
